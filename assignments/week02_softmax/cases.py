@@ -1,0 +1,279 @@
+"""Week 2 hidden cases — softmax & cross-entropy (20 points).
+
+Each case is a grid of configurations × seeds. References are torch's own float64
+implementations, computed by the grader; none of this file is ever shipped to students or
+into the sandbox.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from autograder.casekit import ForbiddenSpec
+from autograder.casekit.builders import grad_case, invariants_case, raises_case, values_case
+
+SEEDS = (0, 1, 2)
+
+SOFTMAX_FAMILY = ForbiddenSpec(ops=frozenset({
+    "softmax", "_softmax", "log_softmax", "_log_softmax", "logsumexp",
+    "special_softmax", "special_log_softmax", "special_logsumexp"}))
+CE_FORBIDDEN = ForbiddenSpec(ops=frozenset({
+    "cross_entropy", "nll_loss", "nll_loss2d", "nll_loss_nd", "cross_entropy_loss"}))
+MSE_FORBIDDEN = ForbiddenSpec(ops=frozenset({"mse_loss"}))
+DISTRIBUTIONS = ForbiddenSpec(modules=("torch.distributions",))
+AUTOGRAD = ForbiddenSpec(qualified=frozenset({
+    "torch.Tensor.backward", "torch.autograd.grad", "torch.autograd.backward",
+    "torch.autograd.functional.jacobian", "torch.autograd.functional.vjp"}))
+
+
+def randn(shape, seed, *, scale=1.0, shift=0.0, dtype=torch.float64) -> torch.Tensor:
+    g = torch.Generator().manual_seed(1000 + seed)
+    return (torch.randn(shape, generator=g, dtype=torch.float64) * scale + shift).to(dtype)
+
+
+def targets(n, c, seed, dtype=torch.int64) -> torch.Tensor:
+    g = torch.Generator().manual_seed(2000 + seed)
+    return torch.randint(0, c, (n,), generator=g).to(dtype)
+
+
+# -- references (float64, torch built-ins) ------------------------------------------------
+def ref_softmax(x, dim=-1):
+    return torch.softmax(x, dim=dim)
+
+
+def ref_log_softmax(x, dim=-1):
+    return torch.log_softmax(x, dim=dim)
+
+
+def ref_cross_entropy(logits, target, reduction="mean"):
+    return torch.nn.functional.cross_entropy(logits, target.long(), reduction=reduction)
+
+
+def ref_mse(pred, target, reduction="mean"):
+    return torch.nn.functional.mse_loss(pred, target, reduction=reduction)
+
+
+def ref_gaussian_nll(y, mu, sigma):
+    sigma = torch.as_tensor(sigma, dtype=y.dtype)
+    return (0.5 * math.log(2 * math.pi) + torch.log(sigma) + (y - mu) ** 2 / (2 * sigma**2)).sum()
+
+
+def ref_gaussian_nll_unit(y, mu, sigma):
+    """σ = 1: half the summed squared error plus the constant — the link to MSE."""
+    return 0.5 * ((y - mu) ** 2).sum() + 0.5 * y.numel() * math.log(2 * math.pi)
+
+
+def ref_bernoulli_nll(p, y):
+    return -(y * torch.log(p) + (1 - y) * torch.log1p(-p)).sum()
+
+
+def ref_softmax_ce_grad(logits, target):
+    onehot = torch.nn.functional.one_hot(target.long(), logits.shape[1]).to(logits.dtype)
+    return (torch.softmax(logits, dim=1) - onehot) / logits.shape[0]
+
+
+# -- configuration grids ---------------------------------------------------------------------
+def softmax_grid(dtype=torch.float64, *, scale=3.0):
+    configs = []
+    for shape in [(7,), (4, 5), (2, 3, 6)]:
+        for dim in [*range(len(shape)), -1]:
+            for seed in SEEDS:
+                x = randn(shape, seed, scale=scale, dtype=dtype)
+                configs.append(((x,), {"dim": dim}, f"shape={shape}, dim={dim}, seed={seed}"))
+    configs.append(((randn((3, 4), 9, dtype=dtype),), {}, "shape=(3, 4), default dim"))
+    return configs
+
+
+def shifted_grid():
+    return [((randn((5, 6), s, scale=2.0) + 100.0 * (s + 1),), {"dim": -1},
+             f"every logit shifted by {100 * (s + 1)}, seed={s}") for s in SEEDS]
+
+
+def overflow_grid():
+    return [((randn((4, 6), s, scale=0.5, shift=800.0),), {"dim": d}, f"all logits ≈ 800, dim={d}, seed={s}")
+            for s in SEEDS for d in (0, 1)]
+
+
+def mixed_extremes_grid():
+    configs = []
+    for s in SEEDS:
+        x = randn((4, 5), s)
+        x[0] += 1000.0
+        x[2] -= 1000.0
+        configs.append(((x,), {"dim": -1}, f"row maxima ≈ +1000 and −1000 in one batch, seed={s}"))
+    return configs
+
+
+def log_gap_grid():
+    configs = []
+    for s in SEEDS:
+        x = randn((3, 4), s)
+        x[:, 0] += 1000.0
+        x[:, 1] -= 1000.0
+        configs.append(((x,), {"dim": -1}, f"gaps ≥ 1000 within a row, seed={s}"))
+    return configs
+
+
+def ce_grid(reduction=None, *, dtype=torch.float64, tdtype=torch.int64, scale=2.0,
+            sizes=((1, 2), (3, 5), (8, 10), (16, 3))):
+    configs = []
+    for n, c in sizes:
+        for seed in SEEDS:
+            kwargs = {} if reduction is None else {"reduction": reduction}
+            args = (randn((n, c), seed, scale=scale, dtype=dtype), targets(n, c, seed, tdtype))
+            configs.append((args, kwargs, f"N={n}, C={c}, reduction={reduction or 'default'}, "
+                                          f"target {str(tdtype).removeprefix('torch.')}, seed={seed}"))
+    return configs
+
+
+def mse_grid(reduction=None, dtype=torch.float64):
+    configs = []
+    for shape in [(5,), (4, 3), (2, 3, 4)]:
+        for seed in SEEDS:
+            kwargs = {} if reduction is None else {"reduction": reduction}
+            args = (randn(shape, seed, dtype=dtype), randn(shape, seed + 10, dtype=dtype))
+            configs.append((args, kwargs, f"shape={shape}, reduction={reduction or 'default'}, seed={seed}"))
+    return configs
+
+
+def gaussian_grid(kind: str, dtype=torch.float64):
+    configs = []
+    for shape in [(6,), (4, 3)]:
+        for seed in SEEDS:
+            y, mu = randn(shape, seed, dtype=dtype), randn(shape, seed + 20, dtype=dtype)
+            if kind == "float":
+                sigma = 0.5 + seed * 0.75
+            elif kind == "tensor":
+                sigma = (randn(shape[-1:], seed + 30).abs() + 0.3).to(dtype)
+            else:
+                sigma = 1.0
+            configs.append(((y, mu, sigma), {}, f"shape={shape}, sigma={kind if kind != 'unit' else 1.0}, seed={seed}"))
+    return configs
+
+
+def bernoulli_grid(dtype=torch.float64):
+    configs = []
+    for shape in [(8,), (4, 5)]:
+        for seed in SEEDS:
+            g = torch.Generator().manual_seed(3000 + seed)
+            p = (torch.rand(shape, generator=g, dtype=torch.float64) * 0.98 + 0.01).to(dtype)
+            y = (torch.rand(shape, generator=g, dtype=torch.float64) > 0.5).to(dtype)
+            configs.append(((p, y), {}, f"shape={shape}, seed={seed}"))
+    return configs
+
+
+def ce_grad_grid(*, dtype=torch.float64, scale=2.0, shift=0.0):
+    configs = []
+    for n, c in [(1, 2), (4, 3), (10, 7)]:
+        for seed in SEEDS:
+            args = (randn((n, c), seed, scale=scale, shift=shift, dtype=dtype), targets(n, c, seed))
+            configs.append((args, {}, f"N={n}, C={c}, seed={seed}"))
+    return configs
+
+
+def cuda_variant(configs):
+    """The same configurations, run on CUDA when the grading machine has it."""
+    return configs[:3]
+
+
+def cases():
+    f32 = torch.float32
+    return [
+        # softmax — 4 points
+        values_case("softmax/values", "softmax matches the reference on 1-D/2-D/3-D inputs, every dim",
+                    1.0, "softmax", softmax_grid(), ref_softmax, forbidden=SOFTMAX_FAMILY),
+        values_case("softmax/shift_invariance", "softmax(x + c) = softmax(x); rows sum to 1",
+                    0.5, "softmax", shifted_grid(), ref_softmax, forbidden=SOFTMAX_FAMILY),
+        values_case("softmax/overflow", "all logits ≈ 800 do not overflow",
+                    0.5, "softmax", overflow_grid(), ref_softmax, forbidden=SOFTMAX_FAMILY),
+        values_case("softmax/mixed_extremes", "row maxima +1000 and −1000 (subtract each row's max)",
+                    0.75, "softmax", mixed_extremes_grid(), ref_softmax, forbidden=SOFTMAX_FAMILY),
+        values_case("softmax/float32", "float32 input gives float32 output (rtol 1e-4)",
+                    0.5, "softmax", softmax_grid(f32), ref_softmax, tol=1e-4, forbidden=SOFTMAX_FAMILY),
+        invariants_case("softmax/invariants", "exact shape, dtype and device kept, input not mutated",
+                        0.75, "softmax", softmax_grid()[::4], ref_softmax, forbidden=SOFTMAX_FAMILY),
+        values_case("softmax/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+                    0.0, "softmax", cuda_variant(softmax_grid()), ref_softmax, forbidden=SOFTMAX_FAMILY,
+                    device="cuda"),
+        # log_softmax — 2.5 points
+        values_case("log_softmax/values", "log_softmax matches the reference on every shape and dim",
+                    1.0, "log_softmax", softmax_grid(), ref_log_softmax, forbidden=SOFTMAX_FAMILY),
+        values_case("log_softmax/large_gaps", "gaps ≥ 1000 stay finite (no log of an underflowed 0)",
+                    0.75, "log_softmax", log_gap_grid(), ref_log_softmax, forbidden=SOFTMAX_FAMILY),
+        values_case("log_softmax/float32", "float32 input gives float32 output (rtol 1e-4)",
+                    0.25, "log_softmax", softmax_grid(f32), ref_log_softmax, tol=1e-4,
+                    forbidden=SOFTMAX_FAMILY),
+        invariants_case("log_softmax/invariants", "exact shape, dtype and device kept, input not mutated",
+                        0.5, "log_softmax", softmax_grid()[::4], ref_log_softmax, forbidden=SOFTMAX_FAMILY),
+        # cross_entropy — 5 points
+        values_case("cross_entropy/mean", "mean cross-entropy over N samples (default reduction)",
+                    1.0, "cross_entropy", ce_grid(), ref_cross_entropy, forbidden=CE_FORBIDDEN),
+        values_case("cross_entropy/sum", "reduction='sum'",
+                    0.5, "cross_entropy", ce_grid("sum"), ref_cross_entropy, forbidden=CE_FORBIDDEN),
+        values_case("cross_entropy/none", "reduction='none' returns one loss per sample, shape (N,)",
+                    0.5, "cross_entropy", ce_grid("none"), ref_cross_entropy, forbidden=CE_FORBIDDEN),
+        values_case("cross_entropy/edge_sizes", "N=1 and C=2",
+                    0.5, "cross_entropy", ce_grid("mean", sizes=((1, 2), (1, 7), (5, 2))),
+                    ref_cross_entropy, forbidden=CE_FORBIDDEN),
+        values_case("cross_entropy/int32_targets", "int32 class indices work like int64",
+                    0.5, "cross_entropy", ce_grid("mean", tdtype=torch.int32), ref_cross_entropy,
+                    forbidden=CE_FORBIDDEN),
+        values_case("cross_entropy/stability", "logits of magnitude ~1000 stay finite",
+                    0.5, "cross_entropy", ce_grid("mean", scale=1000.0), ref_cross_entropy,
+                    forbidden=CE_FORBIDDEN),
+        grad_case("cross_entropy/autograd", "autograd through your loss gives the true gradient",
+                  1.0, "cross_entropy", ce_grid("mean") + ce_grid("sum")[:3], ref_cross_entropy,
+                  forbidden=CE_FORBIDDEN),
+        values_case("cross_entropy/float32", "float32 logits give a float32 loss (rtol 1e-4)",
+                    0.25, "cross_entropy", ce_grid("mean", dtype=f32), ref_cross_entropy, tol=1e-4,
+                    forbidden=CE_FORBIDDEN),
+        invariants_case("cross_entropy/invariants", "exact shape, dtype kept, inputs not mutated",
+                        0.25, "cross_entropy", ce_grid("none")[::3] + ce_grid()[::3], ref_cross_entropy,
+                        forbidden=CE_FORBIDDEN),
+        values_case("cross_entropy/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+                    0.0, "cross_entropy", cuda_variant(ce_grid()), ref_cross_entropy,
+                    forbidden=CE_FORBIDDEN, device="cuda"),
+        # mse_loss — 2.5 points
+        values_case("mse_loss/mean", "mean squared error (default reduction)",
+                    0.75, "mse_loss", mse_grid(), ref_mse, forbidden=MSE_FORBIDDEN),
+        values_case("mse_loss/reductions", "reduction='sum' and 'none'",
+                    0.5, "mse_loss", mse_grid("sum") + mse_grid("none"), ref_mse, forbidden=MSE_FORBIDDEN),
+        raises_case("mse_loss/shape_mismatch", "(N, 1) vs (N,) raises ValueError instead of broadcasting",
+                    1.0, "mse_loss", [((randn((n, 1), s), randn((n,), s)), {}, f"pred (N={n}, 1), target ({n},)")
+                                      for n, s in [(4, 0), (1, 1), (7, 2)]]
+                    + [((randn((3,), 5), randn((4,), 6)), {}, "pred (3,), target (4,)")],
+                    "ValueError", forbidden=MSE_FORBIDDEN),
+        values_case("mse_loss/float32", "float32 in, float32 out (rtol 1e-4)",
+                    0.25, "mse_loss", mse_grid(dtype=f32), ref_mse, tol=1e-4, forbidden=MSE_FORBIDDEN),
+        # gaussian_nll — 2 points
+        values_case("gaussian_nll/scalar_sigma", "summed Gaussian NLL with a float sigma (incl. ½·log 2π)",
+                    0.75, "gaussian_nll", gaussian_grid("float"), ref_gaussian_nll, forbidden=DISTRIBUTIONS),
+        values_case("gaussian_nll/tensor_sigma", "sigma as a tensor broadcastable to y",
+                    0.5, "gaussian_nll", gaussian_grid("tensor"), ref_gaussian_nll, forbidden=DISTRIBUTIONS),
+        values_case("gaussian_nll/unit_sigma_is_mse", "with sigma = 1 it is ½·SSE + (n/2)·log 2π",
+                    0.5, "gaussian_nll", gaussian_grid("unit"), ref_gaussian_nll_unit, forbidden=DISTRIBUTIONS),
+        values_case("gaussian_nll/float32", "float32 in, float32 out (rtol 1e-4)",
+                    0.25, "gaussian_nll", gaussian_grid("float", f32), ref_gaussian_nll, tol=1e-4,
+                    forbidden=DISTRIBUTIONS),
+        # bernoulli_nll — 1.5 points
+        values_case("bernoulli_nll/values", "summed Bernoulli NLL",
+                    1.0, "bernoulli_nll", bernoulli_grid(), ref_bernoulli_nll, forbidden=DISTRIBUTIONS),
+        values_case("bernoulli_nll/float32", "float32 in, float32 out (rtol 1e-4)",
+                    0.25, "bernoulli_nll", bernoulli_grid(f32), ref_bernoulli_nll, tol=1e-4,
+                    forbidden=DISTRIBUTIONS),
+        invariants_case("bernoulli_nll/invariants", "scalar output, inputs not mutated",
+                        0.25, "bernoulli_nll", bernoulli_grid()[::2], ref_bernoulli_nll, forbidden=DISTRIBUTIONS),
+        # softmax_ce_grad — 2.5 points
+        values_case("softmax_ce_grad/values", "(softmax − onehot) / N for every N, C",
+                    1.5, "softmax_ce_grad", ce_grad_grid(), ref_softmax_ce_grad, tol=1e-6, forbidden=AUTOGRAD),
+        values_case("softmax_ce_grad/stability", "logits ≈ ±1000 give a finite gradient",
+                    0.5, "softmax_ce_grad", ce_grad_grid(scale=1000.0) + ce_grad_grid(shift=800.0),
+                    ref_softmax_ce_grad, tol=1e-6, forbidden=AUTOGRAD),
+        values_case("softmax_ce_grad/float32", "float32 in, float32 out (rtol 1e-4)",
+                    0.25, "softmax_ce_grad", ce_grad_grid(dtype=f32), ref_softmax_ce_grad, tol=1e-4,
+                    forbidden=AUTOGRAD),
+        invariants_case("softmax_ce_grad/invariants", "shape (N, C), inputs not mutated",
+                        0.25, "softmax_ce_grad", ce_grad_grid()[::2], ref_softmax_ce_grad, forbidden=AUTOGRAD),
+    ]

@@ -1,0 +1,141 @@
+"""Builders for the usual kinds of hidden case, so a week's cases.py reads like a test plan.
+
+Every builder takes ``configs``: (args, kwargs, label) triples chosen by the case author
+(shapes × hyper-parameters × seeds). References are computed here, in float64 on the CPU,
+from the same inputs the student's function received.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Sequence
+
+import torch
+
+from autograder.casekit.compare import describe, tensor_mismatch, unchanged
+from autograder.casekit.core import Case, Observation
+from autograder.inside.forbidden import ForbiddenSpec
+from autograder.inside.probe import Call
+from autograder.inside.wire import TensorValue
+
+Config = tuple[tuple, dict, str]
+Reference = Callable[..., torch.Tensor]
+
+
+def as64(value: Any) -> Any:
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return value.detach().to(torch.float64)
+    return value
+
+
+def reference_of(reference: Reference, call: Call) -> torch.Tensor:
+    return reference(*[as64(a) for a in call.args], **{k: as64(v) for k, v in call.kwargs.items()})
+
+
+def _input_dtype(call: Call) -> str | None:
+    for a in call.args:
+        if isinstance(a, torch.Tensor) and a.is_floating_point():
+            return str(a.dtype).removeprefix("torch.")
+    return None
+
+
+def _label(call: Call) -> str:
+    return f" for {call.label}" if call.label else ""
+
+
+def calls_for(fn: str, configs: Iterable[Config], **extra) -> list[Call]:
+    return [Call(fn, tuple(args), dict(kwargs), label=label, **extra) for args, kwargs, label in configs]
+
+
+def values_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
+                reference: Reference, *, tol: float = 1e-7, forbidden: ForbiddenSpec = ForbiddenSpec(),
+                device: str = "cpu", timeout: float = 20.0) -> Case:
+    """Outputs equal the reference (shape exact, dtype kept, relative error below ``tol``)."""
+    calls = calls_for(fn, configs)
+
+    def judge(calls: list[Call], obs: list[Observation]) -> str | None:
+        for call, o in zip(calls, obs):
+            problem = tensor_mismatch(o.output, reference_of(reference, call), tol=tol,
+                                      dtype=_input_dtype(call))
+            if problem:
+                return f"{fn}{_label(call)}: {problem}"
+        return None
+
+    return Case(id, title, points, calls, judge, forbidden=forbidden, device=device, timeout=timeout)
+
+
+def grad_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
+              reference: Reference, *, grad_args: tuple[int, ...] = (0,), tol: float = 1e-6,
+              forbidden: ForbiddenSpec = ForbiddenSpec(), timeout: float = 20.0) -> Case:
+    """Autograd through the student's function gives the reference's gradient."""
+    calls = []
+    for args, kwargs, label in configs:
+        probe_out = reference(*[as64(a) for a in args], **{k: as64(v) for k, v in kwargs.items()})
+        g = torch.Generator().manual_seed(len(calls) + 7)
+        upstream = torch.randn(probe_out.shape, generator=g, dtype=torch.float64)
+        calls.append(Call(fn, tuple(args), dict(kwargs), grad_args=grad_args, upstream=upstream, label=label))
+
+    def judge(calls: list[Call], obs: list[Observation]) -> str | None:
+        for call, o in zip(calls, obs):
+            if o.grad_error or not isinstance(o.grads, tuple):
+                msg = (o.grad_error or {}).get("message", "no gradient reached the inputs")
+                return f"{fn}{_label(call)}: gradient does not flow back to the inputs ({msg})"
+            leaves = [as64(call.args[i]).clone().requires_grad_(True) for i in call.grad_args]
+            args = list(as64(a) for a in call.args)
+            for i, leaf in zip(call.grad_args, leaves):
+                args[i] = leaf
+            out = reference(*args, **{k: as64(v) for k, v in call.kwargs.items()})
+            expected = torch.autograd.grad(out, leaves, grad_outputs=call.upstream)
+            for i, got, exp in zip(call.grad_args, o.grads, expected):
+                problem = tensor_mismatch(got, exp, tol=tol, what=f"gradient w.r.t. argument {i}")
+                if problem:
+                    return f"{fn}{_label(call)}: {problem}"
+        return None
+
+    return Case(id, title, points, calls, judge, forbidden=forbidden, timeout=timeout)
+
+
+def invariants_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
+                    reference: Reference, *, forbidden: ForbiddenSpec = ForbiddenSpec()) -> Case:
+    """Shape exactly the reference's, dtype and device kept, inputs untouched, output finite."""
+    calls = calls_for(fn, configs)
+
+    def judge(calls: list[Call], obs: list[Observation]) -> str | None:
+        for call, o in zip(calls, obs):
+            expected = reference_of(reference, call)
+            out = o.output
+            if not isinstance(out, TensorValue):
+                return f"{fn}{_label(call)}: returned {describe(out)}, expected a tensor"
+            if out.shape != tuple(expected.shape):
+                return (f"{fn}{_label(call)}: output shape {out.shape} is not exactly "
+                        f"{tuple(expected.shape)} (a broadcastable look-alike is not enough)")
+            dtype = _input_dtype(call)
+            if dtype and out.dtype != dtype:
+                return f"{fn}{_label(call)}: output dtype {out.dtype}, input was {dtype}"
+            if out.device.split(":")[0] != "cpu":
+                return f"{fn}{_label(call)}: output moved to {out.device}; keep the input's device"
+            if not torch.isfinite(out.to_torch()).all():
+                return f"{fn}{_label(call)}: output contains NaN or inf"
+            after = o.args_after if isinstance(o.args_after, tuple) else ()
+            for i, (before, now) in enumerate(zip(call.args, after)):
+                problem = unchanged(now, before, what=f"argument {i}")
+                if problem:
+                    return f"{fn}{_label(call)}: {problem}"
+        return None
+
+    return Case(id, title, points, calls, judge, forbidden=forbidden)
+
+
+def raises_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
+                exception: str, *, forbidden: ForbiddenSpec = ForbiddenSpec()) -> Case:
+    """Each call must raise ``exception`` (by class name, so no student class is trusted)."""
+    calls = calls_for(fn, configs)
+
+    def judge(calls: list[Call], obs: list[Observation]) -> str | None:
+        for call, o in zip(calls, obs):
+            raised = (o.error or {}).get("type") if o.status == "error" else None
+            if raised != exception:
+                got = f"raised {raised}" if raised else "returned normally"
+                return f"{fn}{_label(call)}: should raise {exception}, but {got}"
+        return None
+
+    return Case(id, title, points, calls, judge, forbidden=forbidden, expects_error=True)

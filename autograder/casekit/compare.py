@@ -1,0 +1,50 @@
+"""Comparisons used by judges. Each returns None when fine, else a message for the student."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from autograder.inside.wire import Opaque, TensorValue
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, TensorValue):
+        return f"a tensor of shape {value.shape}"
+    if isinstance(value, Opaque):
+        return f"a {value.type_name}"
+    return f"{type(value).__name__} {value!r}"[:120]
+
+
+def tensor_mismatch(got: Any, expected: torch.Tensor, *, tol: float, what: str = "output",
+                    dtype: str | None = None) -> str | None:
+    """Exact shape, optional dtype, finiteness, then max relative error below ``tol``."""
+    if not isinstance(got, TensorValue):
+        return f"{what} is {describe(got)}, expected a tensor of shape {tuple(expected.shape)}"
+    if got.shape != tuple(expected.shape):
+        return f"{what} has shape {got.shape}, expected exactly {tuple(expected.shape)}"
+    if dtype is not None and got.dtype != dtype:
+        return f"{what} has dtype {got.dtype}, expected {dtype} (keep the input's dtype)"
+    g = got.to_torch(torch.float64)
+    e = expected.detach().to(torch.float64)
+    finite_e = torch.isfinite(e)
+    if not torch.equal(torch.isfinite(g), finite_e):
+        return f"{what} contains NaN or inf where the correct result is finite (numerical stability?)"
+    if e.numel() == 0:
+        return None
+    diff = (g[finite_e] - e[finite_e]).abs()
+    scale = e[finite_e].abs().max().clamp_min(1e-12) if finite_e.any() else torch.tensor(1.0)
+    err = (diff.max() / scale).item() if diff.numel() else 0.0
+    if err >= tol:
+        return f"{what} differs from the reference: max relative error {err:.2e} (allowed {tol:.0e})"
+    return None
+
+
+def unchanged(got: Any, original: Any, what: str = "input") -> str | None:
+    """Inputs must not be modified in place."""
+    if isinstance(original, torch.Tensor):
+        if not isinstance(got, TensorValue) or not torch.equal(
+                got.to_torch(None), original.detach().cpu()):
+            return f"{what} was modified in place — work on a copy"
+    return None

@@ -1,0 +1,126 @@
+"""Cases, observations and verdicts — the trusted side of the trust boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from autograder.inside import wire
+from autograder.inside.forbidden import ForbiddenSpec
+from autograder.inside.probe import Call
+
+
+class Status(str, Enum):
+    passed = "passed"
+    failed = "failed"
+    error = "error"  # the student's code raised
+    timeout = "timeout"
+    oom = "out-of-memory"
+    forbidden = "forbidden"
+    output_limit = "output-limit"
+    crashed = "crashed"  # the case's process died (segfault, os._exit, killed itself)
+    skipped = "skipped"  # e.g. a CUDA case on a machine without CUDA
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.passed
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one call produced, decoded from the wire format (no student objects)."""
+
+    status: str
+    output: Any = None
+    grads: Any = None
+    args_after: Any = None
+    forbidden: tuple[str, ...] = ()
+    error: dict | None = None
+    grad_error: dict | None = None
+    seconds: float = 0.0
+
+    @classmethod
+    def from_json(cls, data: dict, arrays: dict[str, np.ndarray]) -> "Observation":
+        def dec(key: str) -> Any:
+            return wire.decode(data[key], arrays) if key in data else None
+
+        return cls(
+            status=str(data.get("status", "error")),
+            output=dec("output"),
+            grads=dec("grads"),
+            args_after=dec("args_after"),
+            forbidden=tuple(str(f) for f in data.get("forbidden", [])),
+            error=data.get("error") if isinstance(data.get("error"), dict) else None,
+            grad_error=data.get("grad_error") if isinstance(data.get("grad_error"), dict) else None,
+            seconds=float(data.get("seconds", 0.0)),
+        )
+
+
+# A judge looks at the planned calls and what they produced; it returns None when the
+# behaviour is right, else a message naming the configuration that failed.
+Judge = Callable[[list[Call], list[Observation]], "str | None"]
+
+_OOM_MARKERS = ("can't allocate memory", "CUDA out of memory", "DefaultCPUAllocator")
+
+
+@dataclass
+class Case:
+    id: str  # "softmax/overflow"
+    title: str  # one line for feedback
+    points: float
+    calls: list[Call]
+    judge: Judge
+    forbidden: ForbiddenSpec = field(default_factory=ForbiddenSpec)
+    device: str = "cpu"
+    timeout: float = 20.0
+    seed: int = 0
+    expects_error: bool = False  # the judge wants errors as data (e.g. "must raise ValueError")
+
+    @property
+    def function(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    def runnable(self) -> bool:
+        return self.device == "cpu" or (self.device.startswith("cuda") and torch.cuda.is_available())
+
+    def plan(self, arrays: dict[str, np.ndarray]) -> dict:
+        """The JSON the sandbox receives: calls only — no references, no judge."""
+        return {
+            "id": self.id,
+            "calls": [c.to_json(arrays) for c in self.calls],
+            "forbidden": self.forbidden.to_json(),
+            "device": self.device,
+            "timeout": self.timeout,
+            "seed": self.seed,
+        }
+
+    def verdict(self, observations: list[Observation]) -> Verdict:
+        hits = sorted({h for o in observations for h in o.forbidden})
+        if hits:
+            return Verdict(Status.forbidden, f"uses forbidden {', '.join(hits)} — implement it yourself")
+        for call, obs in zip(self.calls, observations):
+            where = f" ({call.label})" if call.label else ""
+            if obs.status == "missing":
+                return Verdict(Status.error, (obs.error or {}).get("message", "function missing"))
+            if obs.status == "timeout":
+                return Verdict(Status.timeout, f"{call.fn}{where}: took longer than {self.timeout:g} s")
+            err = obs.error or {}
+            if obs.status == "oom" or any(m in err.get("message", "") for m in _OOM_MARKERS):
+                return Verdict(Status.oom, f"{call.fn}{where}: ran out of memory")
+            if obs.status == "error" and not self.expects_error:
+                return Verdict(Status.error, f"{call.fn}{where} raised {err.get('type')}: "
+                                             f"{err.get('message', '')}\n{err.get('traceback', '')}".strip())
+        if len(observations) < len(self.calls):
+            return Verdict(Status.crashed, "the case stopped before all calls ran")
+        problem = self.judge(self.calls, observations)
+        return Verdict(Status.passed) if problem is None else Verdict(Status.failed, problem)

@@ -1,0 +1,32 @@
+"""Bridge for otter test cells: ``check("softmax/overflow", globals())``.
+
+Under plain ``otter run`` the hidden tests execute in the student's kernel; this runs the
+same planned calls in-process and raises AssertionError with the same verdict message that
+the sandboxed engine gives. It is what makes the two paths comparable, not a secure path.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from autograder.casekit.core import Observation
+from autograder.casekit.loader import load_cases
+from autograder.inside.probe import run_case
+
+
+@lru_cache(maxsize=4)
+def _cases(folder: str) -> dict:
+    return {c.id: c for c in load_cases(Path(folder))}
+
+
+def check(case_id: str, namespace: dict, folder: str = ".") -> None:
+    case = _cases(str(Path(folder).resolve()))[case_id]
+    if not case.runnable():
+        return  # e.g. a CUDA case without CUDA: nothing to check (0 points by convention)
+    arrays: dict = {}
+    raw = run_case(case.calls, namespace, arrays, forbidden=case.forbidden, device=case.device,
+                   timeout=case.timeout, seed=case.seed)
+    observations = [Observation.from_json(o, arrays) for o in raw]
+    verdict = case.verdict(observations)
+    assert verdict.passed, f"{case_id} [{verdict.status.value}]: {verdict.message}"

@@ -1,0 +1,213 @@
+"""The course definition (grader.yml): schema, loading, and errors that point at the line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from autograder.errors import UserError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Visibility(str, Enum):
+    """What students see of hidden test cases in feedback."""
+
+    hidden = "hidden"  # name, points and pass/fail only
+    after_deadline = "after_deadline"  # details once the deadline has passed
+    visible = "visible"
+
+
+class Course(_Strict):
+    name: str
+    timezone: str = "Asia/Seoul"
+    cohort: int | None = Field(None, description="기수, e.g. 19")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Asia/Seoul'")
+        return value
+
+
+class ClassRepoSource(_Strict):
+    """One shared class repository; students push files named by the convention."""
+
+    kind: Literal["class_repo"] = "class_repo"
+    url: str = Field(description="local path or git URL")
+    branch: str | None = None
+
+
+class Assignment(_Strict):
+    id: str = Field(pattern=r"^week\d{2}$")
+    week: int = Field(ge=1, le=52)
+    title: str
+    folder: Path
+    due: dt.datetime
+    points: float = Field(gt=0)
+    kind: Literal["notebook", "writeup", "project"] = "notebook"
+    hidden_tests: Visibility = Visibility.hidden
+
+
+class LatePolicy(_Strict):
+    grace_minutes: int = Field(15, ge=0)
+    penalty_per_day: float = Field(0.1, ge=0, le=1, description="fraction of the score per late day")
+    max_late_days: int = Field(3, ge=0)
+
+
+class Grading(_Strict):
+    backend: Literal["local"] = "local"
+    workers: int = Field(2, ge=1, le=256)
+    timeout_s: float = Field(300, gt=0, description="wall clock for one whole submission")
+    case_timeout_s: float = Field(20, gt=0, description="wall clock for one test case")
+    memory_mb: int = Field(2048, ge=256)
+    cpu_s: int = Field(600, ge=1)
+    max_processes: int = Field(256, ge=8)
+    max_output_kb: int = Field(1024, ge=16)
+    retries: int = Field(2, ge=0, le=10, description="retries of infrastructure failures")
+    isolation: Literal["auto", "bwrap", "rlimit"] = "auto"
+
+
+class Storage(_Strict):
+    url: str = "sqlite:///out/gradebook.sqlite"
+    data_dir: Path = Path("out/data")
+
+    @field_validator("url")
+    @classmethod
+    def _sqlite_only(cls, value: str) -> str:
+        if not value.startswith("sqlite:///"):
+            raise ValueError("only sqlite:///PATH gradebooks are supported")
+        return value
+
+
+class Reports(_Strict):
+    output: Path = Path("out/reports")
+
+
+class Build(_Strict):
+    output: Path = Path("build")
+    templates: Path = Path("student_templates")
+
+
+class CourseConfig(_Strict):
+    course: Course
+    roster: Path
+    submissions: list[Annotated[ClassRepoSource, Field(discriminator="kind")]] = Field(min_length=1)
+    assignments: list[Assignment] = Field(min_length=1)
+    late_policy: LatePolicy = LatePolicy()
+    grading: Grading = Grading()
+    storage: Storage = Storage()
+    reports: Reports = Reports()
+    build: Build = Build()
+    root: Path = Field(Path("."), exclude=True, description="folder of grader.yml; set by load()")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "CourseConfig":
+        ids = [a.id for a in self.assignments]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"assignment ids must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    # -- helpers -------------------------------------------------------------------------
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.course.timezone)
+
+    def path(self, p: Path | str) -> Path:
+        """Resolve a path from grader.yml relative to the file's folder."""
+        p = Path(p)
+        return p if p.is_absolute() else (self.root / p).resolve()
+
+    def due(self, assignment: Assignment) -> dt.datetime:
+        """The deadline as an aware datetime (naive dates are in the course's time zone)."""
+        due = assignment.due
+        return due if due.tzinfo else due.replace(tzinfo=self.tz)
+
+    def assignment(self, ref: str | int) -> Assignment:
+        """Find an assignment by id ('week02') or week number (2, '2')."""
+        for a in self.assignments:
+            if str(ref) in (a.id, str(a.week)):
+                return a
+        known = ", ".join(a.id for a in self.assignments)
+        raise UserError(f"no assignment {ref!r} in grader.yml", fix=f"use one of: {known}")
+
+    @property
+    def gradebook_path(self) -> Path:
+        return self.path(self.storage.url.removeprefix("sqlite:///"))
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML node at ``loc`` (the deepest one that exists)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                key_node = next((k for k, _ in node.value if k.value == key), None)
+                return key_node.start_mark.line + 1 if key_node else line
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def load(path: Path | str = "grader.yml") -> CourseConfig:
+    """Read and validate grader.yml. Every problem is reported with its line."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError("course file not found", where=str(path),
+                        fix="run from the course folder or pass --config PATH")
+    text = path.read_text(encoding="utf-8")
+    try:
+        tree = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise UserError(f"not valid YAML: {exc}", where=str(path)) from None
+    if not isinstance(data, dict):
+        raise UserError("expected a mapping of course settings at the top level", where=str(path))
+    try:
+        cfg = CourseConfig.model_validate({**data, "root": path.resolve().parent})
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("class_repo",)))
+            line = _line_of(tree, loc)
+            key = ".".join(str(p) for p in loc) or "(top level)"
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (check the spelling; see grader.yml in the project for the keys)"
+            elif err["type"] == "missing":
+                msg = "required key is missing"
+            problems.append(f"  line {line}: {key}: {msg}" if line else f"  {key}: {msg}")
+        raise UserError("invalid course file:\n" + "\n".join(problems), where=str(path),
+                        fix="fix the keys above; dates look like 2026-07-14T23:59:00") from None
+    _check_files(cfg, path, tree)
+    return cfg
+
+
+def _check_files(cfg: CourseConfig, path: Path, tree: yaml.Node) -> None:
+    problems = []
+    if not cfg.path(cfg.roster).is_file():
+        problems.append(f"  line {_line_of(tree, ('roster',))}: roster: no file {cfg.path(cfg.roster)}")
+    for i, a in enumerate(cfg.assignments):
+        if a.kind == "notebook" and not cfg.path(a.folder).is_dir():
+            problems.append(f"  line {_line_of(tree, ('assignments', i, 'folder'))}: "
+                            f"assignments.{i}.folder: no folder {cfg.path(a.folder)}")
+    if problems:
+        raise UserError("missing files:\n" + "\n".join(problems), where=str(path),
+                        fix="paths are relative to the folder that holds grader.yml")

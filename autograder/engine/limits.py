@@ -1,0 +1,22 @@
+"""Resource limits for one sandboxed submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    wall_s: float = 300.0
+    cpu_s: int = 600
+    memory_mb: int = 2048
+    max_processes: int = 256
+    max_output_kb: int = 1024
+    cell_timeout_s: float = 60.0
+    isolation: str = "auto"  # auto | bwrap | rlimit
+
+    @classmethod
+    def from_config(cls, grading) -> "Limits":
+        return cls(wall_s=grading.timeout_s, cpu_s=grading.cpu_s, memory_mb=grading.memory_mb,
+                   max_processes=grading.max_processes, max_output_kb=grading.max_output_kb,
+                   cell_timeout_s=min(60.0, grading.timeout_s), isolation=grading.isolation)

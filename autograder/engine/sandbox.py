@@ -1,0 +1,201 @@
+"""Start the sandboxed child: bubblewrap namespaces where available, rlimits always.
+
+bubblewrap gives: no network, a private /tmp and PID namespace, an unprivileged uid, and a
+read-only view of exactly the interpreter, the libraries and ``autograder.inside`` — not the
+course repository (hidden tests, solutions), other submissions or the gradebook. rlimits bound
+memory, CPU time, file size and core dumps; a pids cgroup (where writable) bounds processes and
+lets us kill every process the submission started.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import autograder
+from autograder.engine.limits import Limits
+
+SANDBOX_ROOT = "/grading"
+NOBODY = 65534
+
+
+@dataclass(frozen=True)
+class SandboxRun:
+    returncode: int | None
+    timed_out: bool
+    seconds: float
+    isolation: str
+    stderr_tail: str
+
+
+def _bwrap_works() -> bool:
+    exe = shutil.which("bwrap")
+    if not exe:
+        return False
+    probe = subprocess.run([exe, "--unshare-all", "--ro-bind", "/", "/", "true"],
+                           capture_output=True, timeout=20)
+    return probe.returncode == 0
+
+
+_ISOLATION_CACHE: dict[str, str] = {}
+
+
+def choose_isolation(requested: str = "auto") -> str:
+    if requested == "rlimit":
+        return "rlimit"
+    if "auto" not in _ISOLATION_CACHE:
+        _ISOLATION_CACHE["auto"] = "bwrap" if _bwrap_works() else "rlimit"
+    found = _ISOLATION_CACHE["auto"]
+    if requested == "bwrap" and found != "bwrap":
+        raise RuntimeError("grading.isolation is 'bwrap' but bubblewrap is missing or cannot create "
+                           "namespaces here (install the 'bubblewrap' package)")
+    return found
+
+
+def _system_binds() -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/lib", "/lib64", "/lib32", "/bin", "/sbin"):
+        p = Path(top)
+        if p.is_symlink():
+            args += ["--symlink", os.readlink(p), top]
+        elif p.is_dir():
+            args += ["--ro-bind", top, top]
+    for f in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf"):
+        if Path(f).exists():
+            args += ["--ro-bind", f, f]
+    return args
+
+
+def _python_binds() -> list[str]:
+    """The interpreter, its libraries and only the ``autograder`` package of this checkout."""
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
+             Path(autograder.__file__).resolve().parent}
+    exe = Path(sys.executable)
+    paths.add(exe.parent)
+    args = []
+    for p in sorted(paths, key=lambda p: len(p.parts)):
+        if not str(p).startswith("/usr/"):
+            args += ["--ro-bind", str(p), str(p)]
+    return args
+
+
+def bwrap_command(workdir: Path) -> list[str]:
+    return [
+        "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+        "--uid", str(NOBODY), "--gid", str(NOBODY),
+        *_system_binds(), *_python_binds(),
+        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+        "--ro-bind", str(workdir / "in"), f"{SANDBOX_ROOT}/in",
+        "--bind", str(workdir / "out"), f"{SANDBOX_ROOT}/out",
+        "--chdir", "/tmp", "--clearenv",
+        "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
+        "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0",
+        "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "MPLBACKEND", "Agg",
+        sys.executable, "-I", "-m", "autograder.inside.child", SANDBOX_ROOT,
+    ]
+
+
+def rlimit_command(workdir: Path) -> list[str]:
+    return [sys.executable, "-I", "-m", "autograder.inside.child", str(workdir)]
+
+
+class _PidsCgroup:
+    """A pids cgroup (v1 or v2) for one sandbox, when this process may create one."""
+
+    def __init__(self, max_processes: int):
+        self.path: Path | None = None
+        name = f"autograder-{uuid.uuid4().hex[:12]}"
+        for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
+            if base.name == "pids":  # cgroup v1 hierarchy
+                usable = base.is_dir()
+            else:  # cgroup v2: the pids controller must be delegated to children
+                try:
+                    usable = "pids" in (base / "cgroup.subtree_control").read_text().split()
+                except OSError:
+                    usable = False
+            if not usable:
+                continue
+            try:
+                path = base / name
+                path.mkdir()
+                (path / "pids.max").write_text(str(max_processes))
+                self.path = path
+                return
+            except OSError:
+                continue
+
+    def join(self) -> None:  # runs in the child between fork and exec
+        if self.path:
+            (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def kill_all(self) -> None:
+        if not self.path:
+            return
+        for _ in range(50):
+            try:
+                pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+            except OSError:
+                return
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.02)
+        try:
+            self.path.rmdir()
+        except OSError:
+            pass
+
+
+def run(workdir: Path, limits: Limits) -> SandboxRun:
+    """Run the child on ``workdir`` (which holds in/plan.json) under all limits."""
+    isolation = choose_isolation(limits.isolation)
+    cmd = bwrap_command(workdir) if isolation == "bwrap" else rlimit_command(workdir)
+    cgroup = _PidsCgroup(limits.max_processes)
+    mem = limits.memory_mb << 20
+    fsize = max(limits.max_output_kb << 10, 256 << 20)  # arrays and logs; output limit checked per case
+
+    def preexec() -> None:
+        os.setsid()
+        cgroup.join()
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+        if os.getuid() != 0:  # root ignores RLIMIT_NPROC; the cgroup covers that case
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+
+    start = time.monotonic()
+    stderr_path = workdir / "sandbox.stderr"
+    env = {"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "HOME": str(workdir / "out"),
+           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                preexec_fn=preexec, env=env, cwd=workdir / "out")
+        timed_out = False
+        try:
+            proc.wait(timeout=limits.wall_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            cgroup.kill_all()
+            proc.wait()
+    tail = stderr_path.read_bytes()[-4000:].decode("utf-8", "replace")
+    label = isolation + ("+pids-cgroup" if cgroup.path else "")
+    return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail)

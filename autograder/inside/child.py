@@ -1,0 +1,93 @@
+"""Entry point inside the sandbox: ``python -m autograder.inside.child WORKDIR``.
+
+Reads ``WORKDIR/in/plan.json`` (cells to run and calls to make, written by the grader),
+writes observations to ``WORKDIR/out``. Each test case runs in a fork of the executed
+notebook, so a case that crashes, exits or hangs loses only itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from autograder.inside import wire  # noqa: E402
+from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
+from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
+from autograder.inside.probe import Call, run_case  # noqa: E402
+
+
+def _seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _redirect_output(path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+def _run_forked_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path) -> dict:
+    calls = [Call.from_json(c, arrays_in) for c in case["calls"]]
+    timeout = float(case.get("timeout") or 0) or None
+    pid = os.fork()
+    if pid == 0:  # the case runs here; whatever it does, only this process is lost
+        try:
+            _redirect_output(out / f"case-{i}.log")
+            _seed(int(case.get("seed", 0)))
+            arrays: dict = {}
+            obs = run_case(calls, namespace, arrays, forbidden=ForbiddenSpec.from_json(case.get("forbidden", {})),
+                           device=case.get("device", "cpu"), timeout=timeout, seed=int(case.get("seed", 0)))
+            wire.save(out / f"case-{i}.json", obs, arrays)
+        finally:
+            os._exit(0)
+    limit = (timeout or 60.0) + 5.0  # the alarm inside fires first; this catches a swallowed alarm
+    start = time.monotonic()
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() - start > limit:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return {"case": i, "killed_after_s": limit}
+        time.sleep(0.002)
+    if os.WIFSIGNALED(status):
+        return {"case": i, "signal": os.WTERMSIG(status)}
+    return {"case": i, "exit": os.WEXITSTATUS(status)}
+
+
+def main(workdir: str) -> None:
+    root = Path(workdir)
+    out = root / "out"
+    plan, arrays_in = wire.load(root / "in" / "plan.json", max_json_bytes=64 << 20)
+    torch.set_num_threads(1)
+    install_otter_stub()
+    _seed(0)
+    _redirect_output(out / "notebook.log")
+    namespace: dict = {"__name__": "__main__"}
+    progress = open(out / "progress", "a", buffering=1, encoding="utf-8")
+    cells = run_cells(plan["cells"], namespace, plan.get("cell_timeout"),
+                      on_start=lambda i: progress.write(f"{i}\n"))
+    (out / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
+    exits = [_run_forked_case(i, case, arrays_in, namespace, out) for i, case in enumerate(plan["cases"])]
+    (out / "exits.json").write_text(json.dumps(exits), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
+    os._exit(0)  # skip interpreter teardown: student objects' __del__ must not run after us

@@ -1,0 +1,179 @@
+"""Call a student's function as a test case asks, and record what came back.
+
+A probe never judges: it returns raw observations (values, errors, forbidden calls, time)
+that the grader compares against references it computed itself.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from autograder.inside import wire
+from autograder.inside.forbidden import Detector, ForbiddenSpec
+
+
+class CaseTimeout(BaseException):
+    """Raised by the alarm; a BaseException so ``except Exception`` in student code misses it."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One invocation of a student callable.
+
+    ``fn`` names a global of the notebook. With ``grad_args``, those tensor arguments get
+    ``requires_grad`` and, after the call, the grader's own code back-propagates
+    ``upstream`` through the output and records their gradients.
+    """
+
+    fn: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    grad_args: tuple[int, ...] = ()
+    upstream: Any = None
+    label: str = ""  # human description of the configuration, for feedback
+
+    def to_json(self, arrays: dict[str, np.ndarray]) -> dict:
+        return {
+            "fn": self.fn,
+            "args": wire.encode(tuple(self.args), arrays),
+            "kwargs": wire.encode(dict(self.kwargs), arrays),
+            "grad_args": list(self.grad_args),
+            "upstream": wire.encode(self.upstream, arrays),
+            "label": self.label,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, arrays: dict[str, np.ndarray]) -> "Call":
+        return cls(
+            fn=str(data["fn"]),
+            args=tuple(_materialise(wire.decode(data["args"], arrays))),
+            kwargs=dict(_materialise(wire.decode(data["kwargs"], arrays))),
+            grad_args=tuple(int(i) for i in data.get("grad_args", [])),
+            upstream=_materialise(wire.decode(data.get("upstream"), arrays)),
+            label=str(data.get("label", "")),
+        )
+
+
+def _materialise(value: Any) -> Any:
+    """Turn decoded TensorValues back into tensors of their original dtype."""
+    if isinstance(value, wire.TensorValue):
+        dtype = getattr(torch, value.dtype)
+        return torch.from_numpy(np.array(value.array, copy=True)).to(dtype)
+    if isinstance(value, tuple):
+        return tuple(_materialise(v) for v in value)
+    if isinstance(value, list):
+        return [_materialise(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _materialise(v) for k, v in value.items()}
+    return value
+
+
+def _clone(value: Any, device: str) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone().to(device)
+    if isinstance(value, tuple):
+        return tuple(_clone(v, device) for v in value)
+    if isinstance(value, list):
+        return [_clone(v, device) for v in value]
+    if isinstance(value, dict):
+        return {k: _clone(v, device) for k, v in value.items()}
+    return value
+
+
+def describe_error(exc: BaseException, limit: int = 1500) -> dict:
+    """The exception with only the student's frames (cells are compiled as '<cell N>')."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")]
+    lines = traceback.format_list(frames[-3:]) + traceback.format_exception_only(type(exc), exc)
+    return {"type": type(exc).__name__, "message": str(exc)[:500], "traceback": "".join(lines)[-limit:]}
+
+
+class Alarm:
+    """SIGALRM-based time limit for the current thread (the main thread in the sandbox)."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+
+    def _fire(self, *_):
+        raise CaseTimeout(f"time limit of {self.seconds:g} s exceeded")
+
+    def __enter__(self):
+        if self.seconds:
+            self._old = signal.signal(signal.SIGALRM, self._fire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        if self.seconds:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old)
+
+
+def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
+             arrays: dict[str, np.ndarray], time_left: float | None) -> dict:
+    """Execute one call; return a JSON observation (tensor data appended to ``arrays``)."""
+    fn = namespace.get(call.fn)
+    if not callable(fn):
+        return {"status": "missing", "error": {"type": "NameError",
+                "message": f"'{call.fn}' is not defined (or not callable) in the notebook",
+                "traceback": ""}, "forbidden": [], "seconds": 0.0}
+    args = list(_clone(call.args, device))
+    kwargs = _clone(call.kwargs, device)
+    for i in call.grad_args:
+        args[i].requires_grad_(True)
+    detector = Detector(forbidden)
+    obs: dict = {"status": "ok", "forbidden": detector.hits}
+    start = time.perf_counter()
+    out = None
+    try:
+        with Alarm(time_left), detector:
+            out = fn(*args, **kwargs)
+    except CaseTimeout as exc:
+        obs.update(status="timeout", error={"type": "Timeout", "message": str(exc), "traceback": ""})
+    except MemoryError as exc:
+        obs.update(status="oom", error=describe_error(exc))
+    except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
+        obs.update(status="error", error=describe_error(exc))
+    obs["seconds"] = time.perf_counter() - start
+    if obs["status"] == "ok":
+        obs["output"] = wire.encode(out, arrays)
+        if call.grad_args:
+            obs["grads"] = _gradients(out, args, call, device, arrays, obs)
+    obs["args_after"] = wire.encode(tuple(a.detach() if isinstance(a, torch.Tensor) else a for a in args), arrays)
+    return obs
+
+
+def _gradients(out: Any, args: list, call: Call, device: str, arrays: dict, obs: dict) -> Any:
+    """Back-propagate ``call.upstream`` through the student's output (the grader's own step)."""
+    try:
+        if not isinstance(out, torch.Tensor) or not out.requires_grad:
+            raise TypeError("output is not connected to the inputs' autograd graph")
+        upstream = _clone(call.upstream, device)
+        torch.autograd.backward(out, grad_tensors=upstream.to(out.dtype) if upstream is not None else None)
+        return wire.encode(tuple(args[i].grad for i in call.grad_args), arrays)
+    except BaseException as exc:  # noqa: BLE001
+        obs["grad_error"] = describe_error(exc)
+        return None
+
+
+def run_case(calls: list[Call], namespace: dict, arrays: dict[str, np.ndarray], *,
+             forbidden: ForbiddenSpec, device: str = "cpu", timeout: float | None = None,
+             seed: int = 0) -> list[dict]:
+    """Run every call of one test case; return one observation per call that ran."""
+    deadline = time.perf_counter() + timeout if timeout else None
+    observations = []
+    for call in calls:
+        torch.manual_seed(seed)
+        np.random.seed(seed % (2**32))
+        left = max(deadline - time.perf_counter(), 0.001) if deadline else None
+        obs = run_call(call, namespace, forbidden, device, arrays, left)
+        observations.append(obs)
+        if obs["status"] in ("timeout", "missing"):
+            break
+    return observations

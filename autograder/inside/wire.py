@@ -1,0 +1,144 @@
+"""A safe value format between the sandbox and the judge: JSON descriptors + numpy arrays.
+
+Nothing is ever unpickled: arrays are loaded with ``allow_pickle=False`` and every other value
+is a plain JSON scalar, list or string-keyed dict. Anything else is recorded as opaque.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+MAX_DEPTH = 6
+MAX_ITEMS = 64
+MAX_ELEMENTS = 20_000_000
+MAX_STR = 2000
+
+
+@dataclass(frozen=True)
+class TensorValue:
+    """A tensor as observed: values (numpy) plus the metadata a judge checks."""
+
+    array: np.ndarray
+    dtype: str  # torch dtype name without the 'torch.' prefix
+    shape: tuple[int, ...]
+    device: str
+    requires_grad: bool
+
+    def to_torch(self, dtype: torch.dtype | None = torch.float64) -> torch.Tensor:
+        t = torch.from_numpy(np.array(self.array, copy=True))
+        return t.to(dtype) if dtype is not None else t
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value that is not data we can judge (a function, a custom object ...)."""
+
+    type_name: str
+
+
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+# -- encoding (inside the sandbox, or in-process for plain otter) ---------------------------
+def encode(value: Any, arrays: dict[str, np.ndarray], depth: int = 0) -> Any:
+    """Describe ``value`` as JSON; tensor data goes into ``arrays`` under fresh keys."""
+    if depth > MAX_DEPTH:
+        return {"kind": "opaque", "type": "nesting too deep"}
+    if isinstance(value, torch.Tensor):
+        return _encode_tensor(value, arrays)
+    if isinstance(value, np.ndarray):
+        return _encode_tensor(torch.from_numpy(np.ascontiguousarray(value)), arrays)
+    if value is None or isinstance(value, bool):
+        return {"kind": "scalar", "value": value}
+    if isinstance(value, (int, np.integer)):
+        return {"kind": "scalar", "value": int(value)}
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return {"kind": "float", "value": repr(f)} if not math.isfinite(f) else {"kind": "scalar", "value": f}
+    if isinstance(value, str):
+        return {"kind": "scalar", "value": value[:MAX_STR]}
+    if isinstance(value, (tuple, list)):
+        items = [encode(v, arrays, depth + 1) for v in list(value)[:MAX_ITEMS]]
+        return {"kind": "tuple" if isinstance(value, tuple) else "list", "items": items}
+    if isinstance(value, dict):
+        keys = [k for k in value if isinstance(k, str)][:MAX_ITEMS]
+        return {"kind": "dict", "items": {k: encode(value[k], arrays, depth + 1) for k in keys}}
+    return {"kind": "opaque", "type": type(value).__qualname__[:200]}
+
+
+def _encode_tensor(t: torch.Tensor, arrays: dict[str, np.ndarray]) -> dict:
+    meta = {
+        "kind": "tensor",
+        "dtype": _dtype_name(t.dtype),
+        "shape": list(t.shape),
+        "device": str(t.device),
+        "requires_grad": bool(t.requires_grad),
+    }
+    if t.numel() > MAX_ELEMENTS:
+        return {**meta, "kind": "opaque", "type": f"tensor too large ({t.numel()} elements)"}
+    data = t.detach().to("cpu")
+    if data.dtype in (torch.float16, torch.bfloat16):
+        data = data.to(torch.float32)
+    if data.is_complex() or data.dtype not in _NUMPY_OK:
+        return {**meta, "kind": "opaque", "type": f"tensor of {meta['dtype']}"}
+    key = f"a{len(arrays)}"
+    arrays[key] = data.contiguous().numpy().copy()
+    return {**meta, "array": key}
+
+
+_NUMPY_OK = {torch.float32, torch.float64, torch.int8, torch.int16, torch.int32, torch.int64,
+             torch.uint8, torch.bool}
+
+
+# -- decoding (the judge's side) ------------------------------------------------------------
+def decode(desc: Any, arrays: dict[str, np.ndarray], depth: int = 0) -> Any:
+    if depth > MAX_DEPTH + 1 or not isinstance(desc, dict):
+        return Opaque("malformed")
+    kind = desc.get("kind")
+    if kind == "scalar":
+        v = desc.get("value")
+        return v if isinstance(v, (int, float, str, bool)) or v is None else Opaque("malformed")
+    if kind == "float":
+        return float(desc.get("value", "nan")) if desc.get("value") in ("nan", "inf", "-inf") else Opaque("malformed")
+    if kind in ("tuple", "list"):
+        items = [decode(d, arrays, depth + 1) for d in desc.get("items", [])[:MAX_ITEMS]]
+        return tuple(items) if kind == "tuple" else items
+    if kind == "dict":
+        items = desc.get("items", {})
+        return {str(k): decode(v, arrays, depth + 1) for k, v in list(items.items())[:MAX_ITEMS]}
+    if kind == "tensor":
+        arr = arrays.get(str(desc.get("array")))
+        shape = tuple(int(s) for s in desc.get("shape", []))
+        if arr is None or tuple(arr.shape) != shape:
+            return Opaque("malformed tensor")
+        return TensorValue(arr, str(desc.get("dtype")), shape, str(desc.get("device")),
+                           bool(desc.get("requires_grad")))
+    return Opaque(str(desc.get("type", "unknown"))[:200])
+
+
+# -- files ----------------------------------------------------------------------------------
+def save(path: Path, payload: Any, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``payload`` as ``path`` (JSON) and each array as ``path.stem-KEY.npy``."""
+    for key, arr in arrays.items():
+        np.save(path.with_name(f"{path.stem}-{key}.npy"), arr, allow_pickle=False)
+    path.write_text(json.dumps(payload), encoding="utf-8")
+
+
+def load(path: Path, max_json_bytes: int = 8 << 20) -> tuple[Any, dict[str, np.ndarray]]:
+    """Read what ``save`` wrote, refusing oversized JSON and anything pickled."""
+    if path.stat().st_size > max_json_bytes:
+        raise ValueError(f"{path.name} is larger than {max_json_bytes} bytes")
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    arrays: dict[str, np.ndarray] = {}
+    prefix = f"{path.stem}-"
+    for f in path.parent.glob(f"{path.stem}-a*.npy"):
+        arrays[f.stem.removeprefix(prefix)] = np.load(f, allow_pickle=False)
+    return payload, arrays

@@ -1,0 +1,63 @@
+"""The submission file-name convention: ``N주차 과제_<기수>기 <이름>.ipynb``.
+
+macOS commits decomposed Hangul (NFD), and students type the name by hand, so names are
+NFC-normalised and small deviations are tolerated — each one is reported, never hidden.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_PATTERN = re.compile(
+    r"^\s*(?P<week>\d{1,2})\s*주차(?P<gap1>\s*)과제\s*(?P<sep>[_\-\s]+)\s*"
+    r"(?P<cohort>\d{1,3})\s*기(?P<gap2>\s*)(?P<name>[^\s_][^_]*?)\s*\.(?P<ext>ipynb|md|txt|py)$",
+    re.IGNORECASE,
+)
+# Loose enough to recognise "meant to be a submission, but misnamed".
+_LOOKS_LIKE = re.compile(r"\d+\s*주\s*차")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def canonical_name(week: int, cohort: int, name: str, ext: str = "ipynb") -> str:
+    return f"{week}주차 과제_{cohort}기 {name}.{ext}"
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    week: int
+    cohort: int
+    name: str
+    ext: str
+    tolerated: tuple[str, ...] = field(default=())  # deviations from the canonical form
+
+
+def parse(filename: str) -> ParsedName | None:
+    """Parse a file's base name; None when it does not follow the convention."""
+    tolerated: list[str] = []
+    normal = nfc(filename)
+    if normal != filename:
+        tolerated.append("decomposed (NFD) Hangul in the file name")
+    m = _PATTERN.match(normal)
+    if not m:
+        return None
+    if not m["gap1"]:
+        tolerated.append("no space between '주차' and '과제'")
+    if m["sep"] != "_":
+        tolerated.append(f"separator {m['sep']!r} instead of '_'")
+    if not m["gap2"]:
+        tolerated.append("no space between '기' and the name")
+    name = re.sub(r"\s+", " ", m["name"].strip())
+    canon = canonical_name(int(m["week"]), int(m["cohort"]), name, m["ext"].lower())
+    if not tolerated and normal != canon:
+        tolerated.append("extra spaces")
+    return ParsedName(int(m["week"]), int(m["cohort"]), name, m["ext"].lower(), tuple(tolerated))
+
+
+def looks_like_submission(filename: str) -> bool:
+    """True for names that seem meant as a submission but do not parse."""
+    return bool(_LOOKS_LIKE.search(nfc(filename)))
