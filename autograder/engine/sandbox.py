@@ -134,7 +134,9 @@ class _PidsCgroup:
 
     def join(self) -> None:  # runs in the child between fork and exec
         if self.path:
-            (self.path / "cgroup.procs").write_text(str(os.getpid()))
+            fd = os.open(self.path / "cgroup.procs", os.O_WRONLY)  # no Python locks after fork
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
 
     def kill_all(self) -> None:
         if not self.path:

@@ -1,0 +1,88 @@
+"""``autograder build WEEK``: otter assign on the master (hidden cases injected), then a self-check."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from autograder.build.inject_hidden import CASES_FILE, inject
+from autograder.casekit.loader import load_cases
+from autograder.config import Assignment, CourseConfig
+from autograder.engine import GradeResult, Limits, grade_notebook
+from autograder.errors import UserError
+from autograder.notebooks import master_notebook
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    template_dir: Path
+    template: Path
+    autograder_zip: Path
+    solution: Path
+    reference: GradeResult
+    blank: GradeResult
+
+
+def _otter_assign(workdir: Path, master_name: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "otter", "assign", "--no-pdfs", master_name, "dist"],
+                          cwd=workdir, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise UserError(f"otter assign failed:\n{(proc.stdout + proc.stderr)[-3000:]}", where=master_name,
+                        fix="check the master notebook's BEGIN/END markers and the public tests")
+
+
+def _problems(result: GradeResult, expect_full: bool) -> list[str]:
+    if result.infra_error:
+        return [f"grading failed: {result.infra_error}"]
+    if expect_full:
+        return [f"{c.case_id}: {c.status} {c.message}" for c in result.cases
+                if c.status not in ("passed", "skipped")]
+    return [f"{c.case_id}: passed on the blank template" for c in result.cases if c.points > 0]
+
+
+def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None = None) -> BuildResult:
+    folder = cfg.path(assignment.folder)
+    master = master_notebook(folder)
+    cases = load_cases(folder)
+    total = round(sum(c.points for c in cases), 6)
+    if abs(total - assignment.points) > 1e-6:
+        raise UserError(f"hidden cases are worth {total:g} points but grader.yml says {assignment.points:g}",
+                        where=str(folder / CASES_FILE))
+    templates = cfg.path(cfg.build.templates) / assignment.id
+    out = cfg.path(cfg.build.output)
+    with tempfile.TemporaryDirectory(prefix=f"build-{assignment.id}-") as tmp:
+        work = Path(tmp) / "src"
+        shutil.copytree(folder, work, ignore=shutil.ignore_patterns("__pycache__", "dist"))
+        full = inject(nbformat.read(str(master), as_version=4), cases, str(master))
+        nbformat.write(full, str(work / master.name))
+        _otter_assign(work, master.name)
+        dist = work / "dist"
+        if templates.exists():
+            shutil.rmtree(templates)
+        shutil.copytree(dist / "student", templates)
+        (out / "autograder").mkdir(parents=True, exist_ok=True)
+        (out / "solutions").mkdir(parents=True, exist_ok=True)
+        zips = sorted((dist / "autograder").glob("*.zip"))
+        if not zips:
+            raise UserError("otter assign produced no autograder zip", where=str(master),
+                            fix="the ASSIGNMENT CONFIG needs 'generate: true'")
+        ag_zip = out / "autograder" / f"{assignment.id}.zip"
+        shutil.copy(zips[-1], ag_zip)
+        solution = out / "solutions" / f"{assignment.id}.ipynb"
+        shutil.copy(dist / "autograder" / master.name, solution)
+    template = templates / master.name
+    limits = limits or Limits.from_config(cfg.grading)
+    reference = grade_notebook(solution, cases, limits)
+    blank = grade_notebook(template, cases, limits)
+    problems = ([f"reference solution: {p}" for p in _problems(reference, True)]
+                + [f"blank template: {p}" for p in _problems(blank, False)])
+    if problems:
+        raise UserError("self-check failed:\n  " + "\n  ".join(problems[:20]), where=str(master),
+                        fix="the reference must score full marks and the untouched template zero")
+    return BuildResult(templates, template, ag_zip, solution, reference, blank)

@@ -1,0 +1,135 @@
+"""Command line: ``autograder build|collect|grade|report|demo|validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from autograder import config
+from autograder.errors import UserError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Autograder for the PyTorch deep-learning course (otter-grader compatible).")
+console = Console()
+ConfigOpt = typer.Option(Path("grader.yml"), "--config", "-c", help="the course file")
+
+
+def _fail(exc: UserError) -> None:
+    console.print(f"[bold red]error:[/] {exc.render()}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _load(path: Path) -> config.CourseConfig:
+    try:
+        return config.load(path)
+    except UserError as exc:
+        _fail(exc)
+
+
+def _summary_table(tables) -> Table:
+    table = Table(title="class summary")
+    for col in ("student_id", "name", "assignment", "score", "status"):
+        table.add_column(col)
+    for r in tables.students.itertuples():
+        table.add_row(r.student_id, r.name, r.assignment, f"{r.score:g} / {r.max:g}", r.status)
+    return table
+
+
+@app.command()
+def validate(cfg_path: Path = ConfigOpt) -> None:
+    """Check grader.yml and the roster."""
+    from autograder import roster
+
+    cfg = _load(cfg_path)
+    try:
+        students = roster.load(cfg.path(cfg.roster))
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"[green]ok[/]: {cfg.course.name}: {len(cfg.assignments)} assignments, {len(students)} students")
+
+
+@app.command()
+def build(week: Optional[str] = typer.Argument(None, help="week id or number; all when omitted"),
+          cfg_path: Path = ConfigOpt) -> None:
+    """otter assign → student template + autograder zip, then the self-check."""
+    from autograder.build import build_week
+
+    cfg = _load(cfg_path)
+    targets = [cfg.assignment(week)] if week else [a for a in cfg.assignments if a.kind == "notebook"]
+    for a in targets:
+        try:
+            r = build_week(cfg, a)
+        except UserError as exc:
+            _fail(exc)
+        console.print(f"[green]built {a.id}[/]: template {r.template}, autograder {r.autograder_zip}; "
+                      f"self-check: reference {r.reference.score:g}/{r.reference.max_score:g}, blank {r.blank.score:g}")
+
+
+@app.command()
+def collect(week: str, cfg_path: Path = ConfigOpt) -> None:
+    """Find every submission for WEEK in the class repository as of the deadline."""
+    from autograder.collect import collect_week
+    from autograder.gradebook import Gradebook
+
+    cfg = _load(cfg_path)
+    try:
+        rep = collect_week(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path))
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"collected {len(rep.accepted)} versions ({rep.new} new)")
+    for i in rep.issues:
+        console.print(f"  [yellow]{i['kind']}[/] {i['path']}: {i['detail']}", highlight=False)
+
+
+@app.command()
+def grade(week: str, regrade: bool = typer.Option(False, help="grade everything again (history kept)"),
+          workers: Optional[int] = typer.Option(None, help="parallel sandboxes (default from grader.yml)"),
+          cfg_path: Path = ConfigOpt) -> None:
+    """Grade every collected, ungraded submission of WEEK."""
+    from autograder.grade import grade_week
+    from autograder.gradebook import Gradebook
+
+    cfg = _load(cfg_path)
+    try:
+        s = grade_week(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path), regrade=regrade, workers=workers)
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"graded {s.graded}, infrastructure errors {s.infra_errors} (not scored; re-run to retry), "
+                  f"rejected {s.rejected}, in {s.seconds:.1f} s; isolation: {', '.join(sorted(s.isolation)) or '-'}")
+
+
+@app.command()
+def report(cfg_path: Path = ConfigOpt, out: Optional[Path] = typer.Option(None, help="output folder")) -> None:
+    """Class table (CSV + HTML) from the gradebook."""
+    from autograder.gradebook import Gradebook
+    from autograder.report import write_report
+
+    cfg = _load(cfg_path)
+    files = write_report(cfg, Gradebook(cfg.gradebook_path), out)
+    console.print(_summary_table(files.tables))
+    console.print(f"report: {files.html}\nCSV:    {files.class_csv}")
+
+
+@app.command()
+def demo(workdir: Optional[Path] = typer.Option(None, help="where to build the demo class (default: a temp folder)")) -> None:
+    """Make a demo class and run build → collect → grade → report on it."""
+    from autograder.demo import run_demo
+    from autograder.report import class_tables
+    from autograder.gradebook import Gradebook
+
+    project = Path(__file__).resolve().parent.parent
+    try:
+        result = run_demo(project, workdir, say=console.print)
+    except UserError as exc:
+        _fail(exc)
+    tables = class_tables(result.cfg, Gradebook(result.cfg.gradebook_path))
+    console.print(_summary_table(tables))
+    if not tables.issues.empty:
+        console.print("collection problems:")
+        for i in tables.issues.itertuples():
+            console.print(f"  [yellow]{i.kind}[/] {i.path}: {i.detail}", highlight=False)
+    console.print(f"\nreport: [bold]{result.report_html}[/]\nCSV:    {result.report_csv}")

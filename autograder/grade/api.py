@@ -1,0 +1,94 @@
+"""``autograder grade WEEK``: resumable, idempotent, parallel batch grading.
+
+Each worker thread drives one sandboxed child process at a time (the heavy work happens in
+those processes). Results are written one submission per transaction, so an interrupted
+batch resumes where it stopped and never grades a submission twice.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from autograder.casekit.loader import load_cases
+from autograder.config import Assignment, CourseConfig
+from autograder.engine import GradeResult, Limits, grade_notebook
+from autograder.errors import UserError
+from autograder.gradebook import Gradebook, Pending, now, owner_id
+
+
+@dataclass
+class GradeSummary:
+    assignment: str
+    graded: int = 0
+    infra_errors: int = 0
+    rejected: int = 0
+    skipped_claimed: int = 0
+    seconds: float = 0.0
+    isolation: set[str] = field(default_factory=set)
+
+
+def _grade_one(p: Pending, cases, limits: Limits, retries: int) -> tuple[str, GradeResult | None, str | None]:
+    """(status, result, error): graded | infra-error | rejected."""
+    last = None
+    for _ in range(retries + 1):
+        try:
+            result = grade_notebook(p.snapshot, cases, limits)
+        except UserError as exc:
+            return "rejected", None, exc.render()
+        if not result.infra_error:
+            return "graded", result, None
+        last = result
+    return "infra-error", last, last.infra_error if last else "unknown"
+
+
+def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, regrade: bool = False,
+               workers: int | None = None, show_progress: bool = True) -> GradeSummary:
+    cases = load_cases(cfg.path(assignment.folder))
+    limits = Limits.from_config(cfg.grading)
+    pending = book.pending(assignment.id, cfg.path(cfg.storage.data_dir), regrade=regrade)
+    owner = owner_id()
+    summary = GradeSummary(assignment.id)
+    start = time.monotonic()
+
+    def job(p: Pending):
+        if not book.claim(p.submission_id, owner):
+            return p, "claimed", None, None, None
+        began = now()
+        status, result, error = _grade_one(p, cases, limits, cfg.grading.retries)
+        return p, status, result, error, began
+
+    columns = (TextColumn(f"grading {assignment.id}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, disable=not show_progress) as progress, \
+            ThreadPoolExecutor(max_workers=workers or cfg.grading.workers) as pool:
+        task = progress.add_task("grade", total=len(pending))
+        futures = [pool.submit(job, p) for p in pending]
+        try:
+            for fut in as_completed(futures):
+                p, status, result, error, began = fut.result()
+                progress.advance(task)
+                if status == "claimed":
+                    summary.skipped_claimed += 1
+                    continue
+                run = {"started_at": began, "finished_at": now(), "status": status, "error": error,
+                       "score": result.score if status == "graded" else None,
+                       "max_score": result.max_score if result else None,
+                       "isolation": result.isolation if result else None,
+                       "seconds": round(result.seconds, 3) if result else None}
+                rows = [vars(c) for c in result.cases] if status == "graded" else []
+                book.record_run(p.submission_id, run, rows, owner, only_if_ungraded=not regrade)
+                if result and result.isolation:
+                    summary.isolation.add(result.isolation)
+                summary.graded += status == "graded"
+                summary.infra_errors += status == "infra-error"
+                summary.rejected += status == "rejected"
+        except KeyboardInterrupt:
+            for f in futures:
+                f.cancel()
+            raise
+    summary.seconds = time.monotonic() - start
+    return summary

@@ -1,0 +1,196 @@
+"""The gradebook: SQLite through SQLAlchemy Core.
+
+Every write that matters is one transaction: a grading run and all its case results land
+together or not at all, so a killed grader leaves no half-graded submission. Claims keep two
+concurrent ``grade`` runs from grading the same submission; a claim whose owner died is taken over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint, create_engine, event, func, insert, select, update, delete)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+submissions = Table(
+    "submissions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment", String, nullable=False, index=True),
+    Column("student_id", String, index=True),
+    Column("student_name", String),
+    Column("path", Text, nullable=False),  # path in the class repository
+    Column("content_sha256", String, nullable=False),
+    Column("snapshot", Text, nullable=False),  # relative to storage.data_dir
+    Column("commit_sha", String, nullable=False),
+    Column("commit_time", String, nullable=False),  # ISO 8601, UTC
+    Column("collected_at", String, nullable=False),
+    Column("late_seconds", Float, nullable=False, default=0.0),
+    Column("late_days", Integer, nullable=False, default=0),
+    Column("status", String, nullable=False, default="ok"),  # ok | invalid
+    Column("problem", Text),
+    Column("tolerated", Text),  # naming deviations that were accepted
+    UniqueConstraint("assignment", "path", "commit_sha", name="uq_submission_version"),
+)
+
+collection_issues = Table(
+    "collection_issues", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment", String, nullable=False, index=True),
+    Column("collected_at", String, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("kind", String, nullable=False),  # unknown-student | bad-name | invalid-notebook | duplicate | ...
+    Column("student", String),
+    Column("detail", Text, nullable=False),
+    UniqueConstraint("assignment", "path", "kind", "detail", name="uq_issue"),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("started_at", String, nullable=False),
+    Column("finished_at", String, nullable=False),
+    Column("status", String, nullable=False),  # graded | infra-error
+    Column("score", Float),
+    Column("max_score", Float),
+    Column("isolation", String),
+    Column("seconds", Float),
+    Column("current", Boolean, nullable=False, default=True),
+    Column("error", Text),
+    Column("grader", String),
+)
+
+results = Table(
+    "results", metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False, index=True),
+    Column("case_id", String, nullable=False),
+    Column("title", Text),
+    Column("points", Float, nullable=False),
+    Column("max_points", Float, nullable=False),
+    Column("status", String, nullable=False),
+    Column("message", Text),
+    Column("seconds", Float),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("submission_id", Integer, primary_key=True),
+    Column("owner", String, nullable=False),
+    Column("claimed_at", String, nullable=False),
+)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def owner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_alive(owner: str) -> bool:
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname():
+        return True  # cannot tell; leave another machine's claim alone
+    try:
+        os.kill(int(pid), 0)
+        return True
+    except (ProcessLookupError, ValueError):
+        return False
+    except PermissionError:
+        return True
+
+
+@dataclass(frozen=True)
+class Pending:
+    submission_id: int
+    student_id: str | None
+    snapshot: Path
+
+
+class Gradebook:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.engine: Engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 60})
+
+        @event.listens_for(self.engine, "connect")
+        def _pragmas(conn, _):  # WAL: readers never block the writer; FKs on
+            conn.isolation_level = None  # let SQLAlchemy's BEGIN below be the only one
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+
+        @event.listens_for(self.engine, "begin")
+        def _immediate(conn):  # take the write lock at BEGIN: no lost updates between graders
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        metadata.create_all(self.engine)
+
+    # -- collection ---------------------------------------------------------------------------
+    def add_submission(self, row: dict) -> tuple[int, bool]:
+        """Insert unless this (assignment, path, commit) is known; return (id, inserted)."""
+        with self.engine.begin() as conn:
+            existing = conn.execute(select(submissions.c.id).where(
+                submissions.c.assignment == row["assignment"], submissions.c.path == row["path"],
+                submissions.c.commit_sha == row["commit_sha"])).scalar()
+            if existing is not None:
+                return existing, False
+            return conn.execute(insert(submissions).values(**row)).inserted_primary_key[0], True
+
+    def add_issue(self, row: dict) -> None:
+        with self.engine.begin() as conn:
+            known = conn.execute(select(collection_issues.c.id).where(
+                *(collection_issues.c[k] == row[k] for k in ("assignment", "path", "kind", "detail")))).scalar()
+            if known is None:
+                conn.execute(insert(collection_issues).values(**row))
+
+    # -- grading ------------------------------------------------------------------------------
+    def _graded_ids(self):
+        return select(runs.c.submission_id).where(runs.c.current.is_(True), runs.c.status == "graded")
+
+    def pending(self, assignment: str, data_dir: Path, regrade: bool = False) -> list[Pending]:
+        query = select(submissions.c.id, submissions.c.student_id, submissions.c.snapshot).where(
+            submissions.c.assignment == assignment, submissions.c.status == "ok")
+        if not regrade:
+            query = query.where(submissions.c.id.not_in(self._graded_ids()))
+        with self.engine.connect() as conn:
+            return [Pending(r.id, r.student_id, data_dir / r.snapshot) for r in conn.execute(query.order_by(submissions.c.id))]
+
+    def claim(self, submission_id: int, owner: str) -> bool:
+        with self.engine.begin() as conn:
+            holder = conn.execute(select(claims.c.owner).where(claims.c.submission_id == submission_id)).scalar()
+            if holder is not None and holder != owner and _owner_alive(holder):
+                return False
+            conn.execute(delete(claims).where(claims.c.submission_id == submission_id))
+            conn.execute(insert(claims).values(submission_id=submission_id, owner=owner, claimed_at=now()))
+            return True
+
+    def release(self, submission_id: int, owner: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(claims).where(claims.c.submission_id == submission_id, claims.c.owner == owner))
+
+    def record_run(self, submission_id: int, run: dict, case_rows: list[dict], owner: str,
+                   only_if_ungraded: bool) -> int | None:
+        """Store a run and its results atomically; a graded run becomes the current one."""
+        with self.engine.begin() as conn:
+            if only_if_ungraded and run["status"] == "graded" and conn.execute(
+                    select(func.count()).select_from(runs).where(
+                        runs.c.submission_id == submission_id, runs.c.current.is_(True),
+                        runs.c.status == "graded")).scalar():
+                conn.execute(delete(claims).where(claims.c.submission_id == submission_id))
+                return None  # someone else finished it first: keep exactly one
+            if run["status"] == "graded":
+                conn.execute(update(runs).where(runs.c.submission_id == submission_id).values(current=False))
+            run_id = conn.execute(insert(runs).values(submission_id=submission_id, grader=owner,
+                                                      current=run["status"] == "graded", **run)).inserted_primary_key[0]
+            if case_rows:
+                conn.execute(insert(results), [{**r, "run_id": run_id} for r in case_rows])
+            conn.execute(delete(claims).where(claims.c.submission_id == submission_id))
+            return run_id
