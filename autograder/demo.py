@@ -141,7 +141,7 @@ assignments:
     due: {DUE}
     points: 20
 late_policy: {{grace_minutes: 15, penalty_per_day: 0.1, max_late_days: 3}}
-grading: {{workers: 2, timeout_s: 120, case_timeout_s: 10}}
+grading: {{workers: 2, timeout_s: 120, case_timeout_s: 5}}
 storage: {{url: "sqlite:///out/gradebook.sqlite", data_dir: out/data}}
 reports: {{output: out/reports}}
 build: {{output: build, templates: student_templates}}

@@ -70,6 +70,7 @@ class Observation:
 # behaviour is right, else a message naming the configuration that failed.
 Judge = Callable[[list[Call], list[Observation]], "str | None"]
 
+DEFAULT_TIMEOUT = 20.0
 _OOM_MARKERS = ("can't allocate memory", "CUDA out of memory", "DefaultCPUAllocator")
 
 
@@ -82,7 +83,7 @@ class Case:
     judge: Judge
     forbidden: ForbiddenSpec = field(default_factory=ForbiddenSpec)
     device: str = "cpu"
-    timeout: float = 20.0
+    timeout: float | None = None  # None: the course's grading.case_timeout_s
     seed: int = 0
     expects_error: bool = False  # the judge wants errors as data (e.g. "must raise ValueError")
 
@@ -93,14 +94,14 @@ class Case:
     def runnable(self) -> bool:
         return self.device == "cpu" or (self.device.startswith("cuda") and torch.cuda.is_available())
 
-    def plan(self, arrays: dict[str, np.ndarray]) -> dict:
+    def plan(self, arrays: dict[str, np.ndarray], default_timeout: float = DEFAULT_TIMEOUT) -> dict:
         """The JSON the sandbox receives: calls only — no references, no judge."""
         return {
             "id": self.id,
             "calls": [c.to_json(arrays) for c in self.calls],
             "forbidden": self.forbidden.to_json(),
             "device": self.device,
-            "timeout": self.timeout,
+            "timeout": self.timeout or default_timeout,
             "seed": self.seed,
         }
 
@@ -112,9 +113,9 @@ class Case:
             where = f" ({call.label})" if call.label else ""
             if obs.status == "missing":
                 return Verdict(Status.error, (obs.error or {}).get("message", "function missing"))
-            if obs.status == "timeout":
-                return Verdict(Status.timeout, f"{call.fn}{where}: took longer than {self.timeout:g} s")
             err = obs.error or {}
+            if obs.status == "timeout":
+                return Verdict(Status.timeout, f"{call.fn}{where}: did not finish in time ({err.get('message', '')})")
             if obs.status == "oom" or any(m in err.get("message", "") for m in _OOM_MARKERS):
                 return Verdict(Status.oom, f"{call.fn}{where}: ran out of memory")
             if obs.status == "error" and not self.expects_error:

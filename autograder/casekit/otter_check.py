@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from autograder.casekit.core import Observation
+from autograder.casekit.core import DEFAULT_TIMEOUT, Observation
 from autograder.casekit.loader import load_cases
 from autograder.inside.probe import run_case
 
@@ -26,7 +26,7 @@ def check(case_id: str, namespace: dict, folder: str = ".") -> None:
         return  # e.g. a CUDA case without CUDA: nothing to check (0 points by convention)
     arrays: dict = {}
     raw = run_case(case.calls, namespace, arrays, forbidden=case.forbidden, device=case.device,
-                   timeout=case.timeout, seed=case.seed)
+                   timeout=case.timeout or DEFAULT_TIMEOUT, seed=case.seed)
     observations = [Observation.from_json(o, arrays) for o in raw]
     verdict = case.verdict(observations)
     assert verdict.passed, f"{case_id} [{verdict.status.value}]: {verdict.message}"

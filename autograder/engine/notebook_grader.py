@@ -130,7 +130,7 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
         (work / "out").mkdir()
         arrays: dict = {}
         plan = {"cells": cells, "cell_timeout": limits.cell_timeout_s,
-                "cases": [c.plan(arrays) for c in cases if c.runnable()]}
+                "cases": [c.plan(arrays, limits.case_timeout_s) for c in cases if c.runnable()]}
         wire.save(work / "in" / "plan.json", plan, arrays)
         work.chmod(0o755)
         (work / "out").chmod(0o777)  # the sandbox runs as an unprivileged uid

@@ -1,0 +1,62 @@
+"""Shared fixtures: a built week 2 (template, solution, cases) in a temporary course."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import config
+from autograder.build import build_week
+from autograder.casekit.loader import load_cases
+
+PROJECT = Path(__file__).resolve().parent.parent
+WEEK02 = PROJECT / "assignments" / "week02_softmax"
+
+
+def write_course(folder: Path, *, repo: Path | None = None, extra: str = "") -> Path:
+    (folder / "roster.csv").write_text("student_id,name,cohort,git_user\n19001,박세훈,19,\n19002,김민지,19,\n",
+                                       encoding="utf-8")
+    path = folder / "grader.yml"
+    path.write_text(f"""course: {{name: test class, timezone: Asia/Seoul, cohort: 19}}
+roster: roster.csv
+submissions:
+  - kind: class_repo
+    url: {repo or folder / 'class-repo'}
+assignments:
+  - id: week02
+    week: 2
+    title: loss
+    folder: {WEEK02}
+    due: 2026-07-14T23:59:00
+    points: 20
+grading: {{workers: 2, timeout_s: 120, case_timeout_s: 5}}
+storage: {{url: "sqlite:///out/gradebook.sqlite", data_dir: out/data}}
+reports: {{output: out/reports}}
+build: {{output: build, templates: templates}}
+{extra}""", encoding="utf-8")
+    return path
+
+
+class Built:
+    def __init__(self, root: Path):
+        self.cfg = config.load(write_course(root))
+        result = build_week(self.cfg, self.cfg.assignment("week02"))
+        self.result = result
+        self.solution = nbformat.read(str(result.solution), as_version=4)
+        self.template = nbformat.read(str(result.template), as_version=4)
+        self.cases = load_cases(WEEK02)
+        self.root = root
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Built:
+    return Built(tmp_path_factory.mktemp("course"))
+
+
+@pytest.fixture(scope="session")
+def need_git():
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")

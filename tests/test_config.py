@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+
+from autograder import config
+from autograder.errors import UserError
+from tests.conftest import write_course
+
+
+def test_valid_course_loads_with_aware_deadline(tmp_path):
+    cfg = config.load(write_course(tmp_path))
+    a = cfg.assignment("2")
+    assert a.id == "week02" and cfg.assignment("week02") is a
+    due = cfg.due(a)
+    assert due.utcoffset().total_seconds() == 9 * 3600  # Asia/Seoul
+    assert cfg.gradebook_path == (tmp_path / "out" / "gradebook.sqlite").resolve()
+
+
+def test_the_projects_own_course_file_is_valid():
+    cfg = config.load(Path(__file__).resolve().parent.parent / "grader.yml")
+    assert cfg.course.timezone == "Asia/Seoul" and cfg.assignment("week02").points == 20
+
+
+def test_unknown_key_names_key_and_line(tmp_path):
+    path = write_course(tmp_path, extra="late_policy: {grace_minutes: 5, penalty_per_dya: 0.1}\n")
+    with pytest.raises(UserError) as err:
+        config.load(path)
+    text = err.value.render()
+    assert "late_policy.penalty_per_dya" in text and "unknown key" in text
+    assert "line 17" in text  # the extra line written by write_course
+
+
+def test_bad_date_names_the_assignment_line(tmp_path):
+    path = write_course(tmp_path)
+    path.write_text(path.read_text().replace("2026-07-14T23:59:00", "next tuesday"), encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        config.load(path)
+    assert "assignments.0.due" in err.value.render() and "line 11" in err.value.render()
+
+
+def test_missing_roster_file_is_reported(tmp_path):
+    path = write_course(tmp_path)
+    (tmp_path / "roster.csv").unlink()
+    with pytest.raises(UserError, match="roster: no file"):
+        config.load(path)
+
+
+def test_unknown_assignment_lists_known_ones(tmp_path):
+    cfg = config.load(write_course(tmp_path))
+    with pytest.raises(UserError, match="use one of: week02"):
+        cfg.assignment("week09")

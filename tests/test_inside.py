@@ -1,0 +1,70 @@
+"""The sandbox side: wire format and forbidden-call detection."""
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from autograder.inside import wire
+from autograder.inside.forbidden import Detector, ForbiddenSpec
+
+SOFTMAX = ForbiddenSpec(ops=frozenset({"softmax", "_softmax"}))
+
+
+def test_wire_roundtrip_keeps_values_and_metadata(tmp_path):
+    arrays = {}
+    value = (torch.arange(6, dtype=torch.float32).reshape(2, 3), {"k": 3, "nan": float("nan")}, [None, "s"])
+    desc = wire.encode(value, arrays)
+    wire.save(tmp_path / "x.json", desc, arrays)
+    payload, loaded = wire.load(tmp_path / "x.json")
+    t, d, lst = wire.decode(payload, loaded)
+    assert t.shape == (2, 3) and t.dtype == "float32" and t.device == "cpu"
+    assert np.array_equal(t.array, np.arange(6, dtype=np.float32).reshape(2, 3))
+    assert d["k"] == 3 and np.isnan(d["nan"]) and lst == [None, "s"]
+
+
+def test_wire_never_loads_pickles(tmp_path):
+    np.save(tmp_path / "x-a0.npy", np.array([object()], dtype=object), allow_pickle=True)
+    (tmp_path / "x.json").write_text('{"kind": "tensor", "array": "a0", "shape": [1]}')
+    try:
+        wire.load(tmp_path / "x.json")
+    except ValueError as exc:
+        assert "pickle" in str(exc).lower()
+    else:
+        raise AssertionError("an object array was loaded")
+
+
+def test_objects_are_opaque_not_trusted():
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+    arrays = {}
+    assert isinstance(wire.decode(wire.encode(Liar(), arrays), arrays), wire.Opaque)
+
+
+def _hits(fn):
+    with Detector(SOFTMAX) as d:
+        fn(torch.randn(2, 3))
+    return d.hits
+
+
+def test_detects_every_alias_of_softmax():
+    alias = getattr(torch, "soft" + "max")
+    for call in (lambda x: torch.softmax(x, -1), lambda x: F.softmax(x, -1), lambda x: x.softmax(-1),
+                 lambda x: torch.nn.Softmax(-1)(x), lambda x: torch.special.softmax(x, -1),
+                 lambda x: alias(x, dim=-1)):
+        assert _hits(call), call
+
+
+def test_plain_math_and_unused_imports_are_not_flagged():
+    assert _hits(lambda x: torch.exp(x) / torch.exp(x).sum(-1, keepdim=True)) == []
+
+
+def test_python_level_modules_are_detected():
+    spec = ForbiddenSpec(modules=("torch.distributions",))
+    with Detector(spec) as d:
+        torch.distributions.Normal(0.0, 1.0).log_prob(torch.zeros(2))
+    assert any(h.startswith("torch.distributions") for h in d.hits)
+    with Detector(spec) as d:
+        torch.log(torch.ones(2))
+    assert d.hits == []
