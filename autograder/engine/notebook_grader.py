@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -72,9 +72,9 @@ def _observations(out: Path, index: int) -> list[Observation] | None:
         return None
 
 
-def _lost_case(exit_info: dict | None, notebook_died: str | None) -> Verdict:
-    if notebook_died:
-        return Verdict(Status.crashed, notebook_died)
+def _lost_case(exit_info: dict | None, reason: str | None) -> Verdict:
+    if reason:
+        return Verdict(Status.crashed, reason)
     if exit_info is None:
         return Verdict(Status.timeout, "the submission exceeded its total time limit before this case ran")
     if "killed_after_s" in exit_info:
@@ -85,67 +85,128 @@ def _lost_case(exit_info: dict | None, notebook_died: str | None) -> Verdict:
     return Verdict(Status.crashed, f"the process exited (code {exit_info.get('exit')}) before returning a result")
 
 
-def _judge(cases: list[Case], out: Path, limits: Limits, run: sandbox.SandboxRun,
-           cells: list[dict] | None) -> list[CaseResult]:
+MAX_RESTARTS = 8
+
+
+def _progress(out: Path) -> tuple[list[int], list[int]]:
+    """Cells and cases the child started, in order (written before each one)."""
+    cells, cases = [], []
+    try:
+        for line in (out / "progress").read_text().split("\n"):
+            kind, _, num = line.partition(" ")
+            if num.isdigit():
+                (cells if kind == "cell" else cases).append(int(num))
+    except OSError:
+        pass
+    return cells, cases
+
+
+def _collect(planned: list[Case], out: Path, limits: Limits, run: sandbox.SandboxRun,
+             cells_ok: bool) -> tuple[dict[int, Verdict | list[Observation]], int | None]:
+    """Outcomes of one sandbox run, by index into ``planned``, and where to restart (or None)."""
     exits: dict[int, dict] = {}
     try:
         for e in json.loads((out / "exits.json").read_text()):
             exits[int(e["case"])] = e
+        finished = True
     except (OSError, ValueError, TypeError, KeyError):
-        pass
-    notebook_died = None
-    if cells is None:
-        started = (out / "progress").read_text().split() if (out / "progress").exists() else []
-        where = f" during cell {started[-1]}" if started else ""
-        notebook_died = ("the whole submission timed out" if run.timed_out else
-                         f"the notebook's process died{where} (exit status {run.returncode})")
-    results, index = [], 0
-    for case in cases:
-        obs = None
-        if not case.runnable():
-            verdict = Verdict(Status.skipped, f"needs {case.device}, which this grading machine does not have")
-        else:
-            obs = None if notebook_died else _observations(out, index)
-            log = out / f"case-{index}.log"
-            if log.exists() and log.stat().st_size > limits.max_output_kb << 10:
-                verdict = Verdict(Status.output_limit, f"printed more than {limits.max_output_kb} KiB")
-            elif obs is None:
-                verdict = _lost_case(exits.get(index), notebook_died)
-            else:
-                verdict = case.verdict(obs)
-            index += 1
-        seconds = 0.0 if verdict.status is Status.skipped else sum(o.seconds for o in (obs or []))
-        results.append(CaseResult(case.id, case.title, case.points if verdict.passed else 0.0,
-                                  case.points, verdict.status.value, verdict.message, round(seconds, 4)))
-    return results
+        finished = False
+    started_cells, started_cases = _progress(out)
+    outcomes: dict[int, Verdict | list[Observation]] = {}
+    if not cells_ok:  # the notebook itself never finished: nothing to restart from
+        where = f" during cell {started_cells[-1]}" if started_cells else ""
+        why = ("the whole submission timed out" if run.timed_out else
+               f"the notebook's process died{where} (exit status {run.returncode})")
+        return {j: Verdict(Status.crashed, why) for j in range(len(planned))}, None
+    last = started_cases[-1] if started_cases else -1
+    for j in range(len(planned)):
+        log = out / f"case-{j}.log"
+        obs = _observations(out, j)
+        if log.exists() and log.stat().st_size > limits.max_output_kb << 10:
+            outcomes[j] = Verdict(Status.output_limit, f"printed more than {limits.max_output_kb} KiB")
+        elif obs is not None:
+            outcomes[j] = obs
+        elif finished:
+            outcomes[j] = _lost_case(exits.get(j), None)
+        elif j < last:
+            outcomes[j] = _lost_case(None, "the process died before returning a result")
+        elif j == last:
+            outcomes[j] = Verdict(Status.timeout if run.timed_out else Status.crashed,
+                                  "this case ran out of the submission's total time" if run.timed_out
+                                  else "this case killed the grading process")
+    if finished or run.timed_out:
+        for j in range(len(planned)):
+            outcomes.setdefault(j, _lost_case(None, None))
+        return outcomes, None
+    return outcomes, last + 1
 
 
 def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
                    workroot: Path | None = None) -> GradeResult:
-    """Grade ``path`` against ``cases``. Raises UserError for an unreadable notebook."""
+    """Grade ``path`` against ``cases``. Raises UserError for an unreadable notebook.
+
+    When a case kills the sandbox's main process, the cases after it are run again in a
+    fresh sandbox (up to MAX_RESTARTS times): a case can only lose itself.
+    """
     cells = read_code_cells(path)
+    runnable = [c for c in cases if c.runnable()]
+    outcomes: dict[int, Verdict | list[Observation]] = {}
+    cell_records: list[dict] | None = None
+    isolation, seconds, start_at = "", 0.0, 0
+    deadline_left = limits.wall_s
+    for _ in range(MAX_RESTARTS + 1):
+        planned = runnable[start_at:]
+        run_limits = replace(limits, wall_s=max(deadline_left, 1.0))
+        try:
+            run, out_records, found, next_at = _one_run(cells, planned, run_limits, workroot)
+        except OSError as exc:  # disk full, permissions: the machine's fault, not the student's
+            return GradeResult(infra_error=f"{type(exc).__name__}: {exc}")
+        if run is None:
+            return GradeResult(infra_error=out_records)
+        isolation, seconds = run.isolation, seconds + run.seconds
+        deadline_left -= run.seconds
+        cell_records = cell_records if cell_records is not None else out_records
+        outcomes.update({start_at + j: v for j, v in found.items()})
+        if next_at is None or next_at >= len(planned):
+            break
+        start_at += next_at
+    results, index = [], 0
+    for case in cases:
+        if not case.runnable():
+            verdict, secs = Verdict(Status.skipped, f"needs {case.device}, which this grading machine does not have"), 0.0
+        else:
+            got = outcomes.get(index, Verdict(Status.crashed, "too many restarts: the submission kept killing the grader"))
+            index += 1
+            if isinstance(got, Verdict):
+                verdict, secs = got, 0.0
+            else:
+                verdict, secs = case.verdict(got), sum(o.seconds for o in got)
+        results.append(CaseResult(case.id, case.title, case.points if verdict.passed else 0.0,
+                                  case.points, verdict.status.value, verdict.message, round(secs, 4)))
+    return GradeResult(results, cell_records or [], isolation, seconds)
+
+
+def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Path | None):
+    """One sandbox run. Returns (run, cell records, outcomes, restart index), or (None, reason, ...)."""
     work = Path(tempfile.mkdtemp(prefix="ag-", dir=workroot))
     try:
         (work / "in").mkdir()
         (work / "out").mkdir()
         arrays: dict = {}
         plan = {"cells": cells, "cell_timeout": limits.cell_timeout_s,
-                "cases": [c.plan(arrays, limits.case_timeout_s) for c in cases if c.runnable()]}
+                "cases": [c.plan(arrays, limits.case_timeout_s) for c in planned]}
         wire.save(work / "in" / "plan.json", plan, arrays)
         work.chmod(0o755)
         (work / "out").chmod(0o777)  # the sandbox runs as an unprivileged uid
         run = sandbox.run(work, limits)
         out = work / "out"
-        cell_records = None
         try:
-            cell_records = json.loads((out / "cells.json").read_text())
+            records = json.loads((out / "cells.json").read_text())
         except (OSError, ValueError):
+            records = None
             if not (out / "progress").exists() and not run.timed_out:
-                return GradeResult(isolation=run.isolation, seconds=run.seconds,
-                                   infra_error=f"sandbox did not start: {run.stderr_tail[-800:]}")
-        results = _judge(cases, out, limits, run, cell_records)
-        return GradeResult(results, cell_records or [], run.isolation, run.seconds)
-    except OSError as exc:  # disk full, permissions: the machine's fault, not the student's
-        return GradeResult(infra_error=f"{type(exc).__name__}: {exc}")
+                return None, f"sandbox did not start: {run.stderr_tail[-800:]}", {}, None
+        found, next_at = _collect(planned, out, limits, run, records is not None)
+        return run, records, found, next_at
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -82,9 +82,12 @@ def main(workdir: str) -> None:
     namespace: dict = {"__name__": "__main__"}
     progress = open(out / "progress", "a", buffering=1, encoding="utf-8")
     cells = run_cells(plan["cells"], namespace, plan.get("cell_timeout"),
-                      on_start=lambda i: progress.write(f"{i}\n"))
+                      on_start=lambda i: progress.write(f"cell {i}\n"))
     (out / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
-    exits = [_run_forked_case(i, case, arrays_in, namespace, out) for i, case in enumerate(plan["cases"])]
+    exits = []
+    for i, case in enumerate(plan["cases"]):
+        progress.write(f"case {i}\n")
+        exits.append(_run_forked_case(i, case, arrays_in, namespace, out))
     (out / "exits.json").write_text(json.dumps(exits), encoding="utf-8")
 
 

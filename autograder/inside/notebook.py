@@ -45,6 +45,9 @@ def clean_source(source: str) -> tuple[str, int]:
 def run_cells(cells: list[str], namespace: dict, cell_timeout: float | None,
               on_start=lambda i: None) -> list[dict]:
     """Run each cell; return one record per cell: status, error, seconds, skipped lines."""
+    import builtins
+
+    pristine = dict(vars(builtins))  # a cell that patches builtins must not break the grader
     records = []
     for i, source in enumerate(cells):
         code_text, skipped = clean_source(source)
@@ -60,5 +63,9 @@ def run_cells(cells: list[str], namespace: dict, cell_timeout: float | None,
         except BaseException as exc:  # noqa: BLE001 - SystemExit/KeyboardInterrupt included
             record.update(status="error", error=describe_error(exc))
         record["seconds"] = time.perf_counter() - start
+        if vars(builtins) != pristine:
+            vars(builtins).clear()
+            vars(builtins).update(pristine)
+            record["restored_builtins"] = True
         records.append(record)
     return records
