@@ -63,9 +63,13 @@ def run_cells(cells: list[str], namespace: dict, cell_timeout: float | None,
         except BaseException as exc:  # noqa: BLE001 - SystemExit/KeyboardInterrupt included
             record.update(status="error", error=describe_error(exc))
         record["seconds"] = time.perf_counter() - start
-        if vars(builtins) != pristine:
-            vars(builtins).clear()
-            vars(builtins).update(pristine)
-            record["restored_builtins"] = True
+        current = vars(builtins)
+        changed = [k for k in list(current) if k not in pristine or current[k] is not pristine[k]]
+        missing = [k for k in pristine if k not in current]
+        for k in changed:
+            current.pop(k)
+        current.update({k: pristine[k] for k in changed + missing if k in pristine})
+        if changed or missing:
+            record["restored_builtins"] = sorted(changed + missing)
         records.append(record)
     return records

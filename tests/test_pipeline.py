@@ -1,0 +1,85 @@
+"""End to end on the demo class: build → collect → grade → report, then idempotence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from autograder.collect import collect_week
+from autograder.demo import run_demo
+from autograder.grade import grade_week
+from autograder.gradebook import Gradebook, runs, submissions
+from tests.conftest import PROJECT
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, need_git):
+    return run_demo(PROJECT, tmp_path_factory.mktemp("demo"), say=lambda *a: None, show_progress=False)
+
+
+def _scores(demo) -> dict[str, tuple[float, str]]:
+    df = pd.read_csv(demo.report_html.parent / "submissions.csv")
+    return {r.name: (r.score, r.status) for r in df.itertuples()}
+
+
+def test_demo_report_has_the_expected_verdicts(demo):
+    s = _scores(demo)
+    assert s["박세훈"] == (20.0, "on time")
+    assert s["이준호"][0] == 0.0
+    assert 0 < s["김민지"][0] < 20 and 0 < s["한유나"][0] < 20 and 0 < s["오지훈"][0] < 20
+    assert s["최서연"] == (16.0, "late (2 d, −20%)")
+    assert s["강하늘"][0] == 20.0  # NFD file name
+    assert s["서예린"][0] == 17.5  # hostile: loops forever in one function, earns the rest
+    assert s["임도윤"][1].startswith("invalid: not valid JSON")
+    assert s["신동현"] == (0.0, "missing")
+    issues = pd.read_csv(demo.report_html.parent / "collection_issues.csv")
+    kinds = dict(zip(issues.kind, issues.path))
+    assert "윤지아" in kinds["unknown-student"] and "정우진" in kinds["bad-name"] and "임도윤" in kinds["invalid-notebook"]
+    html = demo.report_html.read_text(encoding="utf-8")
+    assert "박세훈" in html and 'id="class-table"' in html and "softmax/mixed_extremes" in html
+
+
+def test_tolerated_names_are_recorded(demo):
+    book = Gradebook(demo.cfg.gradebook_path)
+    with book.engine.connect() as conn:
+        tolerated = dict(conn.execute(select(submissions.c.student_name, submissions.c.tolerated)).all())
+    assert "NFD" in tolerated["강하늘"] and "'주차' and '과제'" in tolerated["오지훈"]
+
+
+def test_rerunning_collect_and_grade_does_nothing_new_and_regrade_keeps_history(demo):
+    book = Gradebook(demo.cfg.gradebook_path)
+    week = demo.cfg.assignment("week02")
+    assert collect_week(demo.cfg, week, book).new == 0
+    with book.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(runs)).scalar()
+    assert grade_week(demo.cfg, week, book, show_progress=False).graded == 0
+    one = book.pending(week.id, demo.cfg.path(demo.cfg.storage.data_dir), regrade=True)[:1]
+    sid = one[0].submission_id
+    book.record_run(sid, {"started_at": "t", "finished_at": "t", "status": "graded", "score": 1.0, "max_score": 20.0},
+                    [], "tester:1", only_if_ungraded=False)
+    with book.engine.connect() as conn:
+        rows = conn.execute(select(runs.c.current).where(runs.c.submission_id == sid)).scalars().all()
+        total = conn.execute(select(func.count()).select_from(runs)).scalar()
+    assert total == before + 1 and sorted(rows) == [False, True]
+
+
+def test_a_finished_submission_is_never_stored_twice(demo):
+    book = Gradebook(demo.cfg.gradebook_path)
+    p = book.pending("week02", demo.cfg.path(demo.cfg.storage.data_dir), regrade=True)[0]
+    run = {"started_at": "t", "finished_at": "t", "status": "graded", "score": 3.0, "max_score": 20.0}
+    assert book.record_run(p.submission_id, run, [], "late-grader:2", only_if_ungraded=True) is None
+
+
+def test_claims_block_live_owners_and_pass_from_dead_ones(tmp_path):
+    book = Gradebook(tmp_path / "g.sqlite")
+    import os
+    import socket
+
+    me = f"{socket.gethostname()}:{os.getpid()}"
+    dead = f"{socket.gethostname()}:999999999"
+    assert book.claim(1, me)
+    assert not book.claim(1, dead)  # a live owner keeps its claim
+    book.release(1, me)
+    assert book.claim(2, dead)
+    assert book.claim(2, me)  # the dead owner's claim is taken over
