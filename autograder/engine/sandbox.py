@@ -91,8 +91,10 @@ def bwrap_command(workdir: Path) -> list[str]:
     return [
         "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
         "--uid", str(NOBODY), "--gid", str(NOBODY),
+        # later mounts cover earlier ones: the private /tmp first, so that an interpreter
+        # or checkout that lives under /tmp stays visible
+        "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
         *_system_binds(), *_python_binds(),
-        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
         "--ro-bind", str(workdir / "in"), f"{SANDBOX_ROOT}/in",
         "--bind", str(workdir / "out"), f"{SANDBOX_ROOT}/out",
         "--chdir", "/tmp", "--clearenv",
