@@ -39,6 +39,7 @@ def otter_score(zip_path: Path, nb: Path, work: Path) -> float:
 def main(n: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     t0 = time.perf_counter()
+    (work / "course").mkdir()
     built = Built(work / "course")
     print(f"build (otter assign + self-check): {time.perf_counter() - t0:.1f} s")
     variants = [None] + list(MUTANTS)
