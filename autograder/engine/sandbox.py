@@ -9,6 +9,7 @@ lets us kill every process the submission started.
 
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import shutil
@@ -36,6 +37,7 @@ class SandboxRun:
     stderr_tail: str
 
 
+@functools.cache
 def _bwrap_works() -> bool:
     exe = shutil.which("bwrap")
     if not exe:
@@ -45,15 +47,10 @@ def _bwrap_works() -> bool:
     return probe.returncode == 0
 
 
-_ISOLATION_CACHE: dict[str, str] = {}
-
-
 def choose_isolation(requested: str = "auto") -> str:
     if requested == "rlimit":
         return "rlimit"
-    if "auto" not in _ISOLATION_CACHE:
-        _ISOLATION_CACHE["auto"] = "bwrap" if _bwrap_works() else "rlimit"
-    found = _ISOLATION_CACHE["auto"]
+    found = "bwrap" if _bwrap_works() else "rlimit"
     if requested == "bwrap" and found != "bwrap":
         raise RuntimeError("grading.isolation is 'bwrap' but bubblewrap is missing or cannot create "
                            "namespaces here (install the 'bubblewrap' package)")
