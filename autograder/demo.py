@@ -121,8 +121,8 @@ def _git(repo: Path, *args: str, when: str | None = None) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
 
 
-def _write_course(work: Path, project: Path) -> Path:
-    roster = ["student_id,name,cohort,git_user"] + [f"{sid},{name},19," for sid, name, on, *_ in STUDENTS if on]
+def _write_course(work: Path, project: Path, students: list[tuple]) -> Path:
+    roster = ["student_id,name,cohort,git_user"] + [f"{sid},{name},19," for sid, name, on, *_ in students if on]
     (work / "roster.csv").write_text("\n".join(roster) + "\n", encoding="utf-8")
     course = f"""course:
   name: "데모 반 / Demo class (19기)"
@@ -151,8 +151,9 @@ build: {{output: build, templates: student_templates}}
     return path
 
 
-def make_class(work: Path, project: Path, say=print) -> config.CourseConfig:
-    cfg = config.load(_write_course(work, project))
+def make_class(work: Path, project: Path, say=print, students: list[tuple] = STUDENTS) -> config.CourseConfig:
+    """The course folder and its class repository, with one commit per submission."""
+    cfg = config.load(_write_course(work, project, students))
     say("1/4 build: otter assign + self-check (reference = full marks, blank template = 0)")
     built = build_week(cfg, cfg.assignment("week02"))
     solution = nbformat.read(str(built.solution), as_version=4)
@@ -163,7 +164,7 @@ def make_class(work: Path, project: Path, say=print) -> config.CourseConfig:
     (repo / "README.md").write_text("19기 과제 제출 저장소 / class submissions\n", encoding="utf-8")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "start", when="2026-07-07T10:00:00+09:00")
-    for sid, name, _, kind, style, when in STUDENTS:
+    for sid, name, _, kind, style, when in students:
         if kind is None:
             continue
         folder = repo / "week02"

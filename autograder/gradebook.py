@@ -108,6 +108,11 @@ def _owner_alive(owner: str) -> bool:
         return True
 
 
+def _is_graded(conn, submission_id: int) -> bool:
+    return bool(conn.execute(select(func.count()).select_from(runs).where(
+        runs.c.submission_id == submission_id, runs.c.current.is_(True), runs.c.status == "graded")).scalar())
+
+
 @dataclass(frozen=True)
 class Pending:
     submission_id: int
@@ -163,8 +168,12 @@ class Gradebook:
         with self.engine.connect() as conn:
             return [Pending(r.id, r.student_id, data_dir / r.snapshot) for r in conn.execute(query.order_by(submissions.c.id))]
 
-    def claim(self, submission_id: int, owner: str) -> bool:
+    def claim(self, submission_id: int, owner: str, *, unless_graded: bool = False) -> bool:
+        """Take a submission for grading; False when a live owner holds it (or, with
+        ``unless_graded``, when another grader finished it since the batch was listed)."""
         with self.engine.begin() as conn:
+            if unless_graded and _is_graded(conn, submission_id):
+                return False
             holder = conn.execute(select(claims.c.owner).where(claims.c.submission_id == submission_id)).scalar()
             if holder is not None and holder != owner and _owner_alive(holder):
                 return False
@@ -180,10 +189,7 @@ class Gradebook:
                    only_if_ungraded: bool) -> int | None:
         """Store a run and its results atomically; a graded run becomes the current one."""
         with self.engine.begin() as conn:
-            if only_if_ungraded and run["status"] == "graded" and conn.execute(
-                    select(func.count()).select_from(runs).where(
-                        runs.c.submission_id == submission_id, runs.c.current.is_(True),
-                        runs.c.status == "graded")).scalar():
+            if only_if_ungraded and run["status"] == "graded" and _is_graded(conn, submission_id):
                 conn.execute(delete(claims).where(claims.c.submission_id == submission_id))
                 return None  # someone else finished it first: keep exactly one
             if run["status"] == "graded":

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import sys
+from pathlib import Path
+
 import nbformat
 import pytest
 
 from autograder.engine import Limits, grade_notebook
+from autograder.engine.sandbox import SandboxUnavailable, _world_reachable, choose_isolation
 from autograder.notebooks import with_functions
 from tests.conftest import PROJECT
 
 LIMITS = Limits(wall_s=120, case_timeout_s=4, memory_mb=2048)
 CASES_PATH = PROJECT / "assignments" / "week02_softmax" / "cases.py"
+# places a submission must not be able to write to: the checkout, the grader's package, $HOME
+OUTSIDE = [PROJECT / "pwned.txt", PROJECT / "autograder" / "pwned.py", Path.home() / "pwned.txt"]
 
 HOSTILE = {
     # name: ({function: replacement source}, expected score, {case prefix: expected status})
@@ -61,17 +69,50 @@ HOSTILE = {
                              "        except OSError:\n            pass\n"
                              "def bernoulli_nll(p, y):\n    return p.sum()\n"},
                             18.75, {"bernoulli_nll/values": "failed", "bernoulli_nll/float32": "failed"}),
+    "fork_bomb": ({"bernoulli_nll": "import os\ndef bernoulli_nll(p, y):\n    while True:\n        try:\n"
+                   "            os.fork()\n        except OSError:\n            pass\n"},
+                  18.5, {"bernoulli_nll/": "timeout"}),
+    "writes_outside_the_sandbox": (
+        {"bernoulli_nll": "import os\ndef bernoulli_nll(p, y):\n"
+                          f"    for path in {[str(p) for p in OUTSIDE]!r}:\n"
+                          "        try:\n            open(path, 'w').write('pwned')\n        except OSError:\n"
+                          "            pass\n"
+                          "    return -(y * torch.log(p) + (1 - y) * torch.log1p(-p)).sum()\n"},
+        20.0, {}),
 }
+# what a rlimit-only sandbox (no bubblewrap) must still survive
+FALLBACK = ["fork_bomb", "infinite_loop", "memory_bomb", "segfault", "writes_outside_the_sandbox"]
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_submission_gets_exactly_its_honest_points(built, tmp_path, name):
+def _grade(built, tmp_path, name: str, limits: Limits):
     sources, expected, statuses = HOSTILE[name]
     path = tmp_path / f"{name}.ipynb"
     nbformat.write(with_functions(built.solution, sources), str(path))
-    result = grade_notebook(path, built.cases, LIMITS)
+    result = grade_notebook(path, built.cases, limits)
     assert result.infra_error is None
     assert result.score == expected, [(c.case_id, c.status, c.message[:80]) for c in result.cases if c.status != "passed"]
     for prefix, status in statuses.items():
         hit = [c for c in result.cases if c.case_id.startswith(prefix)]
         assert hit and all(c.status == status for c in hit), [(c.case_id, c.status) for c in hit]
+    assert not any(p.exists() for p in OUTSIDE)
+    return result
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_submission_gets_exactly_its_honest_points(built, tmp_path, name):
+    _grade(built, tmp_path, name, LIMITS)
+
+
+@pytest.mark.parametrize("name", FALLBACK)
+def test_rlimit_fallback_survives_the_same_attacks_or_refuses_to_start(built, tmp_path, name):
+    limits = dataclasses.replace(LIMITS, isolation="rlimit")
+    if os.getuid() == 0 and not _world_reachable(Path(sys.executable)):
+        # as root, student code may only run as nobody; nobody cannot reach this interpreter
+        with pytest.raises(SandboxUnavailable, match="install the 'bubblewrap' package"):
+            choose_isolation("rlimit")
+        path = tmp_path / "any.ipynb"
+        nbformat.write(built.solution, str(path))
+        assert "bubblewrap" in grade_notebook(path, built.cases, limits).infra_error
+        return
+    result = _grade(built, tmp_path, name, limits)
+    assert result.isolation.startswith("rlimit+nobody" if os.getuid() == 0 else "rlimit")

@@ -159,7 +159,7 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
         run_limits = replace(limits, wall_s=max(deadline_left, 1.0))
         try:
             run, out_records, found, next_at = _one_run(cells, planned, run_limits, workroot)
-        except OSError as exc:  # disk full, permissions: the machine's fault, not the student's
+        except (OSError, sandbox.SandboxUnavailable) as exc:  # the machine's fault, not the student's
             return GradeResult(infra_error=f"{type(exc).__name__}: {exc}")
         if run is None:
             return GradeResult(infra_error=out_records)

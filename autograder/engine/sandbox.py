@@ -14,6 +14,7 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import autograder
 from autograder.engine.limits import Limits
+from autograder.inside import PIDNS_ENV
 
 SANDBOX_ROOT = "/grading"
 NOBODY = 65534
@@ -47,14 +49,28 @@ def _bwrap_works() -> bool:
     return probe.returncode == 0
 
 
+def _world_reachable(path: Path) -> bool:
+    """Can an unprivileged uid (by the 'other' permission bits) reach and run ``path``?"""
+    path = path.resolve()
+    dirs_ok = all(p.stat().st_mode & stat.S_IXOTH for p in path.parents)
+    return dirs_ok and bool(path.stat().st_mode & stat.S_IXOTH)
+
+
 def choose_isolation(requested: str = "auto") -> str:
-    if requested == "rlimit":
-        return "rlimit"
-    found = "bwrap" if _bwrap_works() else "rlimit"
+    found = "rlimit" if requested == "rlimit" else ("bwrap" if _bwrap_works() else "rlimit")
     if requested == "bwrap" and found != "bwrap":
-        raise RuntimeError("grading.isolation is 'bwrap' but bubblewrap is missing or cannot create "
-                           "namespaces here (install the 'bubblewrap' package)")
+        raise SandboxUnavailable("grading.isolation is 'bwrap' but bubblewrap is missing or cannot create "
+                                 "namespaces here (install the 'bubblewrap' package)")
+    if found == "rlimit" and os.getuid() == 0 and not _world_reachable(Path(sys.executable)):
+        raise SandboxUnavailable(
+            f"without bubblewrap, student code runs as uid {NOBODY}, which cannot reach the interpreter "
+            f"{Path(sys.executable).resolve()} — install the 'bubblewrap' package (recommended), or use a "
+            "Python installed where every user can read it")
     return found
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot start safely here; grading stops with this message (never a zero)."""
 
 
 def _system_binds() -> list[str]:
@@ -98,6 +114,7 @@ def bwrap_command(workdir: Path) -> list[str]:
         "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
         "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0",
         "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "MPLBACKEND", "Agg",
+        "--setenv", PIDNS_ENV, "1",  # tells the child it may kill(-1) its strays
         sys.executable, "-I", "-m", "autograder.inside.child", SANDBOX_ROOT,
     ]
 
@@ -167,6 +184,8 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
     mem = limits.memory_mb << 20
     fsize = max(limits.max_output_kb << 10, 256 << 20)  # arrays and logs; output limit checked per case
 
+    drop_root = isolation == "rlimit" and os.getuid() == 0
+
     def preexec() -> None:
         os.setsid()
         cgroup.join()
@@ -175,8 +194,11 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-        if os.getuid() != 0:  # root ignores RLIMIT_NPROC; the cgroup covers that case
-            resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+        if drop_root:  # bwrap switches uid itself; the fallback must not run student code as root
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
 
     start = time.monotonic()
     stderr_path = workdir / "sandbox.stderr"
@@ -198,5 +220,5 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
             cgroup.kill_all()
             proc.wait()
     tail = stderr_path.read_bytes()[-4000:].decode("utf-8", "replace")
-    label = isolation + ("+pids-cgroup" if cgroup.path else "")
+    label = isolation + ("+nobody" if drop_root else "") + ("+pids-cgroup" if cgroup.path else "")
     return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail)

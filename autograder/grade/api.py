@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from autograder.casekit.loader import load_cases
 from autograder.config import Assignment, CourseConfig
 from autograder.engine import GradeResult, Limits, grade_notebook
+from autograder.engine.sandbox import SandboxUnavailable, choose_isolation
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook, Pending, now, owner_id
 
@@ -49,13 +50,17 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
                workers: int | None = None, show_progress: bool = True) -> GradeSummary:
     cases = load_cases(cfg.path(assignment.folder))
     limits = Limits.from_config(cfg.grading)
+    try:  # fail the batch once, up front, rather than every submission with the same reason
+        choose_isolation(limits.isolation)
+    except SandboxUnavailable as exc:
+        raise UserError(str(exc), where="grading.isolation in grader.yml") from None
     pending = book.pending(assignment.id, cfg.path(cfg.storage.data_dir), regrade=regrade)
     owner = owner_id()
     summary = GradeSummary(assignment.id)
     start = time.monotonic()
 
     def job(p: Pending):
-        if not book.claim(p.submission_id, owner):
+        if not book.claim(p.submission_id, owner, unless_graded=not regrade):
             return p, "claimed", None, None, None
         began = now()
         status, result, error = _grade_one(p, cases, limits, cfg.grading.retries)

@@ -4,3 +4,6 @@ Nothing here decides a verdict: it executes the notebook, calls the student's fu
 inputs the grader chose, and writes back raw values (JSON + .npy, never pickle). Only the
 standard library, numpy and torch are imported here — never the judging side.
 """
+
+# Set by the sandbox when the child has its own PID namespace (so kill(-1) is safe there).
+PIDNS_ENV = "AUTOGRADER_OWN_PID_NAMESPACE"

@@ -21,6 +21,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from autograder.inside import wire  # noqa: E402
+from autograder.inside import PIDNS_ENV  # noqa: E402
 from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
 from autograder.inside.probe import Call, run_case  # noqa: E402
@@ -41,12 +42,39 @@ def _redirect_output(path: Path) -> None:
     os.close(fd)
 
 
+def _reap_strays(case_pid: int) -> None:
+    """Kill whatever a case left running (a fork bomb's children, a daemon it started).
+
+    In our own PID namespace kill(-1) reaches every process but us and the namespace's
+    init, atomically with respect to forks; elsewhere only the case's process group can be
+    reached safely (the pids cgroup and the grader's killpg cover the rest).
+    """
+    if os.environ.get(PIDNS_ENV) == "1":
+        for _ in range(3):
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                break
+    else:
+        try:
+            os.killpg(case_pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    while True:  # collect the zombies that are ours
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+
+
 def _run_forked_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path) -> dict:
     calls = [Call.from_json(c, arrays_in) for c in case["calls"]]
     timeout = float(case.get("timeout") or 0) or None
     pid = os.fork()
     if pid == 0:  # the case runs here; whatever it does, only this process is lost
         try:
+            os.setpgid(0, 0)
             _redirect_output(out / f"case-{i}.log")
             _seed(int(case.get("seed", 0)))
             arrays: dict = {}
@@ -64,8 +92,10 @@ def _run_forked_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: 
         if time.monotonic() - start > limit:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+            _reap_strays(pid)
             return {"case": i, "killed_after_s": limit}
         time.sleep(0.002)
+    _reap_strays(pid)
     if os.WIFSIGNALED(status):
         return {"case": i, "signal": os.WTERMSIG(status)}
     return {"case": i, "exit": os.WEXITSTATUS(status)}
