@@ -1,4 +1,4 @@
-"""Command line: ``autograder build|collect|grade|report|demo|validate``."""
+"""Command line: ``autograder build|collect|grade|report|feedback|demo|validate``."""
 
 from __future__ import annotations
 
@@ -112,6 +112,21 @@ def report(cfg_path: Path = ConfigOpt, out: Optional[Path] = typer.Option(None, 
     files = write_report(cfg, Gradebook(cfg.gradebook_path), out)
     console.print(_summary_table(files.tables))
     console.print(f"report: {files.html}\nCSV:    {files.class_csv}")
+
+
+@app.command()
+def feedback(week: str, cfg_path: Path = ConfigOpt,
+             out: Optional[Path] = typer.Option(None, help="output folder (default: reports/feedback/WEEK)")) -> None:
+    """One markdown feedback file per student; hidden tests as grader.yml's hidden_tests allows."""
+    from autograder.feedback import write_feedback
+    from autograder.gradebook import Gradebook
+
+    cfg = _load(cfg_path)
+    try:
+        files = write_feedback(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path), out)
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"{len(files.files)} feedback files in {files.folder}")
 
 
 @app.command()

@@ -19,6 +19,7 @@ import nbformat
 from autograder import config
 from autograder.build import build_week
 from autograder.collect import collect_week
+from autograder.feedback import write_feedback
 from autograder.grade import grade_week
 from autograder.gradebook import Gradebook
 from autograder.notebooks import with_functions
@@ -187,6 +188,8 @@ def run_demo(project: Path, workdir: Path | None = None, say=print, show_progres
     say("3/4 grade: sandboxed, verdicts decided outside the student's process")
     summary = grade_week(cfg, week, book, show_progress=show_progress)
     say(f"    {summary.graded} graded in {summary.seconds:.1f} s; isolation: {', '.join(sorted(summary.isolation))}")
-    say("4/4 report")
+    say("4/4 report and feedback")
     files = write_report(cfg, book)
+    feedback = write_feedback(cfg, week, book)
+    say(f"    {len(feedback.files)} feedback files in {feedback.folder}")
     return DemoResult(work, files.html, files.class_csv, cfg)

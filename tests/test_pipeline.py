@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
 from autograder.collect import collect_week
+from autograder.config import Visibility
 from autograder.demo import run_demo
+from autograder.feedback import write_feedback
 from autograder.grade import grade_week
 from autograder.gradebook import Gradebook, runs, submissions
 from tests.conftest import PROJECT
@@ -83,3 +87,27 @@ def test_claims_block_live_owners_and_pass_from_dead_ones(tmp_path):
     book.release(1, me)
     assert book.claim(2, dead)
     assert book.claim(2, me)  # the dead owner's claim is taken over
+
+
+def _feedback(demo, tmp_path, visibility, at):
+    week = demo.cfg.assignment("week02").model_copy(update={"hidden_tests": visibility})
+    files = write_feedback(demo.cfg, week, Gradebook(demo.cfg.gradebook_path), tmp_path / visibility.value, at=at)
+    return {sid: p.read_text(encoding="utf-8") for sid, p in files.files.items()}
+
+
+def test_feedback_hides_hidden_test_details_unless_allowed(demo, tmp_path):
+    due = demo.cfg.due(demo.cfg.assignment("week02"))
+    before, after = due - dt.timedelta(days=1), due + dt.timedelta(days=7)
+    hidden = _feedback(demo, tmp_path, Visibility.hidden, after)
+    assert len(hidden) == 11  # every roster student, graded or not
+    partial = hidden["19002"]  # global-max softmax and a summed 'mean' cross-entropy
+    assert "`softmax/mixed_extremes`" in partial and "| failed |" in partial and "| passed |" in partial
+    assert "relative error" not in partial and "shape=" not in partial and "seed=" not in partial
+    assert "uses forbidden" in hidden["19008"]  # a forbidden call is the student's own code: always named
+    assert "16 / 20" in hidden["19004"] and "late (2 d, −20%)" in hidden["19004"]
+    assert "No graded submission" in hidden["19011"]
+
+    visible = _feedback(demo, tmp_path, Visibility.visible, before)["19002"]
+    assert "relative error" in visible and "seed=" in visible
+    assert _feedback(demo, tmp_path, Visibility.after_deadline, before)["19002"] == partial
+    assert "seed=" in _feedback(demo, tmp_path, Visibility.after_deadline, after)["19002"]

@@ -26,7 +26,7 @@ def _read(book: Gradebook, sql: str) -> pd.DataFrame:
 
 def _final(group: pd.DataFrame, points: float, penalty: float, max_days: int) -> pd.Series:
     """Best of the on-time version and the late one after its penalty."""
-    best, status, late_days = None, "missing", 0
+    best, status, late_days, run_id = None, "missing", 0, None
     notes = []
     for r in group.itertuples():
         if r.sub_status == "invalid":
@@ -40,12 +40,12 @@ def _final(group: pd.DataFrame, points: float, penalty: float, max_days: int) ->
             continue
         score = r.score * max(0.0, 1 - penalty * r.late_days)
         if best is None or score > best:
-            best, late_days = score, int(r.late_days)
+            best, late_days, run_id = score, int(r.late_days), int(r.run_id)
             status = f"late ({r.late_days} d, −{penalty * r.late_days:.0%})" if r.late_days else "on time"
     if best is None and notes:
         status = notes[-1]
     return pd.Series({"score": round(best, 2) if best is not None else 0.0, "max": points, "status": status,
-                      "late_days": late_days, "notes": "; ".join(notes)})
+                      "late_days": late_days, "notes": "; ".join(notes), "run_id": run_id})
 
 
 def class_tables(cfg: CourseConfig, book: Gradebook) -> ClassTables:
@@ -53,7 +53,7 @@ def class_tables(cfg: CourseConfig, book: Gradebook) -> ClassTables:
     people = pd.DataFrame([{"student_id": s.student_id, "name": s.name, "cohort": s.cohort} for s in roster])
     subs = _read(book, """
         SELECT s.id, s.assignment, s.student_id, s.status AS sub_status, s.problem, s.late_days,
-               s.commit_time, r.score, r.status AS run_status, r.error AS run_error
+               s.commit_time, r.id AS run_id, r.score, r.status AS run_status, r.error AS run_error
         FROM submissions s
         LEFT JOIN runs r ON r.submission_id = s.id AND r.current = 1
         WHERE s.student_id IS NOT NULL""")
@@ -65,7 +65,7 @@ def class_tables(cfg: CourseConfig, book: Gradebook) -> ClassTables:
             final = _final(mine[mine.student_id == person.student_id], a.points, lp.penalty_per_day, lp.max_late_days)
             rows.append({"student_id": person.student_id, "name": person.name, "assignment": a.id, **final})
     students = pd.DataFrame(rows, columns=["student_id", "name", "assignment", "score", "max", "status",
-                                           "late_days", "notes"])
+                                           "late_days", "notes", "run_id"])
     matrix = students.pivot_table(index=["student_id", "name"], columns="assignment", values="score",
                                   aggfunc="first").reset_index()
     matrix.columns.name = None

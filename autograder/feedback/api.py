@@ -1,0 +1,53 @@
+"""``autograder feedback WEEK``: a markdown file per student, from the gradebook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader
+from sqlalchemy import literal_column, select
+
+from autograder import roster as roster_mod
+from autograder.config import Assignment, CourseConfig
+from autograder.feedback.visibility import shows_detail, visible_lines
+from autograder.gradebook import Gradebook, results
+from autograder.report.tables import class_tables
+
+
+@dataclass(frozen=True)
+class FeedbackFiles:
+    folder: Path
+    files: dict[str, Path]  # student_id → file
+
+
+def _results(book: Gradebook, run_id: int | None) -> list[dict]:
+    if run_id is None:
+        return []
+    with book.engine.connect() as conn:
+        rows = conn.execute(select(results).where(results.c.run_id == run_id).order_by(literal_column("rowid")))  # case order
+        return [dict(r._mapping) for r in rows]
+
+
+def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, folder: Path | None = None,
+                   at: dt.datetime | None = None) -> FeedbackFiles:
+    at = at or dt.datetime.now(dt.timezone.utc)
+    due = cfg.due(assignment)
+    folder = folder or cfg.path(cfg.reports.output) / "feedback" / assignment.id
+    folder.mkdir(parents=True, exist_ok=True)
+    finals = class_tables(cfg, book).students
+    finals = finals[finals.assignment == assignment.id].set_index("student_id")
+    template = Environment(loader=PackageLoader("autograder.feedback", "templates"),
+                           keep_trailing_newline=True).get_template("student.md.j2")
+    files = {}
+    for student in roster_mod.load(cfg.path(cfg.roster)):
+        final = finals.loc[student.student_id].to_dict()
+        run_id = None if pd.isna(final["run_id"]) else int(final["run_id"])
+        lines = visible_lines(_results(book, run_id), assignment.hidden_tests, due, at)
+        path = folder / f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md"
+        path.write_text(template.render(assignment=assignment, student=student, final=final, lines=lines,
+                                        detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
+        files[student.student_id] = path
+    return FeedbackFiles(folder, files)
