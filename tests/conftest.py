@@ -14,6 +14,17 @@ from autograder.casekit.loader import load_cases
 
 PROJECT = Path(__file__).resolve().parent.parent
 WEEK02 = PROJECT / "assignments" / "week02_softmax"
+# coded weeks: id → (folder under assignments/, points)
+WEEKS = {"week02": ("week02_softmax", 20), "week03": ("week03_backprop", 25), "week04": ("week04_regularization", 25)}
+
+
+def _assignments() -> str:
+    rows = []
+    for wid, (folder, points) in WEEKS.items():
+        if (PROJECT / "assignments" / folder).is_dir():
+            rows.append(f"  - {{id: {wid}, week: {int(wid[-2:])}, title: {folder}, folder: {PROJECT / 'assignments' / folder}, "
+                        f"due: 2026-07-{7 * int(wid[-2:]):02d}T23:59:00, points: {points}}}")
+    return "\n".join(rows)
 
 
 def write_course(folder: Path, *, repo: Path | None = None, extra: str = "") -> Path:
@@ -26,12 +37,7 @@ submissions:
   - kind: class_repo
     url: {repo or folder / 'class-repo'}
 assignments:
-  - id: week02
-    week: 2
-    title: loss
-    folder: {WEEK02}
-    due: 2026-07-14T23:59:00
-    points: 20
+{_assignments()}
 grading: {{workers: 2, timeout_s: 120, case_timeout_s: 5}}
 storage: {{url: "sqlite:///out/gradebook.sqlite", data_dir: out/data}}
 reports: {{output: out/reports}}
@@ -41,19 +47,34 @@ build: {{output: build, templates: templates}}
 
 
 class Built:
-    def __init__(self, root: Path):
+    """One week built (otter assign + self-check) in a temporary course."""
+
+    def __init__(self, root: Path, week: str = "week02"):
         self.cfg = config.load(write_course(root))
-        result = build_week(self.cfg, self.cfg.assignment("week02"))
+        self.week = self.cfg.assignment(week)
+        result = build_week(self.cfg, self.week)
         self.result = result
         self.solution = nbformat.read(str(result.solution), as_version=4)
         self.template = nbformat.read(str(result.template), as_version=4)
-        self.cases = load_cases(WEEK02)
+        self.cases = load_cases(self.cfg.path(self.week.folder))
         self.root = root
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
     return Built(tmp_path_factory.mktemp("course"))
+
+
+@pytest.fixture(scope="session")
+def build_of(tmp_path_factory):
+    """build_of("week03") → that week built once per session."""
+    done: dict[str, Built] = {}
+
+    def get(week: str) -> Built:
+        if week not in done:
+            done[week] = Built(tmp_path_factory.mktemp(f"course-{week}"), week)
+        return done[week]
+    return get
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,8 @@ A week's ``cases.py`` (in ``assignments/weekNN_*/``, never shipped to students) 
 and judges the observations that come back against references computed here.
 """
 
-from autograder.casekit.core import Case, Observation, Status, Verdict
+from autograder.casekit.core import Case, Observation, Passed, Status, Verdict
 from autograder.inside.forbidden import ForbiddenSpec
 from autograder.inside.probe import Call
 
-__all__ = ["Call", "Case", "ForbiddenSpec", "Observation", "Status", "Verdict"]
+__all__ = ["Call", "Case", "ForbiddenSpec", "Observation", "Passed", "Status", "Verdict"]

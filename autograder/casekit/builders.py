@@ -12,10 +12,10 @@ from typing import Any, Callable, Iterable, Sequence
 import torch
 
 from autograder.casekit.compare import describe, tensor_mismatch, unchanged
-from autograder.casekit.core import Case, Observation
+from autograder.casekit.core import Case, Observation, Passed
 from autograder.inside.forbidden import ForbiddenSpec
 from autograder.inside.probe import Call
-from autograder.inside.wire import TensorValue
+from autograder.inside.wire import Opaque, TensorValue
 
 Config = tuple[tuple, dict, str]
 Reference = Callable[..., torch.Tensor]
@@ -46,15 +46,26 @@ def calls_for(fn: str, configs: Iterable[Config], **extra) -> list[Call]:
     return [Call(fn, tuple(args), dict(kwargs), label=label, **extra) for args, kwargs, label in configs]
 
 
+def part_of(output: Any, part: int | None) -> Any:
+    """``output[part]`` for functions that return ``(out, cache)``; the output itself for None."""
+    if part is None:
+        return output
+    if isinstance(output, (tuple, list)) and len(output) > part:
+        return output[part]
+    return Opaque(f"{describe(output)} (expected a tuple with item {part})")
+
+
 def values_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
                 reference: Reference, *, tol: float = 1e-7, forbidden: ForbiddenSpec = ForbiddenSpec(),
-                device: str = "cpu", timeout: float | None = None) -> Case:
-    """Outputs equal the reference (shape exact, dtype kept, relative error below ``tol``)."""
-    calls = calls_for(fn, configs)
+                device: str = "cpu", timeout: float | None = None, part: int | None = None,
+                driver: str = "") -> Case:
+    """Outputs equal the reference (shape exact, dtype kept, relative error below ``tol``).
+    ``part`` picks one item of a returned tuple, e.g. 0 for ``(out, cache)``."""
+    calls = calls_for(fn, configs, driver=driver)
 
     def judge(calls: list[Call], obs: list[Observation]) -> str | None:
         for call, o in zip(calls, obs):
-            problem = tensor_mismatch(o.output, reference_of(reference, call), tol=tol,
+            problem = tensor_mismatch(part_of(o.output, part), reference_of(reference, call), tol=tol,
                                       dtype=_input_dtype(call))
             if problem:
                 return f"{fn}{_label(call)}: {problem}"
@@ -95,14 +106,15 @@ def grad_case(id: str, title: str, points: float, fn: str, configs: Sequence[Con
 
 
 def invariants_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
-                    reference: Reference, *, forbidden: ForbiddenSpec = ForbiddenSpec()) -> Case:
+                    reference: Reference, *, forbidden: ForbiddenSpec = ForbiddenSpec(),
+                    part: int | None = None) -> Case:
     """Shape exactly the reference's, dtype and device kept, inputs untouched, output finite."""
     calls = calls_for(fn, configs)
 
     def judge(calls: list[Call], obs: list[Observation]) -> str | None:
         for call, o in zip(calls, obs):
             expected = reference_of(reference, call)
-            out = o.output
+            out = part_of(o.output, part)
             if not isinstance(out, TensorValue):
                 return f"{fn}{_label(call)}: returned {describe(out)}, expected a tensor"
             if out.shape != tuple(expected.shape):
@@ -139,3 +151,27 @@ def raises_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
         return None
 
     return Case(id, title, points, calls, judge, forbidden=forbidden, expects_error=True)
+
+
+# A per-call check: None or Passed when right, else what is wrong (the label is added).
+Check = Callable[[Call, Observation], "str | Passed | None"]
+
+
+def driver_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config], check: Check, *,
+                driver: str, forbidden: ForbiddenSpec = ForbiddenSpec(), timeout: float | None = None,
+                device: str = "cpu") -> Case:
+    """Run ``driver`` (see inside.drivers) on the student's ``fn`` for each configuration and
+    judge each result with ``check``; notes of passing checks are joined for the feedback."""
+    calls = calls_for(fn, configs, driver=driver)
+
+    def judge(calls: list[Call], obs: list[Observation]) -> str | Passed | None:
+        notes = []
+        for call, o in zip(calls, obs):
+            verdict = check(call, o)
+            if isinstance(verdict, str):
+                return f"{fn}{_label(call)}: {verdict}"
+            if isinstance(verdict, Passed) and verdict.note:
+                notes.append(verdict.note)
+        return Passed("; ".join(notes)) if notes else None
+
+    return Case(id, title, points, calls, judge, forbidden=forbidden, device=device, timeout=timeout)

@@ -66,9 +66,16 @@ class Observation:
         )
 
 
-# A judge looks at the planned calls and what they produced; it returns None when the
-# behaviour is right, else a message naming the configuration that failed.
-Judge = Callable[[list[Call], list[Observation]], "str | None"]
+@dataclass(frozen=True)
+class Passed:
+    """A judge's "right", with a note for the feedback (e.g. the accuracy it measured)."""
+
+    note: str = ""
+
+
+# A judge looks at the planned calls and what they produced; it returns None (or Passed) when
+# the behaviour is right, else a message naming the configuration that failed.
+Judge = Callable[[list[Call], list[Observation]], "str | Passed | None"]
 
 DEFAULT_TIMEOUT = 20.0
 _OOM_MARKERS = ("can't allocate memory", "CUDA out of memory", "DefaultCPUAllocator")
@@ -124,4 +131,6 @@ class Case:
         if len(observations) < len(self.calls):
             return Verdict(Status.crashed, "the case stopped before all calls ran")
         problem = self.judge(self.calls, observations)
-        return Verdict(Status.passed) if problem is None else Verdict(Status.failed, problem)
+        if problem is None or isinstance(problem, Passed):
+            return Verdict(Status.passed, problem.note if problem else "")
+        return Verdict(Status.failed, problem)

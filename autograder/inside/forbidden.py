@@ -20,7 +20,7 @@ from torch.overrides import TorchFunctionMode, resolve_name
 
 @dataclass(frozen=True)
 class ForbiddenSpec:
-    ops: frozenset[str] = frozenset()  # last name component of a torch callable: "softmax"
+    ops: frozenset[str] = frozenset()  # last name component of a torch callable: "softmax"; "*": any
     qualified: frozenset[str] = frozenset()  # exact names: "torch.Tensor.backward"
     modules: tuple[str, ...] = ()  # Python module prefixes: "torch.distributions"
 
@@ -67,7 +67,7 @@ class Detector:
         name = _callable_name(func)
         last = name.rsplit(".", 1)[-1]
         raw = getattr(func, "__name__", "")
-        if last in self.spec.ops or raw in self.spec.ops or name in self.spec.qualified:
+        if "*" in self.spec.ops or last in self.spec.ops or raw in self.spec.ops or name in self.spec.qualified:
             self._hit(name)
 
     def _profile(self, frame, event, arg) -> None:

@@ -6,6 +6,7 @@ that the grader compares against references it computed itself.
 
 from __future__ import annotations
 
+import functools
 import signal
 import time
 import traceback
@@ -16,6 +17,7 @@ import numpy as np
 import torch
 
 from autograder.inside import wire
+from autograder.inside.drivers import DRIVERS
 from autograder.inside.forbidden import Detector, ForbiddenSpec
 
 
@@ -38,6 +40,7 @@ class Call:
     grad_args: tuple[int, ...] = ()
     upstream: Any = None
     label: str = ""  # human description of the configuration, for feedback
+    driver: str = ""  # a name in inside.drivers.DRIVERS: run that protocol on ``fn`` instead of calling it
 
     def to_json(self, arrays: dict[str, np.ndarray]) -> dict:
         return {
@@ -47,6 +50,7 @@ class Call:
             "grad_args": list(self.grad_args),
             "upstream": wire.encode(self.upstream, arrays),
             "label": self.label,
+            "driver": self.driver,
         }
 
     @classmethod
@@ -58,6 +62,7 @@ class Call:
             grad_args=tuple(int(i) for i in data.get("grad_args", [])),
             upstream=_materialise(wire.decode(data.get("upstream"), arrays)),
             label=str(data.get("label", "")),
+            driver=str(data.get("driver", "")),
         )
 
 
@@ -123,6 +128,8 @@ def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
         return {"status": "missing", "error": {"type": "NameError",
                 "message": f"'{call.fn}' is not defined (or not callable) in the notebook",
                 "traceback": ""}, "forbidden": [], "seconds": 0.0}
+    if call.driver:
+        fn = functools.partial(DRIVERS[call.driver], namespace, fn)
     args = list(_clone(call.args, device))
     kwargs = _clone(call.kwargs, device)
     for i in call.grad_args:

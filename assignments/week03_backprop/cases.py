@@ -1,0 +1,398 @@
+"""Week 3 hidden cases — backprop, optimisers, scalar autograd and a two-moons MLP (25 points).
+
+References are torch's own float64 implementations (autograd, ``torch.optim``), computed by
+the grader; the held-out two-moons points and their labels never enter the sandbox.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import torch
+import torch.nn.functional as F
+from sklearn.datasets import make_moons
+
+from autograder.casekit import ForbiddenSpec, Passed
+from autograder.casekit.builders import driver_case, invariants_case, values_case
+from autograder.casekit.compare import describe, tensor_mismatch
+from autograder.inside.drivers import run_program
+from autograder.inside.wire import TensorValue
+
+SEEDS = (0, 1, 2)
+F32 = torch.float32
+
+AUTOGRAD = frozenset({"torch.Tensor.backward", "torch.autograd.grad", "torch.autograd.backward"})
+LINEAR_FORBIDDEN = ForbiddenSpec(ops=frozenset({"linear"}), qualified=AUTOGRAD)
+RELU_FORBIDDEN = ForbiddenSpec(ops=frozenset({"relu", "relu_", "relu6"}), qualified=AUTOGRAD)
+SIGMOID_FORBIDDEN = ForbiddenSpec(ops=frozenset({"sigmoid", "sigmoid_", "expit", "special_expit"}),
+                                  qualified=AUTOGRAD)
+OPTIM_FORBIDDEN = ForbiddenSpec(modules=("torch.optim",))
+NO_TORCH = ForbiddenSpec(ops=frozenset({"*"}), modules=("torch",))
+
+
+def randn(shape, seed, *, scale=1.0, dtype=torch.float64) -> torch.Tensor:
+    g = torch.Generator().manual_seed(1000 + seed)
+    return (torch.randn(shape, generator=g, dtype=torch.float64) * scale).to(dtype)
+
+
+# -- linear ------------------------------------------------------------------------------------
+def ref_linear(x, W, b):
+    return x.reshape(x.shape[0], -1) @ W + b
+
+
+def linear_grid(dtype=torch.float64, shapes=((4, 5), (1, 3), (3, 2, 4), (2, 3, 2, 2))):
+    configs = []
+    for shape in shapes:
+        d = math.prod(shape[1:])
+        for m in (1, 6):
+            for seed in SEEDS:
+                args = (randn(shape, seed, dtype=dtype), randn((d, m), seed + 10, dtype=dtype),
+                        randn((m,), seed + 20, dtype=dtype))
+                configs.append((args, {}, f"x {shape}, W ({d}, {m}), seed={seed}"))
+    return configs
+
+
+def backward_grid(fwd: str, reference, configs):
+    """forward_backward driver calls: the forward's inputs plus an upstream gradient (same dtype)."""
+    out = []
+    for i, (args, kwargs, label) in enumerate(configs):
+        y = reference(*[a.to(torch.float64) for a in args])
+        dout = randn(tuple(y.shape), 500 + i, dtype=args[0].dtype)
+        out.append(((fwd.replace("forward", "backward"), args, kwargs, dout), {}, label))
+    return out
+
+
+def autograd_check(reference, names: tuple[str, ...], tol: float = 1e-6, single: bool = False):
+    """Compare the driver's backward result with autograd through ``reference`` in float64."""
+    def check(call, obs):
+        _, args, kwargs, dout = call.args
+        leaves = [a.detach().to(torch.float64).requires_grad_(True) for a in args]
+        y = reference(*leaves, **kwargs)
+        expected = torch.autograd.grad(y, leaves, grad_outputs=dout.to(torch.float64))
+        grads = obs.output.get("grads") if isinstance(obs.output, dict) else None
+        got = (grads,) if single else grads
+        if not isinstance(got, (tuple, list)) or len(got) != len(names):
+            return f"backward returned {describe(grads)}, expected {', '.join(names)}"
+        dtype = str(args[0].dtype).removeprefix("torch.")
+        for name, g, e in zip(names, got, expected):
+            problem = tensor_mismatch(g, e, tol=tol, what=name, dtype=dtype)
+            if problem:
+                return problem
+        return None
+    return check
+
+
+# -- activations -------------------------------------------------------------------------------
+def ref_relu(x):
+    return torch.where(x > 0, x, torch.zeros_like(x))
+
+
+def ref_sigmoid(x):
+    return torch.sigmoid(x)
+
+
+def activation_grid(dtype=torch.float64, *, zeros=False, scale=2.0):
+    configs = []
+    for shape in [(7,), (4, 5), (2, 3, 4)]:
+        for seed in SEEDS:
+            x = randn(shape, seed, scale=scale, dtype=dtype)
+            if zeros:
+                x.view(-1)[::3] = 0.0
+            configs.append(((x,), {}, f"shape={shape}, seed={seed}" + (", every 3rd input exactly 0" if zeros else "")))
+    return configs
+
+
+def extreme_grid():
+    xs = [torch.tensor([-1000.0, -100.0, -40.0, 0.0, 40.0, 100.0, 1000.0], dtype=torch.float64),
+          torch.tensor([[-800.0, 800.0], [-745.0, 745.0]], dtype=torch.float64),
+          torch.tensor([-1000.0, 1000.0], dtype=torch.float32)]
+    return [((x,), {}, f"x = {x.tolist()}") for x in xs]
+
+
+# -- optimisers --------------------------------------------------------------------------------
+def optimizer_grid(kind: str, settings: list[dict], *, steps: int, dtype=torch.float64, none_grad=False):
+    configs = []
+    for kwargs in settings:
+        for seed in SEEDS:
+            shapes = [(3, 4), (5,), (2, 2, 2)]
+            params = [randn(s, 100 * seed + i, dtype=dtype) for i, s in enumerate(shapes)]
+            grads = [[None if none_grad and i == 1 else randn(s, 100 * seed + 10 * (k + 1) + i, dtype=dtype)
+                      for i, s in enumerate(shapes)] for k in range(steps)]
+            label = f"{kind}({', '.join(f'{k}={v}' for k, v in kwargs.items())}), {steps} steps, seed={seed}"
+            if none_grad:
+                label += ", the second parameter's grad stays None"
+            configs.append(((params, grads, kwargs), {}, label))
+    return configs
+
+
+def torch_trajectory(optimizer, params, grads, kwargs):
+    leaves = [p.detach().to(torch.float64).clone().requires_grad_(True) for p in params]
+    opt = optimizer(leaves, **kwargs)
+    trajectory = []
+    for step_grads in grads:
+        for p, g in zip(leaves, step_grads):
+            p.grad = None if g is None else g.detach().to(torch.float64).clone()
+        opt.step()
+        trajectory.append([p.detach().clone() for p in leaves])
+    return trajectory
+
+
+def trajectory_check(optimizer, *, tol: float = 1e-7, zero_grad: bool = False):
+    def check(call, obs):
+        params, grads, kwargs = call.args
+        result = obs.output if isinstance(obs.output, dict) else {}
+        got = result.get("trajectory")
+        expected = torch_trajectory(optimizer, params, grads, kwargs)
+        if not isinstance(got, list) or len(got) != len(expected):
+            return f"the driver got no trajectory ({describe(got)})"
+        dtype = str(params[0].dtype).removeprefix("torch.")
+        for step, (g_step, e_step) in enumerate(zip(got, expected), start=1):
+            for i, (g, e) in enumerate(zip(g_step, e_step)):
+                problem = tensor_mismatch(g, e, tol=tol, what=f"parameter {i} after step {step}", dtype=dtype)
+                if problem:
+                    return problem + ("" if step > 1 else " (already on the first step)")
+        if zero_grad:
+            for i, g in enumerate(result.get("after_zero_grad") or []):
+                if g is not None and (not isinstance(g, TensorValue) or g.to_torch().abs().max() > 0):
+                    return f"after zero_grad() parameter {i}'s grad is {describe(g)}, expected None or zeros"
+        return None
+    return check
+
+
+# -- Value -------------------------------------------------------------------------------------
+def _leaf(x):
+    return torch.tensor(x, dtype=torch.float64, requires_grad=True)
+
+
+def value_check(call, obs):
+    (program,) = call.args
+    nodes = run_program(program, _leaf)
+    leaves = [n for n, (op, *_) in zip(nodes, program) if op == "leaf"]
+    nodes[-1].backward()
+    expected_data = [float(n.detach()) for n in nodes]
+    expected_grads = [0.0 if n.grad is None else float(n.grad) for n in leaves]
+    got = obs.output if isinstance(obs.output, dict) else {}
+    data, grads = got.get("data"), got.get("grads")
+    if not isinstance(data, list) or not isinstance(grads, list):
+        return f"expected .data and .grad numbers, got {describe(got)}"
+    if not _close(data[-1], expected_data[-1]):
+        return f"result .data is {data[-1]!r}, expected {expected_data[-1]!r}"
+    for i, (g, e) in enumerate(zip(grads, expected_grads)):
+        if not _close(g, e):
+            return f"input {i}: .grad is {g!r}, expected {e!r}"
+    return None
+
+
+def _close(got, expected, tol=1e-7) -> bool:
+    return isinstance(got, (int, float)) and abs(got - expected) <= tol * max(1.0, abs(expected))
+
+
+C = "const"
+ARITHMETIC = [
+    ("a + b", [("leaf", 2.0), ("leaf", -3.0), ("add", 0, 1)]),
+    ("a - b", [("leaf", 1.5), ("leaf", 4.0), ("sub", 0, 1)]),
+    ("a * b", [("leaf", -1.5), ("leaf", 2.5), ("mul", 0, 1)]),
+    ("a / b", [("leaf", 3.0), ("leaf", -0.5), ("div", 0, 1)]),
+    ("a ** 3", [("leaf", -1.3), ("pow", 0, (C, 3))]),
+    ("a ** -2", [("leaf", 0.7), ("pow", 0, (C, -2))]),
+    ("a ** 0.5", [("leaf", 2.0), ("pow", 0, (C, 0.5))]),
+    ("(a * b - a / b) ** 2", [("leaf", 1.2), ("leaf", -0.8), ("mul", 0, 1), ("div", 0, 1), ("sub", 2, 3),
+                               ("pow", 4, (C, 2))]),
+    ("-a * b", [("leaf", 0.3), ("leaf", 5.0), ("neg", 0), ("mul", 2, 1)]),
+]
+REFLECTED = [
+    ("2 + a", [("leaf", 1.0), ("radd", (C, 2.0), 0)]),
+    ("3 - a", [("leaf", 1.0), ("rsub", (C, 3.0), 0)]),
+    ("4 * a", [("leaf", -2.0), ("rmul", (C, 4.0), 0)]),
+    ("1 / a", [("leaf", -4.0), ("rdiv", (C, 1.0), 0)]),
+    ("(2 - a) * (3 / b) + 1", [("leaf", 0.5), ("leaf", 1.5), ("rsub", (C, 2.0), 0), ("rdiv", (C, 3.0), 1),
+                                ("mul", 2, 3), ("radd", (C, 1.0), 4)]),
+]
+REUSE = [
+    ("a * a", [("leaf", 3.0), ("mul", 0, 0)]),
+    ("a + a", [("leaf", -2.0), ("add", 0, 0)]),
+    ("b = a * c; b * b + b", [("leaf", 1.5), ("leaf", -2.0), ("mul", 0, 1), ("mul", 2, 2), ("add", 3, 2)]),
+    ("a / a", [("leaf", 1.7), ("div", 0, 0)]),
+    ("diamond: (a + 1) * (a * 2)", [("leaf", 0.4), ("radd", (C, 1.0), 0),
+                                    ("rmul", (C, 2.0), 0), ("mul", 1, 2)]),
+]
+ACTIVATIONS = [
+    ("relu(a) for a > 0", [("leaf", 1.3), ("relu", 0)]),
+    ("relu(a) for a < 0", [("leaf", -0.7), ("relu", 0)]),
+    ("relu(0) has gradient 0", [("leaf", 0.0), ("relu", 0)]),
+    ("tanh(a)", [("leaf", 0.8), ("tanh", 0)]),
+    ("tanh(large a)", [("leaf", 25.0), ("tanh", 0)]),
+    ("tanh(a * b) + relu(a - b)", [("leaf", 0.6), ("leaf", -1.1), ("mul", 0, 1), ("tanh", 2), ("sub", 0, 1),
+                                   ("relu", 4), ("add", 3, 5)]),
+]
+
+
+def random_program(seed: int, n_leaves: int = 4, n_ops: int = 18) -> list:
+    rng = random.Random(seed)
+    program: list = [("leaf", round(rng.uniform(-2, 2), 3)) for _ in range(n_leaves)]
+    for _ in range(n_ops):
+        k = len(program)
+        i, j = rng.randrange(k), rng.randrange(k)
+        op = rng.choice(["add", "sub", "mul", "tanh", "relu", "radd", "rmul", "div", "pow"])
+        if op in ("tanh", "relu"):
+            program.append((op, i))
+        elif op in ("radd", "rmul"):
+            program.append((op, (C, round(rng.uniform(-2, 2), 2)), i))
+        elif op == "pow":
+            program.append(("tanh", i))
+            program.append(("pow", k, (C, 2)))
+        elif op == "div":  # divide by tanh(x) + 2, which lies in [1, 3]
+            program.append(("tanh", j))
+            program.append(("radd", (C, 2.0), k))
+            program.append(("div", i, k + 1))
+        else:
+            program.append((op, i, j))
+    program.append(("tanh", len(program) - 1))  # keep the result bounded
+    return program
+
+
+def value_configs(programs):
+    return [(([list(row) for row in program],), {}, name) for name, program in programs]
+
+
+# -- two moons ---------------------------------------------------------------------------------
+def moons(n, seed):
+    X, y = make_moons(n_samples=n, noise=0.25, random_state=seed)
+    return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
+
+
+def moons_configs(seeds):
+    configs = []
+    for seed in seeds:
+        X, y = moons(1000, 100 + seed)
+        X_test, _ = moons(1000, 200 + seed)
+        configs.append((((X, y, seed), [X_test]), {}, f"seed={seed}"))
+    return configs
+
+
+def accuracy_check(threshold: float):
+    def check(call, obs):
+        seed = call.args[0][2]
+        _, y_test = moons(1000, 200 + seed)
+        preds = (obs.output or {}).get("predictions") if isinstance(obs.output, dict) else None
+        pred = preds[0] if isinstance(preds, list) and preds else None
+        if not isinstance(pred, TensorValue) or pred.shape != (len(y_test),):
+            return f"predict(X) must return {len(y_test)} labels, returned {describe(pred)}"
+        acc = float((pred.to_torch(torch.int64) == y_test).double().mean())
+        if acc < threshold:
+            return f"held-out accuracy {acc:.3f} is below {threshold:.2f}"
+        return Passed(f"held-out accuracy {acc:.3f} (seed {seed})")
+    return check
+
+
+def cuda_variant(configs):
+    return configs[:3]
+
+
+def cases():
+    def linear_fb(configs):
+        return backward_grid("linear_forward", ref_linear, configs)
+
+    def act_fb(name, ref, configs):
+        return backward_grid(f"{name}_forward", ref, configs)
+
+    sgd_settings = [{"lr": 0.1}, {"lr": 0.01}]
+    momentum_settings = [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.5}]
+    adam_default = [{}, {"lr": 0.01}]
+    adam_settings = [{"lr": 0.05, "betas": (0.8, 0.99)}, {"lr": 0.1, "betas": (0.5, 0.9), "eps": 1e-3}]
+    return [
+        # linear — 4 points
+        values_case("linear/forward", "x @ W + b for 2-D x, every size and seed", 1.0, "linear_forward",
+                    linear_grid(shapes=((4, 5), (1, 3), (7, 2))), ref_linear, part=0, forbidden=LINEAR_FORBIDDEN),
+        values_case("linear/forward_nd", "x of shape (N, d1, …) is flattened to (N, D)", 0.75, "linear_forward",
+                    linear_grid(shapes=((3, 2, 4), (2, 3, 2, 2))), ref_linear, part=0, forbidden=LINEAR_FORBIDDEN),
+        driver_case("linear/backward", "dx (shape of x), dW, db equal autograd's in float64", 1.5, "linear_forward",
+                    linear_fb(linear_grid()), autograd_check(ref_linear, ("dx", "dW", "db")),
+                    driver="forward_backward", forbidden=LINEAR_FORBIDDEN),
+        driver_case("linear/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.25,
+                    "linear_forward", linear_fb(linear_grid(F32, shapes=((4, 5), (3, 2, 4)))),
+                    autograd_check(ref_linear, ("dx", "dW", "db"), tol=1e-4), driver="forward_backward",
+                    forbidden=LINEAR_FORBIDDEN),
+        invariants_case("linear/invariants", "output exactly (N, M), inputs not mutated", 0.5, "linear_forward",
+                        linear_grid()[::5], ref_linear, part=0, forbidden=LINEAR_FORBIDDEN),
+        values_case("linear/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", 0.0,
+                    "linear_forward", cuda_variant(linear_grid()), ref_linear, part=0,
+                    forbidden=LINEAR_FORBIDDEN, device="cuda"),
+        # relu — 2 points
+        values_case("relu/forward", "max(x, 0) on every shape", 0.5, "relu_forward", activation_grid(),
+                    ref_relu, part=0, forbidden=RELU_FORBIDDEN),
+        driver_case("relu/backward", "dx = dout where x > 0, and 0 at x = 0", 0.75, "relu_forward",
+                    act_fb("relu", ref_relu, activation_grid(zeros=True)),
+                    autograd_check(ref_relu, ("dx",), single=True), driver="forward_backward",
+                    forbidden=RELU_FORBIDDEN),
+        driver_case("relu/float32", "float32 in, float32 out (rtol 1e-4)", 0.25, "relu_forward",
+                    act_fb("relu", ref_relu, activation_grid(F32, zeros=True)),
+                    autograd_check(ref_relu, ("dx",), tol=1e-4, single=True), driver="forward_backward",
+                    forbidden=RELU_FORBIDDEN),
+        invariants_case("relu/invariants", "exact shape, dtype kept, input not mutated", 0.5, "relu_forward",
+                        activation_grid(zeros=True)[::2], ref_relu, part=0, forbidden=RELU_FORBIDDEN),
+        # sigmoid — 2.5 points
+        values_case("sigmoid/forward", "1 / (1 + e^−x) on every shape", 0.5, "sigmoid_forward",
+                    activation_grid(), ref_sigmoid, part=0, forbidden=SIGMOID_FORBIDDEN),
+        driver_case("sigmoid/backward", "dx = dout · s · (1 − s)", 0.75, "sigmoid_forward",
+                    act_fb("sigmoid", ref_sigmoid, activation_grid()),
+                    autograd_check(ref_sigmoid, ("dx",), single=True), driver="forward_backward",
+                    forbidden=SIGMOID_FORBIDDEN),
+        values_case("sigmoid/stability", "x = ±1000 gives exact 0 and 1, never nan or inf", 0.75,
+                    "sigmoid_forward", extreme_grid(), ref_sigmoid, part=0, tol=1e-6, forbidden=SIGMOID_FORBIDDEN),
+        driver_case("sigmoid/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.5,
+                    "sigmoid_forward", act_fb("sigmoid", ref_sigmoid, activation_grid(F32)),
+                    autograd_check(ref_sigmoid, ("dx",), tol=1e-4, single=True), driver="forward_backward",
+                    forbidden=SIGMOID_FORBIDDEN),
+        # SGD — 4 points
+        driver_case("SGD/plain", "5 steps equal torch.optim.SGD without momentum", 1.0, "SGD",
+                    optimizer_grid("SGD", sgd_settings, steps=5), trajectory_check(torch.optim.SGD),
+                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
+        driver_case("SGD/momentum", "5 steps with momentum equal torch.optim.SGD", 1.5, "SGD",
+                    optimizer_grid("SGD", momentum_settings, steps=5), trajectory_check(torch.optim.SGD),
+                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
+        driver_case("SGD/none_grad", "parameters whose grad is None are skipped", 0.5, "SGD",
+                    optimizer_grid("SGD", momentum_settings[:1], steps=5, none_grad=True),
+                    trajectory_check(torch.optim.SGD), driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
+        driver_case("SGD/zero_grad", "zero_grad() clears every gradient", 0.5, "SGD",
+                    optimizer_grid("SGD", sgd_settings[:1], steps=2), trajectory_check(torch.optim.SGD, zero_grad=True),
+                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
+        driver_case("SGD/float32", "float32 parameters stay float32 (rtol 1e-4)", 0.5, "SGD",
+                    optimizer_grid("SGD", momentum_settings[:1], steps=5, dtype=F32),
+                    trajectory_check(torch.optim.SGD, tol=1e-4), driver="optimizer_trajectory",
+                    forbidden=OPTIM_FORBIDDEN),
+        # Adam — 4 points
+        driver_case("Adam/defaults", "10 steps equal torch.optim.Adam with default betas and eps", 1.5, "Adam",
+                    optimizer_grid("Adam", adam_default, steps=10), trajectory_check(torch.optim.Adam),
+                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
+        driver_case("Adam/hyperparameters", "other lr, betas and eps (bias correction matters)", 1.5, "Adam",
+                    optimizer_grid("Adam", adam_settings, steps=10), trajectory_check(torch.optim.Adam),
+                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
+        driver_case("Adam/none_grad_and_zero_grad", "None grads skipped; zero_grad() clears", 0.5, "Adam",
+                    optimizer_grid("Adam", adam_default[1:], steps=10, none_grad=True),
+                    trajectory_check(torch.optim.Adam, zero_grad=True), driver="optimizer_trajectory",
+                    forbidden=OPTIM_FORBIDDEN),
+        driver_case("Adam/float32", "float32 parameters stay float32 (rtol 1e-4)", 0.5, "Adam",
+                    optimizer_grid("Adam", adam_default[1:], steps=10, dtype=F32),
+                    trajectory_check(torch.optim.Adam, tol=1e-4), driver="optimizer_trajectory",
+                    forbidden=OPTIM_FORBIDDEN),
+        # Value — 5 points
+        driver_case("Value/arithmetic", "+ − × ÷ ** give torch's values and gradients", 1.0, "Value",
+                    value_configs(ARITHMETIC), value_check, driver="value_graph", forbidden=NO_TORCH),
+        driver_case("Value/reflected", "2 + a, 3 − a, 4 · a, 1 / a", 1.0, "Value",
+                    value_configs(REFLECTED), value_check, driver="value_graph", forbidden=NO_TORCH),
+        driver_case("Value/reuse", "a node used twice accumulates its gradient", 1.0, "Value",
+                    value_configs(REUSE), value_check, driver="value_graph", forbidden=NO_TORCH),
+        driver_case("Value/activations", "relu (gradient 0 at 0) and tanh", 1.0, "Value",
+                    value_configs(ACTIVATIONS), value_check, driver="value_graph", forbidden=NO_TORCH),
+        driver_case("Value/random_graphs", "random expression graphs of ~25 nodes", 1.0, "Value",
+                    value_configs([(f"random graph, seed={s}", random_program(s)) for s in (*SEEDS, 3, 4)]),
+                    value_check, driver="value_graph", forbidden=NO_TORCH),
+        # train_mlp — 3.5 points
+        driver_case("train_mlp/beats_linear", "held-out accuracy ≥ 0.86 (a linear model reaches ~0.83)", 1.0,
+                    "train_mlp", moons_configs(SEEDS[:1]), accuracy_check(0.86), driver="train_predict",
+                    timeout=60),
+        driver_case("train_mlp/accuracy", "held-out accuracy ≥ 0.90 for each of 3 seeds", 2.5, "train_mlp",
+                    moons_configs(SEEDS), accuracy_check(0.90), driver="train_predict", timeout=60),
+    ]

@@ -1,0 +1,112 @@
+"""Weeks 3 and 4: reference full marks, template zero, and every mutant loses points on the
+case that names its bug — under this project's engine and under plain ``otter run``."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.engine import GradeResult, Limits, grade_notebook
+from autograder.notebooks import function_sources, with_functions
+
+LIMITS = Limits(wall_s=240, case_timeout_s=10)
+WEEKS = ["week03", "week04"]
+
+
+def mutants(week: str) -> dict:
+    return importlib.import_module(f"tests.{week}_mutants").MUTANTS
+
+
+def mutate(nb, fn: str, edits: list[tuple[str, str]]):
+    source = function_sources(nb)[fn]
+    for old, new in edits:
+        assert old in source, f"mutant edit does not apply to {fn}: {old!r}"
+        source = source.replace(old, new)
+    return with_functions(nb, {fn: source})
+
+
+def variant_path(built, tmp_path: Path, name: str) -> Path:
+    if name == "reference":
+        nb = built.solution
+    elif name == "template":
+        nb = built.template
+    else:
+        _, fn, edits = mutants(built.week.id)[name]
+        nb = mutate(built.solution, fn, edits)
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, str(path))
+    return path
+
+
+def otter_points(built, notebook: Path, tmp_path: Path) -> dict[str, float]:
+    out = tmp_path / f"otter-{notebook.stem}"
+    out.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(built.result.autograder_zip),
+                           str(notebook), "-o", str(out)], capture_output=True, cwd=tmp_path, timeout=400)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    tests = json.loads((out / "results.json").read_text())["tests"]
+    return {t["name"]: float(t["score"]) for t in tests if "score" in t and t["name"] != "Public Tests"}
+
+
+def per_question(result: GradeResult) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for c in result.cases:
+        q = c.case_id.split("/")[0]
+        out[q] = out.get(q, 0.0) + c.points
+    return out
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_build_self_check(build_of, week):
+    built = build_of(week)
+    assert built.result.reference.score == built.result.reference.max_score == built.week.points
+    assert built.result.blank.score == 0
+    text = built.result.template.read_text(encoding="utf-8")
+    assert "otter_check" not in text and "BEGIN SOLUTION" not in text
+    assert len(mutants(week)) >= 12
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_every_mutant_loses_points_on_the_case_that_names_its_bug(build_of, week, tmp_path):
+    built = build_of(week)
+    names = list(mutants(week))
+    with ThreadPoolExecutor(2) as pool:
+        graded = dict(zip(names, pool.map(
+            lambda n: grade_notebook(variant_path(built, tmp_path, n), built.cases, LIMITS), names)))
+    for name, (case_id, _, _) in mutants(week).items():
+        result = graded[name]
+        assert result.infra_error is None, name
+        assert result.score < built.week.points, f"{name} kept full marks"
+        by_id = {c.case_id: c for c in result.cases}
+        assert by_id[case_id].status != "passed", f"{name}: {case_id} should fail"
+        assert by_id[case_id].message, f"{name}: the failure must say why"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("week", WEEKS)
+def test_plain_otter_agrees_per_question_on_reference_template_and_mutants(build_of, week, tmp_path):
+    built = build_of(week)
+    names = ["reference", "template", *mutants(week)]
+
+    def both(name):
+        path = variant_path(built, tmp_path, name)
+        return name, otter_points(built, path, tmp_path), per_question(grade_notebook(path, built.cases, LIMITS))
+
+    with ThreadPoolExecutor(2) as pool:
+        rows = list(pool.map(both, names))
+    for name, otter, ours in rows:
+        assert set(otter) == set(ours), name
+        for q, pts in ours.items():
+            assert otter[q] == pytest.approx(pts), f"{name}: question {q}"
+        total = sum(ours.values())
+        if name == "reference":
+            assert total == built.week.points
+        else:
+            assert total < built.week.points, f"{name} kept full marks"

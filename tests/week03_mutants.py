@@ -1,0 +1,52 @@
+"""Realistic buggy variants of the week 3 reference.
+
+Each mutant is (case it must fail, the function whose cell it edits, [(old, new), …]); the
+edits are applied to the reference cell, so every mutant differs from it by one mistake.
+"""
+
+MUTANTS = {
+    "linear_dx_not_reshaped": ("linear/backward", "linear_forward", [
+        ("dx = (dout @ W.T).reshape(x.shape)", "dx = dout @ W.T")]),
+    "linear_db_mean": ("linear/backward", "linear_forward", [("db = dout.sum(dim=0)", "db = dout.mean(dim=0)")]),
+    "linear_no_flatten": ("linear/forward_nd", "linear_forward", [
+        ("out = x.reshape(x.shape[0], -1) @ W + b", "out = x @ W + b")]),
+    "linear_library": ("linear/forward", "linear_forward", [
+        ("out = x.reshape(x.shape[0], -1) @ W + b", "out = F.linear(x.reshape(x.shape[0], -1), W.T, b)")]),
+    "relu_grad_one_at_zero": ("relu/backward", "relu_forward", [("(cache > 0)", "(cache >= 0)")]),
+    "relu_library": ("relu/forward", "relu_forward", [("return x.clamp(min=0), x", "return torch.relu(x), x")]),
+    "sigmoid_overflows": ("sigmoid/stability", "sigmoid_forward", [
+        ("out = torch.where(x >= 0, 1 / (1 + z), z / (1 + z))", "out = torch.exp(x) / (1 + torch.exp(x))")]),
+    "sigmoid_backward_drops_dout": ("sigmoid/backward", "sigmoid_forward", [
+        ("return dout * cache * (1 - cache)", "return cache * (1 - cache)")]),
+    "sgd_ema_momentum": ("SGD/momentum", "SGD", [
+        ("self.momentum * self.velocity[i] + g", "self.momentum * self.velocity[i] + (1 - self.momentum) * g")]),
+    "sgd_none_grad_crashes": ("SGD/none_grad", "SGD", [
+        ("                if p.grad is None:\n                    continue\n                g = p.grad\n                if self.momentum",
+         "                g = p.grad\n                if self.momentum")]),
+    "sgd_rebinds_instead_of_in_place": ("SGD/plain", "SGD", [("p -= self.lr * g", "p = p - self.lr * g")]),
+    "sgd_zero_grad_noop": ("SGD/zero_grad", "SGD", [
+        ("        for p in self.params:\n            p.grad = None", "        pass")]),
+    "adam_no_bias_correction": ("Adam/defaults", "Adam", [
+        ("m_hat = self.m[i] / (1 - self.beta1 ** self.t[i])", "m_hat = self.m[i]"),
+        ("v_hat = self.v[i] / (1 - self.beta2 ** self.t[i])", "v_hat = self.v[i]")]),
+    "adam_eps_inside_sqrt": ("Adam/hyperparameters", "Adam", [
+        ("(v_hat.sqrt() + self.eps)", "(v_hat + self.eps).sqrt()")]),
+    "adam_shared_step_counter": ("Adam/defaults", "Adam", [
+        ("self.t = [0] * len(self.params)", "self.t = 0"),
+        ("self.t[i] += 1", "self.t += 1"), ("self.beta1 ** self.t[i]", "self.beta1 ** self.t"),
+        ("self.beta2 ** self.t[i]", "self.beta2 ** self.t")]),
+    "value_overwrites_grad": ("Value/reuse", "Value", [
+        ("            self.grad += out.grad\n            other.grad += out.grad",
+         "            self.grad = out.grad\n            other.grad = out.grad")]),
+    "value_rsub_backwards": ("Value/reflected", "Value", [("return Value(other) - self", "return self - other")]),
+    "value_relu_grad_at_zero": ("Value/activations", "Value", [
+        ("(1.0 if self.data > 0 else 0.0)", "(1.0 if self.data >= 0 else 0.0)")]),
+    "value_pow_derivative": ("Value/arithmetic", "Value", [
+        ("k * self.data ** (k - 1) * out.grad", "k * self.data ** k * out.grad")]),
+    "value_uses_torch_tanh": ("Value/activations", "Value", [
+        ("t = math.tanh(self.data)", "t = float(torch.tanh(torch.tensor(self.data)))")]),
+    "mlp_is_linear": ("train_mlp/accuracy", "train_mlp", [
+        ("model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))",
+         "model = nn.Linear(2, 2)")]),
+    "mlp_barely_trained": ("train_mlp/beats_linear", "train_mlp", [("for _ in range(300):", "for _ in range(3):")]),
+}
