@@ -24,12 +24,16 @@ GENERATOR = "torch.Generator"
 
 
 def _prepare(value: Any) -> Any:
+    """Generator specs become generators; every other object is passed through as itself, so
+    a student function that mutates a container (batch-norm's ``state``) is observed."""
     if isinstance(value, dict) and set(value) == {GENERATOR}:
         return torch.Generator().manual_seed(int(value[GENERATOR]))
     if isinstance(value, (list, tuple)):
-        return type(value)(_prepare(v) for v in value)
+        items = [_prepare(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
     if isinstance(value, dict):
-        return {k: _prepare(v) for k, v in value.items()}
+        items = {k: _prepare(v) for k, v in value.items()}
+        return value if all(items[k] is v for k, v in value.items()) else items
     return value
 
 

@@ -1,0 +1,415 @@
+"""Week 4 hidden cases — dropout, batch-norm, weight decay, early stopping, digits (25 points).
+
+References are torch's own float64 implementations (``F.batch_norm``, ``torch.optim.SGD``,
+autograd) or, for early stopping, the rule stated in the template. The digits test split and
+its labels stay here, outside the sandbox.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from sklearn.datasets import load_digits
+
+from autograder.casekit import ForbiddenSpec, Passed
+from autograder.casekit.builders import driver_case, invariants_case, values_case
+from autograder.casekit.compare import describe, tensor_mismatch
+from autograder.inside.drivers import GENERATOR
+from autograder.inside.wire import TensorValue
+
+SEEDS = (0, 1, 2)
+F32 = torch.float32
+AUTOGRAD = frozenset({"torch.Tensor.backward", "torch.autograd.grad", "torch.autograd.backward"})
+DROPOUT_FORBIDDEN = ForbiddenSpec(ops=frozenset({"dropout", "dropout_", "native_dropout", "feature_dropout",
+                                                 "alpha_dropout"}))
+BN_FORBIDDEN = ForbiddenSpec(ops=frozenset({"batch_norm", "native_batch_norm", "_native_batch_norm_legit",
+                                            "_batch_norm_impl_index", "_batch_norm_with_update"}), qualified=AUTOGRAD)
+OPTIM_FORBIDDEN = ForbiddenSpec(modules=("torch.optim",))
+DIGITS_SPLIT_SEED = 4242  # fixes which digits are training, validation and hidden test data
+
+
+def randn(shape, seed, *, scale=1.0, shift=0.0, dtype=torch.float64) -> torch.Tensor:
+    g = torch.Generator().manual_seed(1000 + seed)
+    return (torch.randn(shape, generator=g, dtype=torch.float64) * scale + shift).to(dtype)
+
+
+def nonzero(shape, seed, dtype=torch.float64) -> torch.Tensor:
+    """Inputs away from 0, so a dropped element is recognisable in the output."""
+    x = randn(shape, seed, dtype=torch.float64)
+    return (x.sign() * (x.abs() + 0.5)).to(dtype)
+
+
+def _as_pair(output):
+    if isinstance(output, (tuple, list)) and len(output) == 2:
+        return output
+    return None, None
+
+
+# -- dropout -----------------------------------------------------------------------------------
+def dropout_grid(ps, *, train=True, shape=(100, 100), dtype=torch.float64):
+    configs = []
+    for p in ps:
+        for seed in SEEDS:
+            x = nonzero(shape, seed, dtype)
+            configs.append(((x, p, train), {"generator": {GENERATOR: seed}},
+                            f"x {shape}, p={p}, train={train}, seed={seed}"))
+    return configs
+
+
+def dropout_check(*, fraction: bool = False, scaling: bool = False, identity: bool = False, zeros: bool = False):
+    def check(call, obs):
+        x, p, _ = call.args
+        out, _ = _as_pair(obs.output)
+        if not isinstance(out, TensorValue) or out.shape != tuple(x.shape):
+            return f"expected (out, mask) with out of shape {tuple(x.shape)}, got {describe(obs.output)}"
+        dtype = str(x.dtype).removeprefix("torch.")
+        if out.dtype != dtype:
+            return f"out has dtype {out.dtype}, expected {dtype}"
+        o = out.to_torch()
+        xs = x.to(torch.float64)
+        if not torch.isfinite(o).all():
+            return "out contains nan or inf"
+        if identity and not torch.equal(o, xs):
+            return "must return the input unchanged here"
+        if zeros and not torch.equal(o, torch.zeros_like(o)):
+            return "with p=1 every element must be 0"
+        dropped = o == 0
+        n = o.numel()
+        if fraction:
+            frac = float(dropped.double().mean())
+            band = 4 * math.sqrt(p * (1 - p) / n)
+            if abs(frac - p) > band:
+                return (f"{frac:.3f} of the elements were zeroed, expected {p} ± {band:.3f} "
+                        f"(p is the probability of DROPPING an element)")
+        if scaling:
+            kept = ~dropped
+            expected = xs[kept] / (1 - p)
+            err = float(((o[kept] - expected).abs() / expected.abs()).max()) if kept.any() else 0.0
+            if err > (1e-4 if dtype == "float32" else 1e-9):
+                return f"kept elements should equal x / (1 − p) (inverted dropout); relative error {err:.1e}"
+        return None
+    return check
+
+
+def p_edge_check(call, obs):
+    _, p, _ = call.args
+    return dropout_check(identity=p == 0.0, zeros=p == 1.0)(call, obs)
+
+
+def dropout_backward_grid(ps, dtype=torch.float64):
+    configs = []
+    for p in ps:
+        for seed in SEEDS:
+            x = nonzero((50, 40), seed, dtype)
+            dout = randn((50, 40), seed + 50, dtype=dtype)
+            configs.append((("dropout_backward", (x, p, True), {"generator": {GENERATOR: seed}}, dout), {},
+                            f"x (50, 40), p={p}, seed={seed}"))
+    return configs
+
+
+def dropout_backward_check(call, obs):
+    _, (x, p, _), _, dout = call.args
+    result = obs.output if isinstance(obs.output, dict) else {}
+    out, dx = result.get("out"), result.get("grads")
+    if not isinstance(out, TensorValue):
+        return f"dropout_forward returned {describe(result.get('out'))}"
+    kept = out.to_torch() != 0
+    expected = torch.where(kept, dout.to(torch.float64) / (1 - p), torch.zeros((), dtype=torch.float64)) \
+        if p < 1 else torch.zeros_like(dout, dtype=torch.float64)
+    return tensor_mismatch(dx, expected, tol=1e-6, what="dx", dtype=str(dout.dtype).removeprefix("torch."))
+
+
+# -- batch norm --------------------------------------------------------------------------------
+def bn_state(d, seed, dtype=torch.float64):
+    return {"running_mean": randn((d,), seed + 70, scale=0.5, dtype=dtype),
+            "running_var": (randn((d,), seed + 80, dtype=torch.float64).abs() + 0.5).to(dtype)}
+
+
+def bn_grid(*, train=True, dtype=torch.float64, sizes=((4, 3), (16, 5), (64, 2)), momentum=None):
+    configs = []
+    for n, d in sizes:
+        for seed in SEEDS:
+            x = randn((n, d), seed, scale=2.0, shift=1.5, dtype=dtype)
+            gamma = randn((d,), seed + 10, dtype=dtype)
+            beta = randn((d,), seed + 20, dtype=dtype)
+            kwargs = {"train": train} if momentum is None else {"train": train, "momentum": momentum}
+            configs.append(((x, gamma, beta, bn_state(d, seed, dtype)), kwargs,
+                            f"x ({n}, {d}), train={train}, momentum={momentum or 0.1}, seed={seed}"))
+    return configs
+
+
+def _bn_ref(x, gamma, beta, state, momentum=0.1, eps=1e-5, train=True):
+    rm = state["running_mean"].detach().to(torch.float64).clone()
+    rv = state["running_var"].detach().to(torch.float64).clone()
+    out = F.batch_norm(x.to(torch.float64), rm, rv, gamma.to(torch.float64), beta.to(torch.float64),
+                       training=train, momentum=momentum, eps=eps)
+    return out, rm, rv
+
+
+def ref_bn(x, gamma, beta, state, momentum=0.1, eps=1e-5, train=True):
+    return _bn_ref(x, gamma, beta, state, momentum, eps, train)[0]
+
+
+def running_stats_check(call, obs):
+    x, gamma, beta, state = call.args
+    _, rm, rv = _bn_ref(x, gamma, beta, state, **call.kwargs)
+    after = obs.args_after[3] if isinstance(obs.args_after, tuple) and len(obs.args_after) > 3 else None
+    if not isinstance(after, dict):
+        return f"state is no longer a dict: {describe(after)}"
+    for key, expected in (("running_mean", rm), ("running_var", rv)):
+        problem = tensor_mismatch(after.get(key), expected, tol=1e-7, what=f"state['{key}'] after the call")
+        if problem:
+            return problem + (" (running_var uses the unbiased batch variance)" if key == "running_var" else "")
+    return None
+
+
+def bn_backward_grid(dtype=torch.float64):
+    configs = []
+    for i, (args, kwargs, label) in enumerate(bn_grid(dtype=dtype)):
+        dout = randn(tuple(args[0].shape), 300 + i, dtype=dtype)
+        configs.append((("batchnorm_backward", args, kwargs, dout), {}, label))
+    return configs
+
+
+def bn_backward_check(tol):
+    def check(call, obs):
+        _, (x, gamma, beta, state), kwargs, dout = call.args
+        leaves = [t.detach().to(torch.float64).requires_grad_(True) for t in (x, gamma, beta)]
+        out = ref_bn(*leaves, state, **kwargs)
+        expected = torch.autograd.grad(out, leaves, grad_outputs=dout.to(torch.float64))
+        grads = obs.output.get("grads") if isinstance(obs.output, dict) else None
+        if not isinstance(grads, (tuple, list)) or len(grads) != 3:
+            return f"batchnorm_backward returned {describe(grads)}, expected (dx, dgamma, dbeta)"
+        dtype = str(x.dtype).removeprefix("torch.")
+        for name, g, e in zip(("dx", "dgamma", "dbeta"), grads, expected):
+            problem = tensor_mismatch(g, e, tol=tol, what=name, dtype=dtype)
+            if problem:
+                return problem
+        return None
+    return check
+
+
+# -- weight decay ------------------------------------------------------------------------------
+def ref_l2(params, reg):
+    return reg * sum((W.to(torch.float64) ** 2).sum() for W in params)
+
+
+def l2_grid(dtype=torch.float64):
+    configs = []
+    for shapes in [[(3, 4)], [(3, 4), (4,)], [(2, 3, 2), (5,), (1, 1)]]:
+        for reg in (1e-3, 0.5):
+            for seed in SEEDS:
+                params = [randn(s, seed + 10 * i, dtype=dtype) for i, s in enumerate(shapes)]
+                configs.append(((params, reg), {}, f"{len(shapes)} tensors {shapes}, reg={reg}, seed={seed}"))
+    return configs
+
+
+def ref_sgd_step(param, grad, lr, wd, decoupled):
+    if decoupled:  # AdamW's decoupled decay, written out for plain SGD
+        return param * (1 - lr * wd) - lr * grad
+    p = param.detach().clone().requires_grad_(True)
+    opt = torch.optim.SGD([p], lr=lr, weight_decay=wd)
+    p.grad = grad.detach().clone()
+    opt.step()
+    return p.detach()
+
+
+def sgd_step_grid(decoupled, dtype=torch.float64):
+    configs = []
+    for shape in [(5,), (3, 4)]:
+        for lr, wd in [(0.1, 0.01), (0.5, 0.2), (0.05, 0.0)]:
+            for seed in SEEDS:
+                args = (randn(shape, seed, dtype=dtype), randn(shape, seed + 30, dtype=dtype), lr, wd, decoupled)
+                configs.append((args, {}, f"shape={shape}, lr={lr}, wd={wd}, decoupled={decoupled}, seed={seed}"))
+    return configs
+
+
+# -- early stopping ----------------------------------------------------------------------------
+class ReferenceEarlyStopping:
+    """The rule stated in the template, written independently of the solution."""
+
+    def __init__(self, patience, min_delta=0.0, mode="min"):
+        self.patience, self.min_delta, self.mode = patience, min_delta, mode
+        self.best, self.best_epoch, self.epoch, self.bad = None, None, -1, 0
+
+    def step(self, metric):
+        self.epoch += 1
+        better = (not math.isnan(metric)) and (
+            self.best is None
+            or (metric < self.best - self.min_delta if self.mode == "min" else metric > self.best + self.min_delta))
+        if better:
+            self.best, self.best_epoch, self.bad = metric, self.epoch, 0
+        else:
+            self.bad += 1
+        return self.bad >= self.patience
+
+
+def es_configs(sequences):
+    configs = []
+    for kwargs, metrics in sequences:
+        configs.append(((kwargs, "step", list(metrics), ["best", "best_epoch"]), {},
+                        f"EarlyStopping({', '.join(f'{k}={v!r}' for k, v in kwargs.items())}) "
+                        f"on {[round(m, 4) for m in metrics]}"))
+    return configs
+
+
+def es_check(call, obs):
+    kwargs, _, metrics, _ = call.args
+    ref = ReferenceEarlyStopping(**kwargs)
+    got = obs.output if isinstance(obs.output, list) else None
+    if got is None or len(got) != len(metrics):
+        return f"expected one record per step, got {describe(obs.output)}"
+    for epoch, (m, rec) in enumerate(zip(metrics, got)):
+        stop = ref.step(m)
+        if not isinstance(rec, dict):
+            return f"epoch {epoch}: {describe(rec)}"
+        if rec.get("result") is not stop:
+            return f"epoch {epoch} (metric {m}): step() returned {rec.get('result')!r}, expected {stop}"
+        best = rec.get("best")
+        if not (isinstance(best, (int, float)) and math.isclose(best, ref.best, rel_tol=1e-12)):
+            return f"epoch {epoch}: best is {best!r}, expected {ref.best!r}"
+        if rec.get("best_epoch") != ref.best_epoch:
+            return f"epoch {epoch}: best_epoch is {rec.get('best_epoch')!r}, expected {ref.best_epoch}"
+    return None
+
+
+def metric_walk(seed, n=12, start=1.0):
+    rng = np.random.default_rng(seed)
+    vals, v = [], start
+    for _ in range(n):
+        v = v + float(rng.choice([-0.1, -0.05, 0.02, 0.04]))
+        vals.append(round(v, 4))
+    return vals
+
+
+NAN = float("nan")
+ES_MIN = [({"patience": p}, metric_walk(s)) for p in (2, 3) for s in SEEDS]
+ES_TIES = [({"patience": 2}, [1.0, 0.8, 0.8, 0.8, 0.7]), ({"patience": 3}, [0.5, 0.5, 0.5, 0.5, 0.4]),
+           ({"patience": 1}, [2.0, 2.0, 1.0, 1.0])]
+ES_DELTA = [({"patience": 2, "min_delta": 0.05}, [1.0, 0.97, 0.96, 0.9, 0.89, 0.88]),
+            ({"patience": 3, "min_delta": 0.1}, [1.0, 0.95, 0.85, 0.84, 0.8, 0.7, 0.65])] + \
+           [({"patience": 2, "min_delta": 0.03}, metric_walk(s + 10)) for s in SEEDS]
+ES_MAX = [({"patience": 2, "mode": "max"}, [0.5, 0.6, 0.55, 0.58, 0.7, 0.7, 0.69]),
+          ({"patience": 2, "mode": "max", "min_delta": 0.05}, [0.5, 0.53, 0.6, 0.62, 0.61])] + \
+         [({"patience": 3, "mode": "max"}, [-m for m in metric_walk(s + 20)]) for s in SEEDS]
+ES_NAN = [({"patience": 2}, [1.0, NAN, 0.9, NAN, NAN, 0.5]), ({"patience": 3}, [0.5, 0.4, NAN, NAN, NAN]),
+          ({"patience": 2, "mode": "max"}, [0.1, NAN, 0.2, NAN, NAN])]
+
+
+# -- digits ------------------------------------------------------------------------------------
+def digits_split():
+    X, y = load_digits(return_X_y=True)
+    order = np.random.RandomState(DIGITS_SPLIT_SEED).permutation(len(y))
+    X = torch.tensor(X[order] / 16.0, dtype=torch.float32)
+    y = torch.tensor(y[order], dtype=torch.int64)
+    return (X[:300], y[:300]), (X[300:600], y[300:600]), (X[600:], y[600:])
+
+
+def digits_configs(seeds):
+    (Xtr, ytr), (Xval, yval), (Xte, _) = digits_split()
+    return [(((Xtr, ytr, Xval, yval, seed), [Xval, Xte]), {}, f"seed={seed}") for seed in seeds]
+
+
+def digits_check(which: int, threshold: float):
+    name = ("validation", "hidden test")[which]
+
+    def check(call, obs):
+        _, (_, yval), (_, yte) = digits_split()
+        y = (yval, yte)[which]
+        preds = obs.output.get("predictions") if isinstance(obs.output, dict) else None
+        pred = preds[which] if isinstance(preds, list) and len(preds) > which else None
+        if not isinstance(pred, TensorValue) or pred.shape != (len(y),):
+            return f"predict(X) must return {len(y)} labels, returned {describe(pred)}"
+        acc = float((pred.to_torch(torch.int64) == y).double().mean())
+        if acc < threshold:
+            return f"{name} accuracy {acc:.3f} is below {threshold:.2f}"
+        return Passed(f"{name} accuracy {acc:.3f} (seed {call.args[0][4]})")
+    return check
+
+
+def regularizer_check(call, obs):
+    used = obs.output.get("regularizers") if isinstance(obs.output, dict) else None
+    if not used:
+        return "training used neither dropout nor weight decay"
+    return Passed(f"regularisation seen: {', '.join(map(str, used))}")
+
+
+def cases():
+    d_ps = (0.2, 0.3, 0.8)
+    return [
+        # dropout — 5 points
+        driver_case("dropout/drop_fraction", "the zeroed fraction is p within a 4σ binomial band", 1.0,
+                    "dropout_forward", dropout_grid(d_ps), dropout_check(fraction=True), driver="call",
+                    forbidden=DROPOUT_FORBIDDEN),
+        driver_case("dropout/inverted_scaling", "kept elements are x / (1 − p), so the mean is kept", 1.0,
+                    "dropout_forward", dropout_grid(d_ps), dropout_check(scaling=True), driver="call",
+                    forbidden=DROPOUT_FORBIDDEN),
+        driver_case("dropout/eval_identity", "train=False returns the input unchanged", 0.75, "dropout_forward",
+                    dropout_grid((0.3, 0.8), train=False), dropout_check(identity=True), driver="call",
+                    forbidden=DROPOUT_FORBIDDEN),
+        driver_case("dropout/p_zero_and_one", "p=0 is the identity; p=1 gives zeros without nan", 0.75,
+                    "dropout_forward", dropout_grid((0.0, 1.0), shape=(20, 30)), p_edge_check, driver="call",
+                    forbidden=DROPOUT_FORBIDDEN),
+        driver_case("dropout/backward", "dx = dout · mask (zero where dropped, 1/(1−p) where kept)", 1.0,
+                    "dropout_forward", dropout_backward_grid((0.2, 0.5, 0.8, 1.0)), dropout_backward_check,
+                    driver="forward_backward", forbidden=DROPOUT_FORBIDDEN),
+        driver_case("dropout/float32", "float32 in, float32 out", 0.5, "dropout_forward",
+                    dropout_grid((0.3,), dtype=F32), dropout_check(fraction=True, scaling=True), driver="call",
+                    forbidden=DROPOUT_FORBIDDEN),
+        # batchnorm — 7 points
+        values_case("batchnorm/train_forward", "training output equals F.batch_norm (biased variance)", 1.5,
+                    "batchnorm_forward", bn_grid(), ref_bn, part=0, forbidden=BN_FORBIDDEN),
+        driver_case("batchnorm/running_stats", "running mean/var (shape (D,)) updated with momentum, unbiased var",
+                    1.5, "batchnorm_forward", bn_grid() + bn_grid(momentum=0.3, sizes=((8, 4),)),
+                    running_stats_check, driver="call", forbidden=BN_FORBIDDEN),
+        values_case("batchnorm/eval", "train=False uses the running statistics and gamma, beta", 1.0,
+                    "batchnorm_forward", bn_grid(train=False), ref_bn, part=0, forbidden=BN_FORBIDDEN),
+        driver_case("batchnorm/backward", "dx, dgamma, dbeta equal autograd through F.batch_norm", 2.0,
+                    "batchnorm_forward", bn_backward_grid(), bn_backward_check(1e-6), driver="forward_backward",
+                    forbidden=BN_FORBIDDEN),
+        driver_case("batchnorm/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.5,
+                    "batchnorm_forward", bn_backward_grid(F32), bn_backward_check(1e-4), driver="forward_backward",
+                    forbidden=BN_FORBIDDEN),
+        invariants_case("batchnorm/invariants", "output exactly (N, D), x not mutated", 0.5, "batchnorm_forward",
+                        bn_grid()[::3], ref_bn, part=0, forbidden=BN_FORBIDDEN),
+        values_case("batchnorm/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", 0.0,
+                    "batchnorm_forward", bn_grid()[:3], ref_bn, part=0, forbidden=BN_FORBIDDEN, device="cuda"),
+        # weight decay — 5 points
+        values_case("weight_decay/l2_penalty", "reg · Σ sum(W²) over a list of tensors (no ½)", 1.25,
+                    "l2_penalty", l2_grid(), ref_l2),
+        values_case("weight_decay/l2_penalty_float32", "float32 parameters give a float32 penalty", 0.25,
+                    "l2_penalty", l2_grid(F32)[::2], ref_l2, tol=1e-4),
+        values_case("weight_decay/coupled", "decoupled=False equals torch.optim.SGD(weight_decay=wd)", 1.25,
+                    "sgd_step", sgd_step_grid(False), ref_sgd_step, forbidden=OPTIM_FORBIDDEN),
+        values_case("weight_decay/decoupled", "decoupled=True equals the AdamW-style p·(1 − lr·wd) − lr·g", 1.25,
+                    "sgd_step", sgd_step_grid(True), ref_sgd_step, forbidden=OPTIM_FORBIDDEN),
+        invariants_case("weight_decay/invariants", "a new tensor is returned; param and grad not mutated", 0.5,
+                        "sgd_step", sgd_step_grid(False)[::4] + sgd_step_grid(True)[::4], ref_sgd_step,
+                        forbidden=OPTIM_FORBIDDEN),
+        values_case("weight_decay/float32", "float32 in, float32 out (rtol 1e-4)", 0.5, "sgd_step",
+                    sgd_step_grid(False, F32)[::2] + sgd_step_grid(True, F32)[::2], ref_sgd_step, tol=1e-4,
+                    forbidden=OPTIM_FORBIDDEN),
+        # early stopping — 4 points
+        driver_case("EarlyStopping/min", "mode='min' with patience 2 and 3 on seeded metric walks", 1.0,
+                    "EarlyStopping", es_configs(ES_MIN), es_check, driver="stateful_sequence"),
+        driver_case("EarlyStopping/ties", "an equal metric is not an improvement", 0.75, "EarlyStopping",
+                    es_configs(ES_TIES), es_check, driver="stateful_sequence"),
+        driver_case("EarlyStopping/min_delta", "improvements smaller than min_delta do not count", 0.75,
+                    "EarlyStopping", es_configs(ES_DELTA), es_check, driver="stateful_sequence"),
+        driver_case("EarlyStopping/max_mode", "mode='max' (e.g. accuracy)", 0.75, "EarlyStopping",
+                    es_configs(ES_MAX), es_check, driver="stateful_sequence"),
+        driver_case("EarlyStopping/nan", "NaN counts as no improvement", 0.75, "EarlyStopping",
+                    es_configs(ES_NAN), es_check, driver="stateful_sequence"),
+        # digits — 4 points
+        driver_case("train_regularized/val_accuracy", "validation accuracy ≥ 0.90 for each of 3 seeds", 2.5,
+                    "train_regularized", digits_configs(SEEDS), digits_check(0, 0.90), driver="train_predict",
+                    timeout=60),
+        driver_case("train_regularized/test_accuracy", "hidden test accuracy ≥ 0.88", 0.5, "train_regularized",
+                    digits_configs(SEEDS[:1]), digits_check(1, 0.88), driver="train_predict", timeout=30),
+        driver_case("train_regularized/uses_regularization", "dropout or weight decay is really used in training",
+                    1.0, "train_regularized", digits_configs(SEEDS[:1]), regularizer_check, driver="train_predict",
+                    timeout=30),
+    ]
