@@ -394,5 +394,5 @@ def cases():
                     "train_mlp", moons_configs(SEEDS[:1]), accuracy_check(0.86), driver="train_predict",
                     timeout=60),
         driver_case("train_mlp/accuracy", "held-out accuracy ≥ 0.90 for each of 3 seeds", 2.5, "train_mlp",
-                    moons_configs(SEEDS), accuracy_check(0.90), driver="train_predict", timeout=60),
+                    moons_configs(SEEDS), accuracy_check(0.90), driver="train_predict", timeout=90),
     ]

@@ -406,7 +406,7 @@ def cases():
         # digits — 4 points
         driver_case("train_regularized/val_accuracy", "validation accuracy ≥ 0.90 for each of 3 seeds", 2.5,
                     "train_regularized", digits_configs(SEEDS), digits_check(0, 0.90), driver="train_predict",
-                    timeout=60),
+                    timeout=90),
         driver_case("train_regularized/test_accuracy", "hidden test accuracy ≥ 0.88", 0.5, "train_regularized",
                     digits_configs(SEEDS[:1]), digits_check(1, 0.88), driver="train_predict", timeout=30),
         driver_case("train_regularized/uses_regularization", "dropout or weight decay is really used in training",
