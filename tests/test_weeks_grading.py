@@ -82,19 +82,25 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
     bug (with a reason), and plain ``otter run`` must give the same points per question."""
     built = build_of(week)
     names = ["reference", "template", *mutants(week)]
+    # plain otter on the reference, the template and every third mutant keeps the suite's time
+    # in bounds; AUTOGRADER_FULL_PARITY=1 runs it on every mutant
+    full = os.environ.get("AUTOGRADER_FULL_PARITY") == "1"
+    with_otter = set(names) if full else set(names[:2] + names[2::3])
 
     def both(name):
         path = variant_path(built, tmp_path, name)
-        return name, grade_notebook(path, built.cases, LIMITS), otter_points(built, path, tmp_path)
+        otter = otter_points(built, path, tmp_path) if name in with_otter else None
+        return name, grade_notebook(path, built.cases, LIMITS), otter
 
     with ThreadPoolExecutor(2) as pool:
         rows = list(pool.map(both, names))
     for name, result, otter in rows:
         assert result.infra_error is None, name
         ours = per_question(result)
-        assert set(otter) == set(ours), name
-        for q, pts in ours.items():
-            assert otter[q] == pytest.approx(pts), f"{name}: question {q}"
+        if otter is not None:
+            assert set(otter) == set(ours), name
+            for q, pts in ours.items():
+                assert otter[q] == pytest.approx(pts), f"{name}: question {q}"
         if name == "reference":
             assert result.score == built.week.points
         elif name == "template":
