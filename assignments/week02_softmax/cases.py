@@ -13,6 +13,7 @@ import torch
 
 from autograder.casekit import ForbiddenSpec
 from autograder.casekit.builders import grad_case, invariants_case, raises_case, values_case
+from autograder.casekit.checks import AUTOGRAD_CALLS, randn
 
 SEEDS = (0, 1, 2)
 
@@ -23,14 +24,7 @@ CE_FORBIDDEN = ForbiddenSpec(ops=frozenset({
     "cross_entropy", "nll_loss", "nll_loss2d", "nll_loss_nd", "cross_entropy_loss"}))
 MSE_FORBIDDEN = ForbiddenSpec(ops=frozenset({"mse_loss"}))
 DISTRIBUTIONS = ForbiddenSpec(modules=("torch.distributions",))
-AUTOGRAD = ForbiddenSpec(qualified=frozenset({
-    "torch.Tensor.backward", "torch.autograd.grad", "torch.autograd.backward",
-    "torch.autograd.functional.jacobian", "torch.autograd.functional.vjp"}))
-
-
-def randn(shape, seed, *, scale=1.0, shift=0.0, dtype=torch.float64) -> torch.Tensor:
-    g = torch.Generator().manual_seed(1000 + seed)
-    return (torch.randn(shape, generator=g, dtype=torch.float64) * scale + shift).to(dtype)
+AUTOGRAD = ForbiddenSpec(qualified=AUTOGRAD_CALLS)
 
 
 def targets(n, c, seed, dtype=torch.int64) -> torch.Tensor:

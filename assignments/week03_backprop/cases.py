@@ -10,11 +10,11 @@ import math
 import random
 
 import torch
-import torch.nn.functional as F
 from sklearn.datasets import make_moons
 
-from autograder.casekit import ForbiddenSpec, Passed
+from autograder.casekit import ForbiddenSpec
 from autograder.casekit.builders import driver_case, invariants_case, values_case
+from autograder.casekit.checks import AUTOGRAD_CALLS, accuracy_check, backward_check, backward_grid, randn
 from autograder.casekit.compare import describe, tensor_mismatch
 from autograder.inside.drivers import run_program
 from autograder.inside.wire import TensorValue
@@ -22,18 +22,12 @@ from autograder.inside.wire import TensorValue
 SEEDS = (0, 1, 2)
 F32 = torch.float32
 
-AUTOGRAD = frozenset({"torch.Tensor.backward", "torch.autograd.grad", "torch.autograd.backward"})
-LINEAR_FORBIDDEN = ForbiddenSpec(ops=frozenset({"linear"}), qualified=AUTOGRAD)
-RELU_FORBIDDEN = ForbiddenSpec(ops=frozenset({"relu", "relu_", "relu6"}), qualified=AUTOGRAD)
+LINEAR_FORBIDDEN = ForbiddenSpec(ops=frozenset({"linear"}), qualified=AUTOGRAD_CALLS)
+RELU_FORBIDDEN = ForbiddenSpec(ops=frozenset({"relu", "relu_", "relu6"}), qualified=AUTOGRAD_CALLS)
 SIGMOID_FORBIDDEN = ForbiddenSpec(ops=frozenset({"sigmoid", "sigmoid_", "expit", "special_expit"}),
-                                  qualified=AUTOGRAD)
+                                  qualified=AUTOGRAD_CALLS)
 OPTIM_FORBIDDEN = ForbiddenSpec(modules=("torch.optim",))
 NO_TORCH = ForbiddenSpec(ops=frozenset({"*"}), modules=("torch",))
-
-
-def randn(shape, seed, *, scale=1.0, dtype=torch.float64) -> torch.Tensor:
-    g = torch.Generator().manual_seed(1000 + seed)
-    return (torch.randn(shape, generator=g, dtype=torch.float64) * scale).to(dtype)
 
 
 # -- linear ------------------------------------------------------------------------------------
@@ -51,36 +45,6 @@ def linear_grid(dtype=torch.float64, shapes=((4, 5), (1, 3), (3, 2, 4), (2, 3, 2
                         randn((m,), seed + 20, dtype=dtype))
                 configs.append((args, {}, f"x {shape}, W ({d}, {m}), seed={seed}"))
     return configs
-
-
-def backward_grid(fwd: str, reference, configs):
-    """forward_backward driver calls: the forward's inputs plus an upstream gradient (same dtype)."""
-    out = []
-    for i, (args, kwargs, label) in enumerate(configs):
-        y = reference(*[a.to(torch.float64) for a in args])
-        dout = randn(tuple(y.shape), 500 + i, dtype=args[0].dtype)
-        out.append(((fwd.replace("forward", "backward"), args, kwargs, dout), {}, label))
-    return out
-
-
-def autograd_check(reference, names: tuple[str, ...], tol: float = 1e-6, single: bool = False):
-    """Compare the driver's backward result with autograd through ``reference`` in float64."""
-    def check(call, obs):
-        _, args, kwargs, dout = call.args
-        leaves = [a.detach().to(torch.float64).requires_grad_(True) for a in args]
-        y = reference(*leaves, **kwargs)
-        expected = torch.autograd.grad(y, leaves, grad_outputs=dout.to(torch.float64))
-        grads = obs.output.get("grads") if isinstance(obs.output, dict) else None
-        got = (grads,) if single else grads
-        if not isinstance(got, (tuple, list)) or len(got) != len(names):
-            return f"backward returned {describe(grads)}, expected {', '.join(names)}"
-        dtype = str(args[0].dtype).removeprefix("torch.")
-        for name, g, e in zip(names, got, expected):
-            problem = tensor_mismatch(g, e, tol=tol, what=name, dtype=dtype)
-            if problem:
-                return problem
-        return None
-    return check
 
 
 # -- activations -------------------------------------------------------------------------------
@@ -271,19 +235,8 @@ def moons_configs(seeds):
     return configs
 
 
-def accuracy_check(threshold: float):
-    def check(call, obs):
-        seed = call.args[0][2]
-        _, y_test = moons(1000, 200 + seed)
-        preds = (obs.output or {}).get("predictions") if isinstance(obs.output, dict) else None
-        pred = preds[0] if isinstance(preds, list) and preds else None
-        if not isinstance(pred, TensorValue) or pred.shape != (len(y_test),):
-            return f"predict(X) must return {len(y_test)} labels, returned {describe(pred)}"
-        acc = float((pred.to_torch(torch.int64) == y_test).double().mean())
-        if acc < threshold:
-            return f"held-out accuracy {acc:.3f} is below {threshold:.2f}"
-        return Passed(f"held-out accuracy {acc:.3f} (seed {seed})")
-    return check
+def moons_labels(call):
+    return moons(1000, 200 + call.args[0][2])[1]  # the held-out points of that seed
 
 
 def cuda_variant(configs):
@@ -292,10 +245,10 @@ def cuda_variant(configs):
 
 def cases():
     def linear_fb(configs):
-        return backward_grid("linear_forward", ref_linear, configs)
+        return backward_grid("linear_backward", ref_linear, configs)
 
     def act_fb(name, ref, configs):
-        return backward_grid(f"{name}_forward", ref, configs)
+        return backward_grid(f"{name}_backward", ref, configs)
 
     sgd_settings = [{"lr": 0.1}, {"lr": 0.01}]
     momentum_settings = [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.5}]
@@ -308,11 +261,11 @@ def cases():
         values_case("linear/forward_nd", "x of shape (N, d1, …) is flattened to (N, D)", 0.75, "linear_forward",
                     linear_grid(shapes=((3, 2, 4), (2, 3, 2, 2))), ref_linear, part=0, forbidden=LINEAR_FORBIDDEN),
         driver_case("linear/backward", "dx (shape of x), dW, db equal autograd's in float64", 1.5, "linear_forward",
-                    linear_fb(linear_grid()), autograd_check(ref_linear, ("dx", "dW", "db")),
+                    linear_fb(linear_grid()), backward_check(ref_linear, ("dx", "dW", "db")),
                     driver="forward_backward", forbidden=LINEAR_FORBIDDEN),
         driver_case("linear/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.25,
                     "linear_forward", linear_fb(linear_grid(F32, shapes=((4, 5), (3, 2, 4)))),
-                    autograd_check(ref_linear, ("dx", "dW", "db"), tol=1e-4), driver="forward_backward",
+                    backward_check(ref_linear, ("dx", "dW", "db"), tol=1e-4), driver="forward_backward",
                     forbidden=LINEAR_FORBIDDEN),
         invariants_case("linear/invariants", "output exactly (N, M), inputs not mutated", 0.5, "linear_forward",
                         linear_grid()[::5], ref_linear, part=0, forbidden=LINEAR_FORBIDDEN),
@@ -324,11 +277,11 @@ def cases():
                     ref_relu, part=0, forbidden=RELU_FORBIDDEN),
         driver_case("relu/backward", "dx = dout where x > 0, and 0 at x = 0", 0.75, "relu_forward",
                     act_fb("relu", ref_relu, activation_grid(zeros=True)),
-                    autograd_check(ref_relu, ("dx",), single=True), driver="forward_backward",
+                    backward_check(ref_relu, ("dx",)), driver="forward_backward",
                     forbidden=RELU_FORBIDDEN),
         driver_case("relu/float32", "float32 in, float32 out (rtol 1e-4)", 0.25, "relu_forward",
                     act_fb("relu", ref_relu, activation_grid(F32, zeros=True)),
-                    autograd_check(ref_relu, ("dx",), tol=1e-4, single=True), driver="forward_backward",
+                    backward_check(ref_relu, ("dx",), tol=1e-4), driver="forward_backward",
                     forbidden=RELU_FORBIDDEN),
         invariants_case("relu/invariants", "exact shape, dtype kept, input not mutated", 0.5, "relu_forward",
                         activation_grid(zeros=True)[::2], ref_relu, part=0, forbidden=RELU_FORBIDDEN),
@@ -337,13 +290,13 @@ def cases():
                     activation_grid(), ref_sigmoid, part=0, forbidden=SIGMOID_FORBIDDEN),
         driver_case("sigmoid/backward", "dx = dout · s · (1 − s)", 0.75, "sigmoid_forward",
                     act_fb("sigmoid", ref_sigmoid, activation_grid()),
-                    autograd_check(ref_sigmoid, ("dx",), single=True), driver="forward_backward",
+                    backward_check(ref_sigmoid, ("dx",)), driver="forward_backward",
                     forbidden=SIGMOID_FORBIDDEN),
         values_case("sigmoid/stability", "x = ±1000 gives exact 0 and 1, never nan or inf", 0.75,
                     "sigmoid_forward", extreme_grid(), ref_sigmoid, part=0, tol=1e-6, forbidden=SIGMOID_FORBIDDEN),
         driver_case("sigmoid/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.5,
                     "sigmoid_forward", act_fb("sigmoid", ref_sigmoid, activation_grid(F32)),
-                    autograd_check(ref_sigmoid, ("dx",), tol=1e-4, single=True), driver="forward_backward",
+                    backward_check(ref_sigmoid, ("dx",), tol=1e-4), driver="forward_backward",
                     forbidden=SIGMOID_FORBIDDEN),
         # SGD — 4 points
         driver_case("SGD/plain", "5 steps equal torch.optim.SGD without momentum", 1.0, "SGD",
@@ -391,8 +344,8 @@ def cases():
                     value_check, driver="value_graph", forbidden=NO_TORCH),
         # train_mlp — 3.5 points
         driver_case("train_mlp/beats_linear", "held-out accuracy ≥ 0.86 (a linear model reaches ~0.83)", 1.0,
-                    "train_mlp", moons_configs(SEEDS[:1]), accuracy_check(0.86), driver="train_predict",
-                    timeout=60),
+                    "train_mlp", moons_configs(SEEDS[:1]), accuracy_check(moons_labels, 0.86),
+                    driver="train_predict", timeout=60),
         driver_case("train_mlp/accuracy", "held-out accuracy ≥ 0.90 for each of 3 seeds", 2.5, "train_mlp",
-                    moons_configs(SEEDS), accuracy_check(0.90), driver="train_predict", timeout=90),
+                    moons_configs(SEEDS), accuracy_check(moons_labels, 0.90), driver="train_predict", timeout=90),
     ]

@@ -7,6 +7,7 @@ its labels stay here, outside the sandbox.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -16,24 +17,20 @@ from sklearn.datasets import load_digits
 
 from autograder.casekit import ForbiddenSpec, Passed
 from autograder.casekit.builders import driver_case, invariants_case, values_case
+from autograder.casekit.checks import AUTOGRAD_CALLS, accuracy_check, backward_check, backward_grid, randn
 from autograder.casekit.compare import describe, tensor_mismatch
 from autograder.inside.drivers import GENERATOR
 from autograder.inside.wire import TensorValue
 
 SEEDS = (0, 1, 2)
 F32 = torch.float32
-AUTOGRAD = frozenset({"torch.Tensor.backward", "torch.autograd.grad", "torch.autograd.backward"})
 DROPOUT_FORBIDDEN = ForbiddenSpec(ops=frozenset({"dropout", "dropout_", "native_dropout", "feature_dropout",
                                                  "alpha_dropout"}))
 BN_FORBIDDEN = ForbiddenSpec(ops=frozenset({"batch_norm", "native_batch_norm", "_native_batch_norm_legit",
-                                            "_batch_norm_impl_index", "_batch_norm_with_update"}), qualified=AUTOGRAD)
+                                            "_batch_norm_impl_index", "_batch_norm_with_update"}),
+                             qualified=AUTOGRAD_CALLS)
 OPTIM_FORBIDDEN = ForbiddenSpec(modules=("torch.optim",))
 DIGITS_SPLIT_SEED = 4242  # fixes which digits are training, validation and hidden test data
-
-
-def randn(shape, seed, *, scale=1.0, shift=0.0, dtype=torch.float64) -> torch.Tensor:
-    g = torch.Generator().manual_seed(1000 + seed)
-    return (torch.randn(shape, generator=g, dtype=torch.float64) * scale + shift).to(dtype)
 
 
 def nonzero(shape, seed, dtype=torch.float64) -> torch.Tensor:
@@ -166,30 +163,11 @@ def running_stats_check(call, obs):
     return None
 
 
+BN_GRADS = ("dx", "dgamma", "dbeta")
+
+
 def bn_backward_grid(dtype=torch.float64):
-    configs = []
-    for i, (args, kwargs, label) in enumerate(bn_grid(dtype=dtype)):
-        dout = randn(tuple(args[0].shape), 300 + i, dtype=dtype)
-        configs.append((("batchnorm_backward", args, kwargs, dout), {}, label))
-    return configs
-
-
-def bn_backward_check(tol):
-    def check(call, obs):
-        _, (x, gamma, beta, state), kwargs, dout = call.args
-        leaves = [t.detach().to(torch.float64).requires_grad_(True) for t in (x, gamma, beta)]
-        out = ref_bn(*leaves, state, **kwargs)
-        expected = torch.autograd.grad(out, leaves, grad_outputs=dout.to(torch.float64))
-        grads = obs.output.get("grads") if isinstance(obs.output, dict) else None
-        if not isinstance(grads, (tuple, list)) or len(grads) != 3:
-            return f"batchnorm_backward returned {describe(grads)}, expected (dx, dgamma, dbeta)"
-        dtype = str(x.dtype).removeprefix("torch.")
-        for name, g, e in zip(("dx", "dgamma", "dbeta"), grads, expected):
-            problem = tensor_mismatch(g, e, tol=tol, what=name, dtype=dtype)
-            if problem:
-                return problem
-        return None
-    return check
+    return backward_grid("batchnorm_backward", ref_bn, bn_grid(dtype=dtype), seed=300)
 
 
 # -- weight decay ------------------------------------------------------------------------------
@@ -300,6 +278,7 @@ ES_NAN = [({"patience": 2}, [1.0, NAN, 0.9, NAN, NAN, 0.5]), ({"patience": 3}, [
 
 
 # -- digits ------------------------------------------------------------------------------------
+@functools.cache
 def digits_split():
     X, y = load_digits(return_X_y=True)
     order = np.random.RandomState(DIGITS_SPLIT_SEED).permutation(len(y))
@@ -313,21 +292,9 @@ def digits_configs(seeds):
     return [(((Xtr, ytr, Xval, yval, seed), [Xval, Xte]), {}, f"seed={seed}") for seed in seeds]
 
 
-def digits_check(which: int, threshold: float):
-    name = ("validation", "hidden test")[which]
-
-    def check(call, obs):
-        _, (_, yval), (_, yte) = digits_split()
-        y = (yval, yte)[which]
-        preds = obs.output.get("predictions") if isinstance(obs.output, dict) else None
-        pred = preds[which] if isinstance(preds, list) and len(preds) > which else None
-        if not isinstance(pred, TensorValue) or pred.shape != (len(y),):
-            return f"predict(X) must return {len(y)} labels, returned {describe(pred)}"
-        acc = float((pred.to_torch(torch.int64) == y).double().mean())
-        if acc < threshold:
-            return f"{name} accuracy {acc:.3f} is below {threshold:.2f}"
-        return Passed(f"{name} accuracy {acc:.3f} (seed {call.args[0][4]})")
-    return check
+def digits_labels(which: int):
+    """Labels of the validation (0) or hidden test (1) split; they never enter the sandbox."""
+    return lambda call: digits_split()[1 + which][1]
 
 
 def regularizer_check(call, obs):
@@ -368,11 +335,11 @@ def cases():
         values_case("batchnorm/eval", "train=False uses the running statistics and gamma, beta", 1.0,
                     "batchnorm_forward", bn_grid(train=False), ref_bn, part=0, forbidden=BN_FORBIDDEN),
         driver_case("batchnorm/backward", "dx, dgamma, dbeta equal autograd through F.batch_norm", 2.0,
-                    "batchnorm_forward", bn_backward_grid(), bn_backward_check(1e-6), driver="forward_backward",
-                    forbidden=BN_FORBIDDEN),
+                    "batchnorm_forward", bn_backward_grid(), backward_check(ref_bn, BN_GRADS),
+                    driver="forward_backward", forbidden=BN_FORBIDDEN),
         driver_case("batchnorm/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.5,
-                    "batchnorm_forward", bn_backward_grid(F32), bn_backward_check(1e-4), driver="forward_backward",
-                    forbidden=BN_FORBIDDEN),
+                    "batchnorm_forward", bn_backward_grid(F32), backward_check(ref_bn, BN_GRADS, tol=1e-4),
+                    driver="forward_backward", forbidden=BN_FORBIDDEN),
         invariants_case("batchnorm/invariants", "output exactly (N, D), x not mutated", 0.5, "batchnorm_forward",
                         bn_grid()[::3], ref_bn, part=0, forbidden=BN_FORBIDDEN),
         values_case("batchnorm/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", 0.0,
@@ -405,10 +372,12 @@ def cases():
                     es_configs(ES_NAN), es_check, driver="stateful_sequence"),
         # digits — 4 points
         driver_case("train_regularized/val_accuracy", "validation accuracy ≥ 0.90 for each of 3 seeds", 2.5,
-                    "train_regularized", digits_configs(SEEDS), digits_check(0, 0.90), driver="train_predict",
+                    "train_regularized", digits_configs(SEEDS),
+                    accuracy_check(digits_labels(0), 0.90, which=0, what="validation"), driver="train_predict",
                     timeout=90),
         driver_case("train_regularized/test_accuracy", "hidden test accuracy ≥ 0.88", 0.5, "train_regularized",
-                    digits_configs(SEEDS[:1]), digits_check(1, 0.88), driver="train_predict", timeout=30),
+                    digits_configs(SEEDS[:1]), accuracy_check(digits_labels(1), 0.88, which=1, what="hidden test"),
+                    driver="train_predict", timeout=30),
         driver_case("train_regularized/uses_regularization", "dropout or weight decay is really used in training",
                     1.0, "train_regularized", digits_configs(SEEDS[:1]), regularizer_check, driver="train_predict",
                     timeout=30),
