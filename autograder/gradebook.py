@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, create_engine, event, func, insert, select, update, delete)
+                        UniqueConstraint, create_engine, event, insert, select, update, delete)
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()
@@ -108,9 +108,12 @@ def _owner_alive(owner: str) -> bool:
         return True
 
 
+# submissions whose current run is a graded one (an infra-error run does not count)
+_GRADED = select(runs.c.submission_id).where(runs.c.current.is_(True), runs.c.status == "graded")
+
+
 def _is_graded(conn, submission_id: int) -> bool:
-    return bool(conn.execute(select(func.count()).select_from(runs).where(
-        runs.c.submission_id == submission_id, runs.c.current.is_(True), runs.c.status == "graded")).scalar())
+    return conn.execute(_GRADED.where(runs.c.submission_id == submission_id).limit(1)).first() is not None
 
 
 @dataclass(frozen=True)
@@ -157,14 +160,11 @@ class Gradebook:
                 conn.execute(insert(collection_issues).values(**row))
 
     # -- grading ------------------------------------------------------------------------------
-    def _graded_ids(self):
-        return select(runs.c.submission_id).where(runs.c.current.is_(True), runs.c.status == "graded")
-
     def pending(self, assignment: str, data_dir: Path, regrade: bool = False) -> list[Pending]:
         query = select(submissions.c.id, submissions.c.student_id, submissions.c.snapshot).where(
             submissions.c.assignment == assignment, submissions.c.status == "ok")
         if not regrade:
-            query = query.where(submissions.c.id.not_in(self._graded_ids()))
+            query = query.where(submissions.c.id.not_in(_GRADED))
         with self.engine.connect() as conn:
             return [Pending(r.id, r.student_id, data_dir / r.snapshot) for r in conn.execute(query.order_by(submissions.c.id))]
 
