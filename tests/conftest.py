@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -11,6 +15,7 @@ import pytest
 from autograder import config
 from autograder.build import build_week
 from autograder.casekit.loader import load_cases
+from autograder.engine import GradeResult
 
 PROJECT = Path(__file__).resolve().parent.parent
 WEEK02 = PROJECT / "assignments" / "week02_softmax"
@@ -81,3 +86,24 @@ def build_of(tmp_path_factory):
 def need_git():
     if not shutil.which("git"):
         pytest.skip("git is not installed")
+
+
+def otter_points(autograder_zip: Path, notebook: Path, tmp_path: Path) -> dict[str, float]:
+    """Points per question from plain ``otter run`` (the comparison path)."""
+    out = tmp_path / f"otter-{notebook.stem}"
+    out.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(autograder_zip),
+                           str(notebook), "-o", str(out)], capture_output=True, cwd=tmp_path, timeout=400,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # two graders on 2 cores: no thread thrash
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    tests = json.loads((out / "results.json").read_text())["tests"]
+    return {t["name"]: float(t["score"]) for t in tests if "score" in t and t["name"] != "Public Tests"}
+
+
+def per_question(result: GradeResult) -> dict[str, float]:
+    """The engine's points summed per otter question (the case id's prefix)."""
+    out: dict[str, float] = {}
+    for c in result.cases:
+        q = c.case_id.split("/")[0]
+        out[q] = out.get(q, 0.0) + c.points
+    return out

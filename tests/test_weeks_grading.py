@@ -4,18 +4,16 @@ case that names its bug — under this project's engine and under plain ``otter 
 from __future__ import annotations
 
 import importlib
-import json
 import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder.engine import GradeResult, Limits, grade_notebook
+from autograder.engine import Limits, grade_notebook
 from autograder.notebooks import function_sources, with_functions
+from tests.conftest import otter_points, per_question
 
 LIMITS = Limits(wall_s=240, case_timeout_s=10)
 WEEKS = ["week03", "week04"]
@@ -46,25 +44,6 @@ def variant_path(built, tmp_path: Path, name: str) -> Path:
     return path
 
 
-def otter_points(built, notebook: Path, tmp_path: Path) -> dict[str, float]:
-    out = tmp_path / f"otter-{notebook.stem}"
-    out.mkdir()
-    proc = subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(built.result.autograder_zip),
-                           str(notebook), "-o", str(out)], capture_output=True, cwd=tmp_path, timeout=400,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # two graders on 2 cores: no thread thrash
-    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
-    tests = json.loads((out / "results.json").read_text())["tests"]
-    return {t["name"]: float(t["score"]) for t in tests if "score" in t and t["name"] != "Public Tests"}
-
-
-def per_question(result: GradeResult) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for c in result.cases:
-        q = c.case_id.split("/")[0]
-        out[q] = out.get(q, 0.0) + c.points
-    return out
-
-
 @pytest.mark.parametrize("week", WEEKS)
 def test_build_self_check(build_of, week):
     built = build_of(week)
@@ -89,7 +68,7 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
 
     def both(name):
         path = variant_path(built, tmp_path, name)
-        otter = otter_points(built, path, tmp_path) if name in with_otter else None
+        otter = otter_points(built.result.autograder_zip, path, tmp_path) if name in with_otter else None
         return name, grade_notebook(path, built.cases, LIMITS), otter
 
     with ThreadPoolExecutor(2) as pool:
