@@ -20,8 +20,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from autograder.inside import wire  # noqa: E402
-from autograder.inside import PIDNS_ENV  # noqa: E402
+from autograder.inside import PIDNS_ENV, wire  # noqa: E402
 from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
 from autograder.inside.probe import Call, run_case  # noqa: E402

@@ -14,7 +14,6 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-import torch
 from torch.overrides import TorchFunctionMode, resolve_name
 
 
