@@ -20,7 +20,8 @@ from autograder.engine import GradeResult
 PROJECT = Path(__file__).resolve().parent.parent
 WEEK02 = PROJECT / "assignments" / "week02_softmax"
 # coded weeks: id → (folder under assignments/, points)
-WEEKS = {"week02": ("week02_softmax", 20), "week03": ("week03_backprop", 25), "week04": ("week04_regularization", 25)}
+WEEKS = {"week02": ("week02_softmax", 20), "week03": ("week03_backprop", 25), "week04": ("week04_regularization", 25),
+         "week05": ("week05_cnn", 25)}
 
 
 def _assignments() -> str:

@@ -1,5 +1,5 @@
-"""Weeks 3 and 4: reference full marks, template zero, and every mutant loses points on the
-case that names its bug — under this project's engine and under plain ``otter run``."""
+"""Weeks 3 to 5: reference and correct alternatives full marks, template zero, and every
+mutant loses points on the case that names its bug — under this project's engine and under plain ``otter run``."""
 
 from __future__ import annotations
 
@@ -16,11 +16,16 @@ from autograder.notebooks import function_sources, with_functions
 from tests.conftest import otter_points, per_question
 
 LIMITS = Limits(wall_s=240, case_timeout_s=10)
-WEEKS = ["week03", "week04"]
+WEEKS = ["week03", "week04", "week05"]
 
 
 def mutants(week: str) -> dict:
     return importlib.import_module(f"tests.{week}_mutants").MUTANTS
+
+
+def alternatives(week: str) -> dict:
+    """Correct solutions written another way: {name: {function: that cell's new source}}."""
+    return getattr(importlib.import_module(f"tests.{week}_mutants"), "ALTERNATIVES", {})
 
 
 def mutate(nb, fn: str, edits: list[tuple[str, str]]):
@@ -36,6 +41,8 @@ def variant_path(built, tmp_path: Path, name: str) -> Path:
         nb = built.solution
     elif name == "template":
         nb = built.template
+    elif name in alternatives(built.week.id):
+        nb = with_functions(built.solution, alternatives(built.week.id)[name])
     else:
         _, fn, edits = mutants(built.week.id)[name]
         nb = mutate(built.solution, fn, edits)
@@ -60,7 +67,7 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
     """Each variant is graded once by each path: the engine must fail the case that names the
     bug (with a reason), and plain ``otter run`` must give the same points per question."""
     built = build_of(week)
-    names = ["reference", "template", *mutants(week)]
+    names = ["reference", "template", *mutants(week), *alternatives(week)]
     # plain otter on the reference, the template and every third mutant keeps the suite's time
     # in bounds; AUTOGRADER_FULL_PARITY=1 runs it on every mutant
     full = os.environ.get("AUTOGRADER_FULL_PARITY") == "1"
@@ -80,8 +87,8 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
             assert set(otter) == set(ours), name
             for q, pts in ours.items():
                 assert otter[q] == pytest.approx(pts), f"{name}: question {q}"
-        if name == "reference":
-            assert result.score == built.week.points
+        if name == "reference" or name in alternatives(week):
+            assert result.score == built.week.points, name
         elif name == "template":
             assert result.score == 0
         else:

@@ -161,7 +161,8 @@ def driver_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
                 driver: str, forbidden: ForbiddenSpec = ForbiddenSpec(), timeout: float | None = None,
                 device: str = "cpu") -> Case:
     """Run ``driver`` (see inside.drivers) on the student's ``fn`` for each configuration and
-    judge each result with ``check``; notes of passing checks are joined for the feedback."""
+    judge each result with ``check``; notes of passing checks are joined for the feedback.
+    A ``forward_backward`` failure names the backward function, which is what it judges."""
     calls = calls_for(fn, configs, driver=driver)
 
     def judge(calls: list[Call], obs: list[Observation]) -> str | Passed | None:
@@ -169,7 +170,8 @@ def driver_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
         for call, o in zip(calls, obs):
             verdict = check(call, o)
             if isinstance(verdict, str):
-                return f"{fn}{_label(call)}: {verdict}"
+                subject = call.args[0] if driver == "forward_backward" else fn
+                return f"{subject}{_label(call)}: {verdict}"
             if isinstance(verdict, Passed) and verdict.note:
                 notes.append(verdict.note)
         return Passed("; ".join(notes)) if notes else None

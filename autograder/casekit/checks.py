@@ -37,7 +37,8 @@ def backward_grid(backward: str, reference: Callable, configs: Sequence[Config],
 
 def backward_check(reference: Callable, names: tuple[str, ...], tol: float = 1e-6) -> Check:
     """The backward's gradients w.r.t. the first ``len(names)`` forward inputs equal autograd's
-    through ``reference`` in float64 (one name: the backward returns that gradient alone)."""
+    through ``reference`` in float64 (one name: the backward returns that gradient alone), and
+    the forward output kept the input's dtype."""
     def check(call: Call, obs) -> str | None:
         backward, args, kwargs, dout = call.args
         leaves = [a.detach().to(torch.float64).requires_grad_(True) for a in args[:len(names)]]
@@ -48,6 +49,9 @@ def backward_check(reference: Callable, names: tuple[str, ...], tol: float = 1e-
         if not isinstance(got, (tuple, list)) or len(got) != len(names):
             return f"{backward} returned {describe(grads)}, expected {', '.join(names)}"
         dtype = str(args[0].dtype).removeprefix("torch.")
+        out = obs.output.get("out")
+        if isinstance(out, TensorValue) and out.dtype != dtype:
+            return f"the forward output has dtype {out.dtype}, expected {dtype} (keep the input's dtype)"
         for name, g, e in zip(names, got, expected):
             problem = tensor_mismatch(g, e, tol=tol, what=name, dtype=dtype)
             if problem:

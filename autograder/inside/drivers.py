@@ -181,7 +181,35 @@ def train_predict(ns: dict, target: Callable, train_args: tuple, predict_on: lis
     return {"predictions": predictions, "regularizers": sorted(seen)}
 
 
+def _layers(model: torch.nn.Module) -> list[str]:
+    """torch layer classes in the model (a student class named ``Conv2d`` does not count)."""
+    return sorted({cls.__name__ for m in model.modules() for cls in type(m).__mro__
+                   if cls.__module__.startswith("torch.nn.modules.")})
+
+
+def _as_module(model: Any, made_by: str) -> torch.nn.Module:
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"{made_by} must give an nn.Module, got {type(model).__name__}")
+    return model.eval()
+
+
+def build_module(ns: dict, target: type, x: torch.Tensor) -> dict:
+    """``target()`` built without arguments; its torch layers and its output on ``x``."""
+    model = _as_module(target(), f"{getattr(target, '__name__', 'the class')}()")
+    with torch.no_grad():
+        return {"layers": _layers(model), "output": model(x)}
+
+
+def train_model(ns: dict, target: Callable, train_args: tuple, predict_on: list) -> dict:
+    """``model = target(*train_args)``; predictions are ``model.eval()(X).argmax(-1)``."""
+    model = _as_module(target(*_prepare(train_args)), "training")
+    with torch.no_grad():
+        predictions = [model(X).argmax(dim=-1) for X in predict_on]
+    return {"predictions": predictions, "layers": _layers(model)}
+
+
 DRIVERS: dict[str, Callable] = {
     "call": call, "forward_backward": forward_backward, "optimizer_trajectory": optimizer_trajectory,
     "value_graph": value_graph, "stateful_sequence": stateful_sequence, "train_predict": train_predict,
+    "build_module": build_module, "train_model": train_model,
 }
