@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 import os
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 WEEK02 = PROJECT / "assignments" / "week02_softmax"
 # coded weeks: id → (folder under assignments/, points)
 WEEKS = {"week02": ("week02_softmax", 20), "week03": ("week03_backprop", 25), "week04": ("week04_regularization", 25),
-         "week05": ("week05_cnn", 25)}
+         "week05": ("week05_cnn", 25), "week06": ("week06_nlp", 25)}
 
 
 def _assignments() -> str:
@@ -29,7 +30,7 @@ def _assignments() -> str:
     for wid, (folder, points) in WEEKS.items():
         if (PROJECT / "assignments" / folder).is_dir():
             rows.append(f"  - {{id: {wid}, week: {int(wid[-2:])}, title: {folder}, folder: {PROJECT / 'assignments' / folder}, "
-                        f"due: 2026-07-{7 * int(wid[-2:]):02d}T23:59:00, points: {points}}}")
+                        f"due: {date(2026, 6, 30) + timedelta(weeks=int(wid[-2:]))}T23:59:00, points: {points}}}")
     return "\n".join(rows)
 
 

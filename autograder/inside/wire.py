@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 MAX_DEPTH = 6
-MAX_ITEMS = 64
+MAX_ITEMS = 100_000  # a vocabulary or a list of texts; the JSON byte limit in load() bounds the size
 MAX_ELEMENTS = 20_000_000
 MAX_STR = 2000
 

@@ -1,0 +1,384 @@
+"""Week 6 hidden cases — vocabulary, embeddings, an RNN, attention, positions and a small
+sentiment task (25 points).
+
+References: the rules stated in the template for the vocabulary, torch's own ``nn.RNN``,
+``F.embedding`` and softmax attention in float64, and the closed form for positions. The
+sentiment task is generated from a seed by ``make_sentiment_data`` (the same code is in the
+template, so students can practise); the held-out labels never enter the sandbox.
+
+Accuracy threshold: the reference GRU reaches 1.000 on every seed in about 2 s; an
+order-blind (bag-of-words) model cannot exceed 0.75 and a linear one stays near 0.50. The
+threshold 0.95 leaves a margin of 0.05 under the reference; 0.80 earns the first point.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import unicodedata
+from collections import Counter
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from autograder.casekit import ForbiddenSpec
+from autograder.casekit.builders import driver_case, grad_case, invariants_case, raises_case, values_case
+from autograder.casekit.checks import accuracy_check, randn
+from autograder.casekit.compare import describe
+from autograder.inside.wire import TensorValue
+
+SEEDS = (0, 1, 2)
+F32 = torch.float32
+SENTIMENT_THRESHOLD = 0.95
+ORDER_BLIND_CEILING = 0.80  # above what a model that ignores word order can reach (0.75)
+
+EMBEDDING_FORBIDDEN = ForbiddenSpec(ops=frozenset({"embedding", "embedding_bag", "embedding_backward",
+                                                   "embedding_dense_backward"}))
+RNN_FORBIDDEN = ForbiddenSpec(ops=frozenset({"rnn_tanh", "rnn_relu", "rnn_tanh_cell", "rnn_relu_cell", "lstm",
+                                             "lstm_cell", "gru", "gru_cell"}),
+                              modules=("torch.nn.modules.rnn",))
+ATTENTION_FORBIDDEN = ForbiddenSpec(ops=frozenset({
+    "scaled_dot_product_attention", "multi_head_attention_forward", "_scaled_dot_product_attention_math",
+    "_scaled_dot_product_flash_attention", "_scaled_dot_product_efficient_attention"}))
+
+
+# -- vocabulary (the template's rules) -----------------------------------------------------------
+def tokens(text: str) -> list[str]:
+    return unicodedata.normalize("NFC", text).split()
+
+
+def ref_vocab(texts, min_freq=1, specials=("<pad>", "<unk>")) -> dict[str, int]:
+    counts = Counter(t for text in texts for t in tokens(text))
+    vocab = {s: i for i, s in enumerate(specials)}
+    for token, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if count >= min_freq and token not in vocab:
+            vocab[token] = len(vocab)
+    return vocab
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+VOCAB_ORDER = [
+    (["the cat sat on the mat", "the dog sat", "a cat"], {}),
+    (["b a c", "c b a", "d"], {}),  # ties everywhere: lexicographic order decides
+    (["나는 밥을 먹었다", "나는 빵을 먹었다", "너는 밥을 먹었다 밥을"], {}),
+    (["zeta alpha", "alpha beta", "beta zeta", "gamma"], {}),
+]
+VOCAB_MIN_FREQ = [
+    (["a a b c c c d", "b e"], {"min_freq": 2}),
+    (["x y z", "x y", "x"], {"min_freq": 3}),
+    (["하나 둘 셋", "둘 셋", "셋"], {"min_freq": 2, "specials": ("<pad>", "<unk>", "<bos>", "<eos>")}),
+    (["p q", "", "q"], {"specials": ("[PAD]", "[UNK]")}),
+]
+VOCAB_NFC = [
+    ([nfd("한국어 문장 처리"), "한국어 문장", nfd("처리 한국어")], {}),
+    (["학생 " + nfd("학생"), nfd("과제 제출") + " 과제"], {"min_freq": 2}),
+]
+
+
+def vocab_configs(rows, what):
+    return [((texts,), kwargs, f"{what} #{i + 1}: texts={texts!r}" + (f", {kwargs}" if kwargs else ""))
+            for i, (texts, kwargs) in enumerate(rows)]
+
+
+def vocab_check(call, obs):
+    texts, = call.args
+    expected = ref_vocab(texts, **call.kwargs)
+    got = obs.output
+    if not isinstance(got, dict):
+        return f"returned {describe(got)}, expected a dict token → id"
+    for token, i in expected.items():
+        if token not in got:
+            close = [t for t in got if unicodedata.normalize("NFC", t) == token]
+            hint = " (found a non-NFC spelling: normalise with unicodedata.normalize('NFC', …))" if close else ""
+            return f"token {token!r} is missing{hint}"
+        if got[token] != i:
+            return f"token {token!r} has id {got[token]!r}, expected {i}"
+    extra = sorted(set(got) - set(expected))
+    if extra:
+        return f"unexpected entries {extra[:5]!r} (min_freq, or tokens not NFC-normalised?)"
+    return None
+
+
+ENCODE_VOCAB = {"<pad>": 0, "<unk>": 1, "나는": 2, "밥을": 3, "먹었다": 4, "the": 5, "cat": 6}
+ENCODE_KNOWN = [("나는 밥을 먹었다", ENCODE_VOCAB), ("the cat the", ENCODE_VOCAB), ("the dog 나는 빵을", ENCODE_VOCAB),
+                ("  cat   ate  ", ENCODE_VOCAB), ("x", {"[PAD]": 0, "<unk>": 5, "x2": 1})]
+ENCODE_EDGE = [("", ENCODE_VOCAB), ("   ", ENCODE_VOCAB), (nfd("나는 밥을 먹었다"), ENCODE_VOCAB)]
+
+
+def encode_configs(rows):
+    return [((text, vocab), {}, f"text={text!r}") for text, vocab in rows]
+
+
+def encode_check(call, obs):
+    text, vocab = call.args
+    unk = vocab["<unk>"]
+    expected = [vocab.get(t, unk) for t in tokens(text)]
+    got = obs.output
+    if isinstance(got, TensorValue) and len(got.shape) == 1 and not got.dtype.startswith("float"):
+        got = [int(v) for v in got.to_torch().tolist()]
+    if not isinstance(got, list) or got != expected:
+        return f"returned {describe(got)}, expected {expected!r}"
+    return None
+
+
+# -- embedding ---------------------------------------------------------------------------------
+def ref_embedding(ids, weight):
+    return weight[ids]
+
+
+def ref_embedding_backward(dout, ids, num_embeddings):
+    dW = torch.zeros(num_embeddings, dout.shape[-1], dtype=dout.dtype)
+    return dW.index_add_(0, ids.reshape(-1), dout.reshape(-1, dout.shape[-1]))
+
+
+def ids_tensor(shape, vocab, seed, *, distinct=False):
+    g = torch.Generator().manual_seed(3000 + seed)
+    n = math.prod(shape)
+    ids = torch.randperm(vocab, generator=g)[:n] if distinct else torch.randint(0, vocab, (n,), generator=g)
+    return ids.view(shape)
+
+
+def embedding_configs(dtype=torch.float64):
+    configs = []
+    for shape, vocab, dim in [((4, 6), 10, 5), ((7,), 30, 3), ((2, 3, 4), 12, 8)]:
+        for seed in SEEDS:
+            args = (ids_tensor(shape, vocab, seed), randn((vocab, dim), seed, dtype=dtype))
+            configs.append((args, {}, f"ids {shape} from {vocab} tokens, dim={dim}, seed={seed}"))
+    return configs
+
+
+def embedding_backward_configs(*, distinct, dtype=torch.float64):
+    configs = []
+    for shape, vocab, dim in [((2, 5), 20, 4), ((9,), 12, 3), ((3, 4), 6, 2)]:
+        if distinct and math.prod(shape) > vocab:
+            continue
+        for seed in SEEDS:
+            ids = ids_tensor(shape, vocab, seed, distinct=distinct)
+            if not distinct:
+                ids.view(-1)[:3] = ids.view(-1)[0]  # make sure some ids repeat
+            dout = randn((*shape, dim), seed + 40, dtype=dtype)
+            label = f"ids {shape} {'all distinct' if distinct else 'with repeats'}, {vocab} tokens, seed={seed}"
+            configs.append(((dout, ids, vocab), {}, label))
+    return configs
+
+
+# -- RNN ---------------------------------------------------------------------------------------
+def ref_rnn_step(x_t, h, Wx, Wh, b):
+    return torch.tanh(x_t @ Wx + h @ Wh + b)
+
+
+def ref_rnn_loop(x, h0, Wx, Wh, b):
+    h, hs = h0, []
+    for t in range(x.shape[0]):
+        h = ref_rnn_step(x[t], h, Wx, Wh, b)
+        hs.append(h)
+    return torch.stack(hs)
+
+
+def ref_nn_rnn(x, h0, Wx, Wh, b):
+    """torch.nn.RNN with the student's weights copied in (it stores their transposes)."""
+    rnn = nn.RNN(Wx.shape[0], Wx.shape[1]).to(torch.float64)
+    with torch.no_grad():
+        rnn.weight_ih_l0.copy_(Wx.T)
+        rnn.weight_hh_l0.copy_(Wh.T)
+        rnn.bias_ih_l0.copy_(b)
+        rnn.bias_hh_l0.zero_()
+        out, _ = rnn(x, h0.unsqueeze(0))
+    return out
+
+
+def rnn_params(d, hdim, seed, dtype):
+    return (randn((d, hdim), seed + 10, scale=0.5, dtype=dtype), randn((hdim, hdim), seed + 20, scale=0.5, dtype=dtype),
+            randn((hdim,), seed + 30, scale=0.5, dtype=dtype))
+
+
+def rnn_step_configs(dtype=torch.float64):
+    return [((randn((n, d), seed, dtype=dtype), randn((n, hdim), seed + 5, dtype=dtype), *rnn_params(d, hdim, seed, dtype)),
+             {}, f"N={n}, D={d}, H={hdim}, seed={seed}") for (n, d, hdim) in [(3, 4, 5), (1, 2, 6)] for seed in SEEDS]
+
+
+def rnn_configs(lengths=(4, 9), dtype=torch.float64):
+    return [((randn((t, n, d), seed, dtype=dtype), randn((n, hdim), seed + 5, dtype=dtype),
+              *rnn_params(d, hdim, seed, dtype)), {}, f"T={t}, N={n}, D={d}, H={hdim}, seed={seed}")
+            for t in lengths for (n, d, hdim) in [(3, 4, 5), (2, 6, 3)] for seed in SEEDS]
+
+
+# -- attention ---------------------------------------------------------------------------------
+def ref_attention(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    attn = torch.softmax(scores, dim=-1)
+    return attn @ v
+
+
+def ref_attention_weights(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    return torch.softmax(scores, dim=-1)
+
+
+def qkv(lead, tq, tk, d, dv, seed, *, scale=1.0, dtype=torch.float64):
+    return (randn((*lead, tq, d), seed, scale=scale, dtype=dtype), randn((*lead, tk, d), seed + 1, dtype=dtype),
+            randn((*lead, tk, dv), seed + 2, dtype=dtype))
+
+
+def attention_configs(lead=(2,), dtype=torch.float64):
+    return [(qkv(lead, tq, tk, d, dv, seed, dtype=dtype), {},
+             f"q {(*lead, tq, d)}, k {(*lead, tk, d)}, v {(*lead, tk, dv)}, seed={seed}")
+            for (tq, tk, d, dv) in [(5, 5, 4, 3), (3, 7, 16, 5), (6, 2, 64, 8)] for seed in SEEDS]
+
+
+def random_mask(shape, seed):
+    g = torch.Generator().manual_seed(4000 + seed)
+    mask = torch.rand(shape, generator=g) > 0.4
+    mask[..., 0] = True  # every query may attend to at least one key
+    return mask
+
+
+def mask_configs():
+    configs = []
+    for seed in SEEDS:
+        q, k, v = qkv((2,), 4, 6, 8, 3, seed)
+        configs.append(((q, k, v), {"mask": random_mask((2, 4, 6), seed)}, f"q (2, 4, 8), k (2, 6, 8), mask (2, 4, 6), seed={seed}"))
+        q, k, v = qkv((2, 3), 5, 5, 4, 4, seed)
+        configs.append(((q, k, v), {"mask": random_mask((2, 1, 5, 5), seed)},
+                        f"q (2, 3, 5, 4), mask (2, 1, 5, 5) broadcast over heads, seed={seed}"))
+    return configs
+
+
+def causal_configs():
+    configs = []
+    for t, lead, seed in [(6, (2,), 0), (4, (1, 2), 1), (1, (3,), 2)]:
+        q, k, v = qkv(lead, t, t, 8, 2, seed)
+        causal = torch.tril(torch.ones(t, t, dtype=torch.bool))
+        configs.append(((q, k, v), {"mask": causal}, f"causal mask for T={t}, q {(*lead, t, 8)}, seed={seed}"))
+    return configs
+
+
+def large_score_configs():
+    return [(qkv((2,), 4, 5, 8, 3, seed, scale=3000.0), {}, f"q scaled ×3000 (scores in the thousands), seed={seed}")
+            for seed in SEEDS]
+
+
+# -- positions ---------------------------------------------------------------------------------
+def ref_positions(T, d):
+    pos = torch.arange(T, dtype=torch.float64).unsqueeze(1)
+    angle = pos / torch.pow(10000.0, torch.arange(0, d, 2, dtype=torch.float64) / d)
+    pe = torch.zeros(T, d, dtype=torch.float64)
+    pe[:, 0::2], pe[:, 1::2] = torch.sin(angle), torch.cos(angle)
+    return pe
+
+
+# -- sentiment task (the same code is in the template) -----------------------------------------
+POSITIVE = ["좋다", "훌륭하다", "재밌다", "최고다", "멋지다"]
+NEGATIVE = ["나쁘다", "지루하다", "별로다", "최악이다", "아쉽다"]
+FILLERS = ["이", "영화", "배우", "이야기", "정말", "오늘", "그", "음악", "장면", "진짜", "너무", "결말", "연기", "조금"]
+NEGATION = "안"
+
+
+def make_sentiment_data(n, seed):
+    """n short reviews and labels (1 = positive). "안" right before the sentiment word flips
+    it; a second "안" before another word does not, so word order matters."""
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for _ in range(n):
+        words = [rng.choice(FILLERS) for _ in range(rng.randint(3, 8))]
+        positive = rng.random() < 0.5
+        negated = rng.random() < 0.5
+        at = rng.randint(0, len(words))
+        words[at:at] = ([NEGATION] if negated else []) + [rng.choice(POSITIVE if positive else NEGATIVE)]
+        if rng.random() < 0.5:
+            spots = [i for i, w in enumerate(words) if w in FILLERS]
+            i = rng.choice(spots)
+            words[i:i] = [NEGATION]
+        texts.append(" ".join(words))
+        labels.append(int(positive != negated))
+    return texts, torch.tensor(labels, dtype=torch.int64)
+
+
+def sentiment_configs(seeds):
+    texts, labels = make_sentiment_data(2000, 100)
+    return [(((texts, labels, seed), [make_sentiment_data(1000, 200 + seed)[0]]), {}, f"seed={seed}")
+            for seed in seeds]
+
+
+def sentiment_labels(call):
+    return make_sentiment_data(1000, 200 + call.args[0][2])[1]
+
+
+def cases():
+    return [
+        # vocabulary — 5 points
+        driver_case("vocab/order", "specials first, then frequency (high → low), ties in lexicographic order",
+                    1.5, "build_vocab", vocab_configs(VOCAB_ORDER, "corpus"), vocab_check, driver="call"),
+        driver_case("vocab/min_freq_and_specials", "min_freq drops rare tokens; custom specials keep their order",
+                    1.0, "build_vocab", vocab_configs(VOCAB_MIN_FREQ, "corpus"), vocab_check, driver="call"),
+        driver_case("vocab/korean_nfc", "decomposed (NFD) Hangul counts as the same NFC token", 1.0, "build_vocab",
+                    vocab_configs(VOCAB_NFC, "corpus"), vocab_check, driver="call"),
+        driver_case("vocab/encode", "ids for known tokens, <unk> for unknown ones", 1.0, "encode",
+                    encode_configs(ENCODE_KNOWN), encode_check, driver="call"),
+        driver_case("vocab/encode_edge_cases", "empty or blank text gives []; NFD text encodes like NFC", 0.5,
+                    "encode", encode_configs(ENCODE_EDGE), encode_check, driver="call"),
+        # embedding — 3.5 points
+        values_case("embedding/forward", "rows of the weight for ids of any shape", 1.0, "embedding_forward",
+                    embedding_configs(), ref_embedding, forbidden=EMBEDDING_FORBIDDEN),
+        values_case("embedding/backward", "dW for distinct ids", 0.5, "embedding_backward",
+                    embedding_backward_configs(distinct=True), ref_embedding_backward, forbidden=EMBEDDING_FORBIDDEN),
+        values_case("embedding/backward_duplicates", "repeated ids accumulate their gradients", 1.5,
+                    "embedding_backward", embedding_backward_configs(distinct=False), ref_embedding_backward,
+                    forbidden=EMBEDDING_FORBIDDEN),
+        values_case("embedding/float32", "float32 weight and gradients stay float32 (rtol 1e-4)", 0.5,
+                    "embedding_backward", embedding_backward_configs(distinct=False, dtype=F32)[::3],
+                    ref_embedding_backward, tol=1e-4, forbidden=EMBEDDING_FORBIDDEN),
+        # RNN — 5.5 points
+        values_case("rnn/step", "tanh(x_t Wx + h Wh + b)", 1.0, "rnn_step", rnn_step_configs(), ref_rnn_step,
+                    forbidden=RNN_FORBIDDEN),
+        values_case("rnn/forward", "all hidden states (T, N, H) equal nn.RNN with the same weights", 2.0,
+                    "rnn_forward", rnn_configs(), ref_nn_rnn, forbidden=RNN_FORBIDDEN),
+        values_case("rnn/single_step", "a sequence of length T = 1", 0.5, "rnn_forward", rnn_configs(lengths=(1,)),
+                    ref_nn_rnn, forbidden=RNN_FORBIDDEN),
+        grad_case("rnn/autograd", "gradients flow through every step to x, h0, Wx, Wh and b", 1.5, "rnn_forward",
+                  rnn_configs(lengths=(5,))[::2], ref_rnn_loop, grad_args=(0, 1, 2, 3, 4), forbidden=RNN_FORBIDDEN),
+        invariants_case("rnn/invariants", "float32 stays float32, shape exactly (T, N, H), inputs untouched", 0.5,
+                        "rnn_forward", rnn_configs(lengths=(3,), dtype=F32)[::2], ref_rnn_loop, forbidden=RNN_FORBIDDEN),
+        # attention — 5.5 points
+        values_case("attention/output", "softmax(q kᵀ / √d) v for (B, T, d), T_q ≠ T_k", 1.5,
+                    "scaled_dot_product_attention", attention_configs(), ref_attention, part=0,
+                    forbidden=ATTENTION_FORBIDDEN),
+        values_case("attention/weights", "attention weights: each row a distribution over the keys", 1.0,
+                    "scaled_dot_product_attention", attention_configs()[::2] + attention_configs((2, 3))[::3],
+                    ref_attention_weights, part=1, forbidden=ATTENTION_FORBIDDEN),
+        values_case("attention/heads", "(B, H, T, d) inputs", 1.0, "scaled_dot_product_attention",
+                    attention_configs((2, 3)), ref_attention, part=0, forbidden=ATTENTION_FORBIDDEN),
+        values_case("attention/boolean_mask", "boolean mask: True = may attend (broadcast over heads)", 1.0,
+                    "scaled_dot_product_attention", mask_configs(), ref_attention, part=0,
+                    forbidden=ATTENTION_FORBIDDEN),
+        values_case("attention/causal_mask", "causal (lower-triangular) mask", 0.5, "scaled_dot_product_attention",
+                    causal_configs(), ref_attention, part=0, forbidden=ATTENTION_FORBIDDEN),
+        values_case("attention/large_scores", "scores in the thousands give finite, exact weights", 0.5,
+                    "scaled_dot_product_attention", large_score_configs(), ref_attention_weights, part=1, tol=1e-6,
+                    forbidden=ATTENTION_FORBIDDEN),
+        values_case("attention/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", 0.0,
+                    "scaled_dot_product_attention", attention_configs()[:3], ref_attention, part=0,
+                    forbidden=ATTENTION_FORBIDDEN, device="cuda"),
+        # positions — 2 points
+        values_case("positions/closed_form", "sin at even, cos at odd columns (rtol 1e-4)", 1.5,
+                    "sinusoidal_positions", [((t, d), {}, f"T={t}, d={d}") for t, d in [(1, 2), (10, 8), (50, 64),
+                                                                                       (7, 6), (3, 128)]],
+                    ref_positions, tol=1e-4),
+        raises_case("positions/odd_dimension", "odd d raises ValueError", 0.5, "sinusoidal_positions",
+                    [((t, d), {}, f"T={t}, d={d}") for t, d in [(4, 5), (2, 1), (10, 63)]], "ValueError"),
+        # sentiment — 3.5 points
+        driver_case("sentiment/beats_order_blind", f"held-out accuracy ≥ {ORDER_BLIND_CEILING} (word order used)",
+                    1.0, "train_sentiment_classifier", sentiment_configs(SEEDS[:1]),
+                    accuracy_check(sentiment_labels, ORDER_BLIND_CEILING), driver="train_predict", timeout=90),
+        driver_case("sentiment/accuracy", f"held-out accuracy ≥ {SENTIMENT_THRESHOLD} for each of 3 seeds", 2.5,
+                    "train_sentiment_classifier", sentiment_configs(SEEDS),
+                    accuracy_check(sentiment_labels, SENTIMENT_THRESHOLD), driver="train_predict", timeout=180),
+    ]
