@@ -1,4 +1,4 @@
-"""Command line: ``autograder build|collect|grade|report|feedback|demo|validate``."""
+"""Command line: ``autograder build|collect|grade|report|feedback|manual|demo|validate``."""
 
 from __future__ import annotations
 
@@ -100,6 +100,9 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
         _fail(exc)
     console.print(f"graded {s.graded}, infrastructure errors {s.infra_errors} (not scored; re-run to retry), "
                   f"rejected {s.rejected}, in {s.seconds:.1f} s; isolation: {', '.join(sorted(s.isolation)) or '-'}")
+    if s.flags:
+        console.print(f"[yellow]{s.flags} write-up(s) flagged for a TA[/] (similar to another or to the prompt): "
+                      "see collection_issues in the report")
 
 
 @app.command()
@@ -127,6 +130,40 @@ def feedback(week: str, cfg_path: Path = ConfigOpt,
     except UserError as exc:
         _fail(exc)
     console.print(f"{len(files.files)} feedback files in {files.folder}")
+
+
+manual_app = typer.Typer(no_args_is_help=True, help="TA rubric scores: a CSV template, and its import.")
+app.add_typer(manual_app, name="manual")
+
+
+@manual_app.command("template")
+def manual_template(week: str, out: Optional[Path] = typer.Option(None, "--out", "-o", help="CSV to write"),
+                    cfg_path: Path = ConfigOpt) -> None:
+    """Write a CSV with one row per student and manual item (scores entered so far filled in)."""
+    from autograder.manual import write_template
+
+    cfg = _load(cfg_path)
+    try:
+        a = cfg.assignment(week)
+        path = write_template(cfg, a, out or cfg.path(cfg.reports.output) / f"manual_{a.id}.csv")
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"fill in 'points' (and 'comment'), then: autograder manual import {a.id} {path}")
+
+
+@manual_app.command("import")
+def manual_import(week: str, csv: Path, by: Optional[str] = typer.Option(None, help="who entered the scores"),
+                  cfg_path: Path = ConfigOpt) -> None:
+    """Merge TA scores into the gradebook; a file with any bad row is rejected whole."""
+    from autograder.gradebook import Gradebook
+    from autograder.manual import import_scores
+
+    cfg = _load(cfg_path)
+    try:
+        s = import_scores(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path), csv, by)
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"imported {s.inserted} new and {s.updated} updated scores (entered by {s.entered_by})")
 
 
 @app.command()

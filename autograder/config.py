@@ -49,15 +49,42 @@ class ClassRepoSource(_Strict):
     branch: str | None = None
 
 
+class ManualItem(_Strict):
+    """A rubric item a TA scores by hand (``autograder manual import``)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    points: float = Field(gt=0)
+
+
 class Assignment(_Strict):
     id: str = Field(pattern=r"^week\d{2}$")
     week: int = Field(ge=1, le=52)
     title: str
     folder: Path
     due: dt.datetime
-    points: float = Field(gt=0)
+    points: float = Field(gt=0, description="automatic and manual points together")
     kind: Literal["notebook", "writeup", "project"] = "notebook"
     hidden_tests: Visibility = Visibility.hidden
+    manual: list[ManualItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _manual_fits(self) -> "Assignment":
+        ids = [m.id for m in self.manual]
+        if len(set(ids)) != len(ids):
+            raise ValueError("manual item ids must be unique")
+        if self.manual_points >= self.points:
+            raise ValueError(f"manual items are worth {self.manual_points:g} of {self.points:g} points; "
+                             "leave some for the automatic part")
+        return self
+
+    @property
+    def manual_points(self) -> float:
+        return round(sum(m.points for m in self.manual), 6)
+
+    @property
+    def auto_points(self) -> float:
+        return round(self.points - self.manual_points, 6)
 
 
 class LatePolicy(_Strict):
@@ -205,7 +232,7 @@ def _check_files(cfg: CourseConfig, path: Path, tree: yaml.Node) -> None:
     if not cfg.path(cfg.roster).is_file():
         problems.append(f"  line {_line_of(tree, ('roster',))}: roster: no file {cfg.path(cfg.roster)}")
     for i, a in enumerate(cfg.assignments):
-        if a.kind == "notebook" and not cfg.path(a.folder).is_dir():
+        if not cfg.path(a.folder).is_dir():
             problems.append(f"  line {_line_of(tree, ('assignments', i, 'folder'))}: "
                             f"assignments.{i}.folder: no folder {cfg.path(a.folder)}")
     if problems:

@@ -45,7 +45,7 @@ collection_issues = Table(
     Column("assignment", String, nullable=False, index=True),
     Column("collected_at", String, nullable=False),
     Column("path", Text, nullable=False),
-    Column("kind", String, nullable=False),  # unknown-student | bad-name | invalid-notebook | duplicate | ...
+    Column("kind", String, nullable=False),  # unknown-student | bad-name | invalid-notebook | invalid-file | duplicate | similarity | ...
     Column("student", String),
     Column("detail", Text, nullable=False),
     UniqueConstraint("assignment", "path", "kind", "detail", name="uq_issue"),
@@ -77,6 +77,19 @@ results = Table(
     Column("status", String, nullable=False),
     Column("message", Text),
     Column("seconds", Float),
+)
+
+manual_scores = Table(
+    "manual_scores", metadata,
+    Column("assignment", String, nullable=False),
+    Column("student_id", String, nullable=False),
+    Column("item", String, nullable=False),
+    Column("points", Float, nullable=False),
+    Column("max_points", Float, nullable=False),
+    Column("comment", Text),
+    Column("entered_by", String, nullable=False),
+    Column("entered_at", String, nullable=False),
+    UniqueConstraint("assignment", "student_id", "item", name="uq_manual_score"),
 )
 
 claims = Table(
@@ -121,6 +134,7 @@ class Pending:
     submission_id: int
     student_id: str | None
     snapshot: Path
+    path: str = ""  # as committed in the repository
 
 
 class Gradebook:
@@ -159,14 +173,45 @@ class Gradebook:
             if known is None:
                 conn.execute(insert(collection_issues).values(**row))
 
+    # -- manual rubric --------------------------------------------------------------------------
+    def put_manual(self, rows: list[dict]) -> tuple[int, int]:
+        """Insert or update TA scores in one transaction; returns (inserted, updated)."""
+        inserted = updated = 0
+        with self.engine.begin() as conn:
+            for row in rows:
+                key = (manual_scores.c.assignment == row["assignment"],
+                       manual_scores.c.student_id == row["student_id"], manual_scores.c.item == row["item"])
+                if conn.execute(update(manual_scores).where(*key).values(**row)).rowcount:
+                    updated += 1
+                else:
+                    conn.execute(insert(manual_scores).values(**row))
+                    inserted += 1
+        return inserted, updated
+
+    def manual(self, assignment: str | None = None) -> list[dict]:
+        query = select(manual_scores)
+        if assignment is not None:
+            query = query.where(manual_scores.c.assignment == assignment)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(manual_scores.c.student_id))]
+
+    def latest_submissions(self, assignment: str) -> list[dict]:
+        """Each student's most recently committed readable version of ``assignment``."""
+        query = select(submissions).where(submissions.c.assignment == assignment, submissions.c.status == "ok",
+                                          submissions.c.student_id.is_not(None)).order_by(submissions.c.commit_time)
+        with self.engine.connect() as conn:
+            latest = {r.student_id: dict(r._mapping) for r in conn.execute(query)}
+        return list(latest.values())
+
     # -- grading ------------------------------------------------------------------------------
     def pending(self, assignment: str, data_dir: Path, regrade: bool = False) -> list[Pending]:
-        query = select(submissions.c.id, submissions.c.student_id, submissions.c.snapshot).where(
+        query = select(submissions.c.id, submissions.c.student_id, submissions.c.snapshot, submissions.c.path).where(
             submissions.c.assignment == assignment, submissions.c.status == "ok")
         if not regrade:
             query = query.where(submissions.c.id.not_in(_GRADED))
         with self.engine.connect() as conn:
-            return [Pending(r.id, r.student_id, data_dir / r.snapshot) for r in conn.execute(query.order_by(submissions.c.id))]
+            return [Pending(r.id, r.student_id, data_dir / r.snapshot, r.path)
+                    for r in conn.execute(query.order_by(submissions.c.id))]
 
     def claim(self, submission_id: int, owner: str, *, unless_graded: bool = False) -> bool:
         """Take a submission for grading; False when a live owner holds it (or, with

@@ -51,8 +51,9 @@ def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None 
     master = master_notebook(folder)
     cases = load_cases(folder)
     total = round(sum(c.points for c in cases), 6)
-    if abs(total - assignment.points) > 1e-6:
-        raise UserError(f"hidden cases are worth {total:g} points but grader.yml says {assignment.points:g}",
+    if abs(total - assignment.auto_points) > 1e-6:
+        raise UserError(f"hidden cases are worth {total:g} points but grader.yml leaves {assignment.auto_points:g} "
+                        "for them (points minus manual items)",
                         where=str(folder / CASES_FILE))
     templates = cfg.path(cfg.build.templates) / assignment.id
     out = cfg.path(cfg.build.output)

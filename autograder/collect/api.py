@@ -20,6 +20,7 @@ from autograder.gradebook import Gradebook, now
 from autograder.naming import looks_like_submission, parse
 
 MAX_BYTES = 50 << 20
+EXTENSIONS = {"notebook": ("ipynb",), "writeup": ("md", "txt", "ipynb"), "project": ()}
 
 
 @dataclass
@@ -47,6 +48,22 @@ def _notebook_problem(data: bytes) -> str | None:
     return None
 
 
+def _text_problem(data: bytes) -> str | None:
+    if b"\x00" in data[:8192]:
+        return "binary content, not text"
+    for encoding in ("utf-8", "cp949"):
+        try:
+            data.decode(encoding)
+            return None
+        except UnicodeDecodeError:
+            continue
+    return "not UTF-8 text"
+
+
+def _problem(data: bytes, ext: str) -> str | None:
+    return _notebook_problem(data) if ext == "ipynb" else _text_problem(data)
+
+
 def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook) -> CollectReport:
     roster = roster_mod.load(cfg.path(cfg.roster))
     data_dir = cfg.path(cfg.storage.data_dir)
@@ -71,7 +88,7 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook) -> 
                     issue(version.path, "bad-name", f"file name does not follow "
                           f"'{assignment.week}주차 과제_<기수>기 <이름>.ipynb'; rename it and commit again")
                 continue
-            if parsed.week != assignment.week or parsed.ext != "ipynb":
+            if parsed.week != assignment.week or parsed.ext not in EXTENSIONS[assignment.kind]:
                 continue
             student = roster.find(parsed.cohort, parsed.name)
             if student is None:
@@ -107,15 +124,16 @@ def _store(cfg, assignment, book, report, repo, due, student, items, data_dir, c
             row.update(status="invalid", problem=f"larger than {MAX_BYTES >> 20} MB", content_sha256="-", snapshot="-")
         else:
             digest = hashlib.sha256(data).hexdigest()
-            snap = Path("snapshots") / digest[:2] / f"{digest}.ipynb"
+            snap = Path("snapshots") / digest[:2] / f"{digest}.{parsed.ext}"
             if not (data_dir / snap).exists():
                 (data_dir / snap).parent.mkdir(parents=True, exist_ok=True)
                 (data_dir / snap).write_bytes(data)
-            problem = _notebook_problem(data)
+            problem = _problem(data, parsed.ext)
             row.update(status="invalid" if problem else "ok", problem=problem, content_sha256=digest, snapshot=str(snap))
         if row["status"] == "invalid":
-            issue(version.path, "invalid-notebook", f"{row['problem']} — open it in Jupyter, save, commit again",
-                  student.name)
+            kind, fix = (("invalid-notebook", "open it in Jupyter, save") if parsed.ext == "ipynb"
+                         else ("invalid-file", "save it as UTF-8 text"))
+            issue(version.path, kind, f"{row['problem']} — {fix}, commit again", student.name)
         _, inserted = book.add_submission(row)
         report.new += inserted
         report.accepted.append(row)

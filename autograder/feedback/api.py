@@ -41,6 +41,10 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
     finals = finals[finals.assignment == assignment.id].set_index("student_id")
     template = Environment(loader=PackageLoader("autograder.feedback", "templates"),
                            keep_trailing_newline=True).get_template("student.md.j2")
+    titles = {m.id: m.title for m in assignment.manual}
+    manual: dict[str, list[dict]] = {}
+    for m in book.manual(assignment.id):
+        manual.setdefault(m["student_id"], []).append({**m, "title": titles.get(m["item"], m["item"])})
     files = {}
     for student in roster_mod.load(cfg.path(cfg.roster)):
         final = finals.loc[student.student_id].to_dict()
@@ -48,6 +52,6 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
         lines = visible_lines(_results(book, run_id), assignment.hidden_tests, due, at)
         path = folder / f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md"
         path.write_text(template.render(assignment=assignment, student=student, final=final, lines=lines,
-                                        detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
+                                        manual=manual.get(student.student_id, []), detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
         files[student.student_id] = path
     return FeedbackFiles(folder, files)

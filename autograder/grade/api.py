@@ -8,8 +8,10 @@ batch resumes where it stopped and never grades a submission twice.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -19,6 +21,9 @@ from autograder.engine import GradeResult, Limits, grade_notebook
 from autograder.engine.sandbox import SandboxUnavailable, choose_isolation
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook, Pending, now, owner_id
+from autograder.writeup.rubric import AUTO_POINTS, grade_writeup
+from autograder.writeup.similarity import Flag, flags
+from autograder.writeup.text import read_text
 
 
 @dataclass
@@ -30,6 +35,7 @@ class GradeSummary:
     skipped_claimed: int = 0
     seconds: float = 0.0
     isolation: set[str] = field(default_factory=set)
+    flags: int = 0  # write-ups flagged for a TA (similar to each other or to the prompt)
 
 
 def _grade_one(p: Pending, cases, limits: Limits, retries: int) -> tuple[str, GradeResult | None, str | None]:
@@ -46,14 +52,57 @@ def _grade_one(p: Pending, cases, limits: Limits, retries: int) -> tuple[str, Gr
     return "infra-error", last, last.infra_error if last else "unknown"
 
 
-def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, regrade: bool = False,
-               workers: int | None = None, show_progress: bool = True) -> GradeSummary:
+def _writeup_one(p: Pending) -> tuple[str, GradeResult | None, str | None]:
+    try:
+        return "graded", grade_writeup(p.snapshot, PurePosixPath(p.path).name), None
+    except UserError as exc:
+        return "rejected", None, exc.render()
+
+
+def _grader(cfg: CourseConfig, assignment: Assignment) -> Callable[[Pending], tuple]:
+    """How one submission of this assignment is graded; problems that would fail every
+    submission the same way stop the batch here, before anything is stored."""
+    if assignment.kind == "writeup":
+        if abs(AUTO_POINTS - assignment.auto_points) > 1e-6:
+            raise UserError(f"the write-up rubric is worth {AUTO_POINTS:g} automatic points but grader.yml leaves "
+                            f"{assignment.auto_points:g} (points minus manual items)", where="grader.yml",
+                            fix=f"set points to {AUTO_POINTS + assignment.manual_points:g} for {assignment.id}")
+        return _writeup_one
+    if assignment.kind != "notebook":
+        raise UserError(f"grading {assignment.kind} assignments is not available", where="grader.yml")
     cases = load_cases(cfg.path(assignment.folder))
     limits = Limits.from_config(cfg.grading)
-    try:  # fail the batch once, up front, rather than every submission with the same reason
+    try:
         choose_isolation(limits.isolation)
     except SandboxUnavailable as exc:
         raise UserError(str(exc), where="grading.isolation in grader.yml") from None
+    return lambda p: _grade_one(p, cases, limits, cfg.grading.retries)
+
+
+def flag_similar_writeups(cfg: CourseConfig, assignment: Assignment, book: Gradebook) -> list[Flag]:
+    """Similar write-ups and prompt copies, recorded as collection issues for a TA (no score changes)."""
+    latest = book.latest_submissions(assignment.id)
+    data_dir = cfg.path(cfg.storage.data_dir)
+    texts, by_name = {}, {}
+    for s in latest:
+        who = f"{s['student_name']} ({s['student_id']})"
+        try:
+            texts[who] = read_text(data_dir / s["snapshot"], PurePosixPath(s["path"]).suffix[1:].lower())
+        except UserError:
+            continue  # unreadable: the rubric already says so
+        by_name[who] = s["path"]
+    prompt = cfg.path(assignment.folder) / "prompt.md"
+    found = flags(texts, prompt.read_text(encoding="utf-8") if prompt.exists() else "")
+    for f in found:
+        book.add_issue({"assignment": assignment.id, "collected_at": now(), "kind": "similarity",
+                        "path": " | ".join(by_name[n] for n in f.students), "student": ", ".join(f.students),
+                        "detail": f.detail()})
+    return found
+
+
+def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, regrade: bool = False,
+               workers: int | None = None, show_progress: bool = True) -> GradeSummary:
+    grade_one = _grader(cfg, assignment)
     pending = book.pending(assignment.id, cfg.path(cfg.storage.data_dir), regrade=regrade)
     owner = owner_id()
     summary = GradeSummary(assignment.id)
@@ -63,7 +112,7 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
         if not book.claim(p.submission_id, owner, unless_graded=not regrade):
             return p, "claimed", None, None, None
         began = now()
-        status, result, error = _grade_one(p, cases, limits, cfg.grading.retries)
+        status, result, error = grade_one(p)
         return p, status, result, error, began
 
     columns = (TextColumn(f"grading {assignment.id}"), BarColumn(), MofNCompleteColumn(),
@@ -95,5 +144,7 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
             for f in futures:
                 f.cancel()
             raise
+    if assignment.kind == "writeup":
+        summary.flags = len(flag_similar_writeups(cfg, assignment, book))
     summary.seconds = time.monotonic() - start
     return summary

@@ -24,8 +24,9 @@ def _read(book: Gradebook, sql: str) -> pd.DataFrame:
         return pd.read_sql_query(sql, conn)
 
 
-def _final(group: pd.DataFrame, points: float, penalty: float, max_days: int) -> pd.Series:
-    """Best of the on-time version and the late one after its penalty."""
+def _final(group: pd.DataFrame, points: float, penalty: float, max_days: int, manual: float = 0.0) -> pd.Series:
+    """Best of the on-time version and the late one after its penalty. TA (manual) points join
+    the automatic ones of a graded version, and the late penalty applies to their sum."""
     best, status, late_days, run_id = None, "missing", 0, None
     notes = []
     for r in group.itertuples():
@@ -38,14 +39,15 @@ def _final(group: pd.DataFrame, points: float, penalty: float, max_days: int) ->
         if r.late_days > max_days:
             notes.append(f"late by {r.late_days} days (> {max_days}): not accepted")
             continue
-        score = r.score * max(0.0, 1 - penalty * r.late_days)
+        score = (r.score + manual) * max(0.0, 1 - penalty * r.late_days)
         if best is None or score > best:
             best, late_days, run_id = score, int(r.late_days), int(r.run_id)
             status = f"late ({r.late_days} d, −{penalty * r.late_days:.0%})" if r.late_days else "on time"
     if best is None and notes:
         status = notes[-1]
     return pd.Series({"score": round(best, 2) if best is not None else 0.0, "max": points, "status": status,
-                      "late_days": late_days, "notes": "; ".join(notes), "run_id": run_id})
+                      "late_days": late_days, "manual": manual if best is not None else 0.0,
+                      "notes": "; ".join(notes), "run_id": run_id})
 
 
 def class_tables(cfg: CourseConfig, book: Gradebook) -> ClassTables:
@@ -57,15 +59,18 @@ def class_tables(cfg: CourseConfig, book: Gradebook) -> ClassTables:
         FROM submissions s
         LEFT JOIN runs r ON r.submission_id = s.id AND r.current = 1
         WHERE s.student_id IS NOT NULL""")
+    manual = pd.DataFrame(book.manual(), columns=["assignment", "student_id", "points"])
+    manual_sum = manual.groupby(["assignment", "student_id"])["points"].sum().to_dict()
     rows = []
     lp = cfg.late_policy
     for a in cfg.assignments:
         mine = subs[subs.assignment == a.id]
         for person in people.itertuples():
-            final = _final(mine[mine.student_id == person.student_id], a.points, lp.penalty_per_day, lp.max_late_days)
+            final = _final(mine[mine.student_id == person.student_id], a.points, lp.penalty_per_day, lp.max_late_days,
+                           manual_sum.get((a.id, person.student_id), 0.0))
             rows.append({"student_id": person.student_id, "name": person.name, "assignment": a.id, **final})
     students = pd.DataFrame(rows, columns=["student_id", "name", "assignment", "score", "max", "status",
-                                           "late_days", "notes", "run_id"])
+                                           "late_days", "manual", "notes", "run_id"])
     matrix = students.pivot_table(index=["student_id", "name"], columns="assignment", values="score",
                                   aggfunc="first").reset_index()
     matrix.columns.name = None

@@ -1,0 +1,83 @@
+"""Week 1: the automatic rubric on synthetic write-ups, Korean-aware sentences, similarity flags."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from autograder.errors import UserError
+from autograder.writeup.patterns import PATTERNS, patterns_named
+from autograder.writeup.rubric import AUTO_POINTS, ITEMS, grade_text, grade_writeup
+from autograder.writeup.sentences import split_sentences
+from autograder.writeup.similarity import flags
+from tests.conftest import PROJECT
+from tests.week01_writeups import APP3, IO2, NAME, WRITEUPS, doc
+
+PROMPT = (PROJECT / "assignments" / "week01_seven_patterns" / "prompt.md").read_text(encoding="utf-8")
+
+
+def test_the_bundled_set_covers_the_edge_cases():
+    assert len(WRITEUPS) >= 15 and AUTO_POINTS == 6
+
+
+@pytest.mark.parametrize("name", [n for n, (_, _, expected) in WRITEUPS.items() if expected is not None])
+def test_rubric_items_match_the_expected_result(name):
+    filename, text, expected = WRITEUPS[name]
+    got = grade_text(text, filename)
+    assert [c.case_id for c in got] == list(ITEMS)
+    assert tuple(c.points for c in got) == pytest.approx(expected), [(c.case_id, c.points, c.message) for c in got]
+    assert all(c.message for c in got), "every item gives its reason"
+
+
+def test_reasons_name_what_was_found():
+    by_id = {c.case_id: c.message for c in grade_text(WRITEUPS["two_patterns"][1], NAME)}
+    assert "인식 / Recognition" in by_id["writeup/one_pattern"] and "예측 분석" in by_id["writeup/one_pattern"]
+    by_id = {c.case_id: c.message for c in grade_text(WRITEUPS["five_sentences"][1], NAME)}
+    assert "5 sentences" in by_id["writeup/application_sentences"]
+    by_id = {c.case_id: c.message for c in grade_text(WRITEUPS["missing_output"][1], NAME)}
+    assert "output" in by_id["writeup/input_output_named"]
+
+
+@pytest.mark.parametrize("text, count", [
+    ("저는 학생입니다. 딥러닝을 배워요. 재미있나요? 네!", 4),
+    ("정확도는 0.97입니다. 좋다.", 2),
+    ("We use it, e.g. for images. It works.", 2),
+    ("첫째 줄이다\n둘째 줄이다\n", 2),
+    ("", 0),
+])
+def test_korean_aware_sentence_splitting(text, count):
+    assert len(split_sentences(text)) == count
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.key)
+def test_every_pattern_is_recognised_by_its_korean_and_english_name(pattern):
+    assert patterns_named(pattern.korean) == [pattern]
+    assert patterns_named(pattern.english) == [pattern]
+
+
+def test_similarity_flags_prompt_copies_and_near_identical_pairs_but_not_distinct_work():
+    texts = {name: text for name, (_, text, _) in WRITEUPS.items()}
+    texts["copy_of_good"] = WRITEUPS["good_korean"][1].replace("농약을", "약을")
+    found = flags(texts, PROMPT)
+    pairs = {f.students for f in found if f.kind == "similar-writeups"}
+    copies = {f.students[0] for f in found if f.kind == "copies-prompt"}
+    assert copies == {"copy_of_prompt"}
+    assert ("good_korean", "copy_of_good") in pairs
+    assert ("good_english_only", "good_korean") not in pairs and ("good_korean", "good_english_only") not in pairs
+    assert all(f.similarity >= 0.8 for f in found) and all("TA" in f.detail() for f in found)
+
+
+def test_files_are_read_as_md_txt_cp949_or_notebook_markdown(tmp_path):
+    text = doc("인식", APP3, IO2, title="# 1주차 과제\n\n")  # cp949 has no em dash
+    (tmp_path / "a.txt").write_bytes(text.encode("cp949"))
+    nb = {"cells": [{"cell_type": "markdown", "source": text.splitlines(keepends=True), "metadata": {}},
+                    {"cell_type": "code", "source": "print('not part of the write-up')", "metadata": {},
+                     "outputs": [], "execution_count": None}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "a.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    for ext in ("txt", "ipynb"):
+        result = grade_writeup(tmp_path / f"a.{ext}", f"1주차 과제_19기 박세훈.{ext}")
+        assert result.score == AUTO_POINTS, [(c.case_id, c.message) for c in result.cases]
+    (tmp_path / "b.md").write_bytes(b"\x89PNG\x00\x00binary")
+    with pytest.raises(UserError, match="binary"):
+        grade_writeup(tmp_path / "b.md", NAME)
