@@ -61,6 +61,10 @@ def build(week: Optional[str] = typer.Argument(None, help="week id or number; al
     cfg = _load(cfg_path)
     targets = [cfg.assignment(week)] if week else [a for a in cfg.assignments if a.kind == "notebook"]
     for a in targets:
+        if a.kind != "notebook":
+            console.print(f"{a.id} is a {a.kind}: nothing to build (its template is "
+                          f"{cfg.path(cfg.build.templates) / a.id}, its prompt {cfg.path(a.folder) / 'prompt.md'})")
+            continue
         try:
             r = build_week(cfg, a)
         except UserError as exc:

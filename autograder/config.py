@@ -67,12 +67,17 @@ class Assignment(_Strict):
     kind: Literal["notebook", "writeup", "project"] = "notebook"
     hidden_tests: Visibility = Visibility.hidden
     manual: list[ManualItem] = Field(default_factory=list)
+    # projects (kind: project)
+    time_limit_s: float = Field(300, gt=0, description="wall clock for one whole project")
+    holdout_seed: int | None = Field(None, description="private: which digits are held out; never shipped")
 
     @model_validator(mode="after")
     def _manual_fits(self) -> "Assignment":
         ids = [m.id for m in self.manual]
         if len(set(ids)) != len(ids):
             raise ValueError("manual item ids must be unique")
+        if self.kind == "project" and self.holdout_seed is None:
+            raise ValueError("a project needs holdout_seed (private: it picks the held-out digits)")
         if self.manual_points >= self.points:
             raise ValueError(f"manual items are worth {self.manual_points:g} of {self.points:g} points; "
                              "leave some for the automatic part")

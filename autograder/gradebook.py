@@ -36,7 +36,8 @@ submissions = Table(
     Column("status", String, nullable=False, default="ok"),  # ok | invalid
     Column("problem", Text),
     Column("tolerated", Text),  # naming deviations that were accepted
-    UniqueConstraint("assignment", "path", "commit_sha", name="uq_submission_version"),
+    # one row per owner: a week-7 team folder is every member's submission
+    UniqueConstraint("assignment", "path", "commit_sha", "student_id", name="uq_submission_version"),
 )
 
 collection_issues = Table(
@@ -157,11 +158,12 @@ class Gradebook:
 
     # -- collection ---------------------------------------------------------------------------
     def add_submission(self, row: dict) -> tuple[int, bool]:
-        """Insert unless this (assignment, path, commit) is known; return (id, inserted)."""
+        """Insert unless this (assignment, path, commit, owner) is known; return (id, inserted)."""
         with self.engine.begin() as conn:
             existing = conn.execute(select(submissions.c.id).where(
                 submissions.c.assignment == row["assignment"], submissions.c.path == row["path"],
-                submissions.c.commit_sha == row["commit_sha"])).scalar()
+                submissions.c.commit_sha == row["commit_sha"],
+                submissions.c.student_id == row.get("student_id"))).scalar()
             if existing is not None:
                 return existing, False
             return conn.execute(insert(submissions).values(**row)).inserted_primary_key[0], True

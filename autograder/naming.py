@@ -10,11 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-_PATTERN = re.compile(
-    r"^\s*(?P<week>\d{1,2})\s*주차(?P<gap1>\s*)과제\s*(?P<sep>[_\-\s]+)\s*"
-    r"(?P<cohort>\d{1,3})\s*기(?P<gap2>\s*)(?P<name>[^\s_][^_]*?)\s*\.(?P<ext>ipynb|md|txt|py)$",
-    re.IGNORECASE,
-)
+_STEM = (r"^\s*(?P<week>\d{1,2})\s*주차(?P<gap1>\s*)과제\s*(?P<sep>[_\-\s]+)\s*"
+         r"(?P<cohort>\d{1,3})\s*기(?P<gap2>\s*)(?P<name>[^\s_][^_]*?)\s*")
+_PATTERN = re.compile(_STEM + r"\.(?P<ext>ipynb|md|txt|py)$", re.IGNORECASE)
+_FOLDER = re.compile(_STEM + r"(?P<ext>)$")  # a project folder: "7주차 과제_19기 박세훈/"
 # Loose enough to recognise "meant to be a submission, but misnamed".
 _LOOKS_LIKE = re.compile(r"\d+\s*주\s*차")
 
@@ -24,7 +23,7 @@ def nfc(text: str) -> str:
 
 
 def canonical_name(week: int, cohort: int, name: str, ext: str = "ipynb") -> str:
-    return f"{week}주차 과제_{cohort}기 {name}.{ext}"
+    return f"{week}주차 과제_{cohort}기 {name}.{ext}" if ext else f"{week}주차 과제_{cohort}기 {name}"
 
 
 @dataclass(frozen=True)
@@ -36,14 +35,15 @@ class ParsedName:
     tolerated: tuple[str, ...] = field(default=())  # deviations from the canonical form
 
 
-def parse(filename: str) -> ParsedName | None:
-    """Parse a file's base name; None when it does not follow the convention."""
+def parse(filename: str, *, folder: bool = False) -> ParsedName | None:
+    """Parse a file's base name (or, with ``folder``, a project folder's name); None when it
+    does not follow the convention."""
     tolerated: list[str] = []
     normal = nfc(filename)
     if normal != filename:
         tolerated.append("decomposed (NFD) Hangul in the file name")
-    m = _PATTERN.match(normal)
-    if not m:
+    m = (_FOLDER if folder else _PATTERN).match(normal)
+    if not m or (folder and "." in m["name"]):
         return None
     if not m["gap1"]:
         tolerated.append("no space between '주차' and '과제'")

@@ -1,4 +1,4 @@
-"""The class roster (roster.csv): student id, name, cohort, optional git user."""
+"""The class roster (roster.csv): student id, name, cohort, optional git user and team."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class Student:
     name: str
     cohort: int
     git_user: str | None = None
+    team: str | None = None  # a week-7 team folder carries this name; every member gets its score
 
 
 class Roster:
@@ -29,6 +30,9 @@ class Roster:
 
     def find(self, cohort: int, name: str) -> Student | None:
         return self._by_key.get((cohort, nfc(name)))
+
+    def team(self, cohort: int, name: str) -> list[Student]:
+        return [s for s in self.students if s.team and s.cohort == cohort and s.team == nfc(name)]
 
     def by_id(self, student_id: str) -> Student | None:
         return self._by_id.get(student_id)
@@ -49,7 +53,7 @@ def load(path: Path) -> Roster:
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise UserError(f"roster lacks column(s) {', '.join(missing)}", where=str(path),
-                        fix="header must be: student_id,name,cohort[,git_user]")
+                        fix="header must be: student_id,name,cohort[,git_user][,team]")
     students, problems, seen = [], [], {}
     for i, row in df.iterrows():
         line = i + 2  # header is line 1
@@ -62,7 +66,8 @@ def load(path: Path) -> Roster:
             continue
         seen[sid] = line
         git_user = row.get("git_user", "").strip() or None
-        students.append(Student(sid, name, int(cohort), git_user))
+        team = nfc(row.get("team", "").strip()) or None
+        students.append(Student(sid, name, int(cohort), git_user, team))
     if problems:
         raise UserError("invalid roster rows:\n  " + "\n  ".join(problems), where=str(path))
     return Roster(students)

@@ -166,14 +166,15 @@ def driver_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
     calls = calls_for(fn, configs, driver=driver)
 
     def judge(calls: list[Call], obs: list[Observation]) -> str | Passed | None:
-        notes = []
+        notes, fraction = [], 1.0
         for call, o in zip(calls, obs):
             verdict = check(call, o)
             if isinstance(verdict, str):
                 subject = call.args[0] if driver == "forward_backward" else fn
                 return f"{subject}{_label(call)}: {verdict}"
-            if isinstance(verdict, Passed) and verdict.note:
-                notes.append(verdict.note)
-        return Passed("; ".join(notes)) if notes else None
+            if isinstance(verdict, Passed):
+                notes += [verdict.note] if verdict.note else []
+                fraction = min(fraction, verdict.fraction)  # the weakest call decides
+        return Passed("; ".join(notes), fraction) if notes or fraction < 1 else None
 
     return Case(id, title, points, calls, judge, forbidden=forbidden, device=device, timeout=timeout)

@@ -16,6 +16,7 @@ from autograder.inside.probe import Call
 
 class Status(str, Enum):
     passed = "passed"
+    partial = "partial"  # some credit, e.g. accuracy between the thresholds
     failed = "failed"
     error = "error"  # the student's code raised
     timeout = "timeout"
@@ -30,10 +31,16 @@ class Status(str, Enum):
 class Verdict:
     status: Status
     message: str = ""
+    fraction: float = 1.0  # of the case's points, for a partial verdict
 
     @property
     def passed(self) -> bool:
         return self.status is Status.passed
+
+    @property
+    def credit(self) -> float:
+        """The share of the case's points this verdict earns."""
+        return {Status.passed: 1.0, Status.partial: self.fraction}.get(self.status, 0.0)
 
 
 @dataclass(frozen=True)
@@ -68,9 +75,11 @@ class Observation:
 
 @dataclass(frozen=True)
 class Passed:
-    """A judge's "right", with a note for the feedback (e.g. the accuracy it measured)."""
+    """A judge's "right", with a note for the feedback (e.g. the accuracy it measured);
+    ``fraction`` below 1 gives partial credit."""
 
     note: str = ""
+    fraction: float = 1.0
 
 
 # A judge looks at the planned calls and what they produced; it returns None (or Passed) when
@@ -93,6 +102,7 @@ class Case:
     timeout: float | None = None  # None: the course's grading.case_timeout_s
     seed: int = 0
     expects_error: bool = False  # the judge wants errors as data (e.g. "must raise ValueError")
+    forbidden_hint: str = "implement it yourself"
 
     @property
     def function(self) -> str:
@@ -113,9 +123,10 @@ class Case:
         }
 
     def verdict(self, observations: list[Observation]) -> Verdict:
-        hits = sorted({h for o in observations for h in o.forbidden})
+        hits = list(dict.fromkeys(h for o in observations for h in o.forbidden))  # first seen first
         if hits:
-            return Verdict(Status.forbidden, f"uses forbidden {', '.join(hits)} — implement it yourself")
+            named = ", ".join(hits[:3]) + (f" and {len(hits) - 3} more" if len(hits) > 3 else "")
+            return Verdict(Status.forbidden, f"uses forbidden {named} — {self.forbidden_hint}")
         for call, obs in zip(self.calls, observations):
             where = f" ({call.label})" if call.label else ""
             if obs.status == "missing":
@@ -131,6 +142,11 @@ class Case:
         if len(observations) < len(self.calls):
             return Verdict(Status.crashed, "the case stopped before all calls ran")
         problem = self.judge(self.calls, observations)
-        if problem is None or isinstance(problem, Passed):
-            return Verdict(Status.passed, problem.note if problem else "")
+        if problem is None:
+            return Verdict(Status.passed)
+        if isinstance(problem, Passed):
+            fraction = min(max(float(problem.fraction), 0.0), 1.0)
+            if fraction >= 1.0:
+                return Verdict(Status.passed, problem.note)
+            return Verdict(Status.partial if fraction > 0 else Status.failed, problem.note, fraction)
         return Verdict(Status.failed, problem)

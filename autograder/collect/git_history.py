@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +71,19 @@ def read_blob(repo: Path, commit: str, path: str, limit: int) -> bytes | None:
     if size > limit:
         return None
     return _git(repo, "cat-file", "blob", f"{commit}:{path}")
+
+
+def pack_folder(repo: Path, commit: str, folder: str, limit: int) -> bytes | None:
+    """The folder's files at ``commit`` as a zip (sorted names, fixed dates: the same tree
+    gives the same bytes); None when they total more than ``limit`` bytes."""
+    names = [n.decode("utf-8", "replace") for n in
+             _git(repo, "ls-tree", "-r", "-z", "--name-only", commit, "--", folder).split(b"\x00") if n]
+    total = sum(int(_git(repo, "cat-file", "-s", f"{commit}:{n}").strip()) for n in names)
+    if total > limit:
+        return None
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(names):
+            info = zipfile.ZipInfo(name[len(folder):].lstrip("/"), date_time=(1980, 1, 1, 0, 0, 0))
+            zf.writestr(info, _git(repo, "cat-file", "blob", f"{commit}:{name}"))
+    return buffer.getvalue()

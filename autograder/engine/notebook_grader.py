@@ -181,7 +181,7 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
                 verdict, secs = got, 0.0
             else:
                 verdict, secs = case.verdict(got), sum(o.seconds for o in got)
-        results.append(CaseResult(case.id, case.title, case.points if verdict.passed else 0.0,
+        results.append(CaseResult(case.id, case.title, round(case.points * verdict.credit, 4),
                                   case.points, verdict.status.value, verdict.message, round(secs, 4)))
     return GradeResult(results, cell_records or [], isolation, seconds)
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -21,6 +21,7 @@ from autograder.engine import GradeResult, Limits, grade_notebook
 from autograder.engine.sandbox import SandboxUnavailable, choose_isolation
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook, Pending, now, owner_id
+from autograder.project import grade_project
 from autograder.writeup.rubric import AUTO_POINTS, grade_writeup
 from autograder.writeup.similarity import Flag, flags
 from autograder.writeup.text import read_text
@@ -38,12 +39,12 @@ class GradeSummary:
     flags: int = 0  # write-ups flagged for a TA (similar to each other or to the prompt)
 
 
-def _grade_one(p: Pending, cases, limits: Limits, retries: int) -> tuple[str, GradeResult | None, str | None]:
+def _grade_one(p: Pending, grade: Callable[[Path], GradeResult], retries: int) -> tuple[str, GradeResult | None, str | None]:
     """(status, result, error): graded | infra-error | rejected."""
     last = None
     for _ in range(retries + 1):
         try:
-            result = grade_notebook(p.snapshot, cases, limits)
+            result = grade(p.snapshot)
         except UserError as exc:
             return "rejected", None, exc.render()
         if not result.infra_error:
@@ -68,15 +69,15 @@ def _grader(cfg: CourseConfig, assignment: Assignment) -> Callable[[Pending], tu
                             f"{assignment.auto_points:g} (points minus manual items)", where="grader.yml",
                             fix=f"set points to {AUTO_POINTS + assignment.manual_points:g} for {assignment.id}")
         return _writeup_one
-    if assignment.kind != "notebook":
-        raise UserError(f"grading {assignment.kind} assignments is not available", where="grader.yml")
-    cases = load_cases(cfg.path(assignment.folder))
     limits = Limits.from_config(cfg.grading)
     try:
         choose_isolation(limits.isolation)
     except SandboxUnavailable as exc:
         raise UserError(str(exc), where="grading.isolation in grader.yml") from None
-    return lambda p: _grade_one(p, cases, limits, cfg.grading.retries)
+    if assignment.kind == "project":
+        return lambda p: _grade_one(p, lambda path: grade_project(path, assignment, limits), cfg.grading.retries)
+    cases = load_cases(cfg.path(assignment.folder))
+    return lambda p: _grade_one(p, lambda path: grade_notebook(path, cases, limits), cfg.grading.retries)
 
 
 def flag_similar_writeups(cfg: CourseConfig, assignment: Assignment, book: Gradebook) -> list[Flag]:

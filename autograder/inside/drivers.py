@@ -208,8 +208,21 @@ def train_model(ns: dict, target: Callable, train_args: tuple, predict_on: list)
     return {"predictions": predictions, "layers": _layers(model)}
 
 
+def fit_predict(ns: dict, target: Callable, train_args: tuple, predict_on: list, times: int = 1) -> dict:
+    """A project's ``model = train(*train_args)`` then ``predict(model, X)``, ``times`` times
+    over (the repeats show whether the same seed gives the same predictions)."""
+    predict = ns.get("predict")
+    if not callable(predict):
+        raise NameError("solution.py defines no predict(model, X)")
+    runs = []
+    for _ in range(times):
+        model = target(*_prepare(train_args))
+        runs.append([torch.as_tensor(predict(model, X)).reshape(-1) for X in predict_on])
+    return {"predictions": runs[0], "repeats": runs[1:]}
+
+
 DRIVERS: dict[str, Callable] = {
     "call": call, "forward_backward": forward_backward, "optimizer_trajectory": optimizer_trajectory,
     "value_graph": value_graph, "stateful_sequence": stateful_sequence, "train_predict": train_predict,
-    "build_module": build_module, "train_model": train_model,
+    "build_module": build_module, "train_model": train_model, "fit_predict": fit_predict,
 }

@@ -1,0 +1,133 @@
+"""Week 7 end to end: project folders (one per student, or a team's) collected from git and
+trained by the grader in the sandbox; every rubric item must match what the project deserves."""
+
+from __future__ import annotations
+
+import torch
+import pytest
+
+from autograder import config
+from autograder.collect import collect_week
+from autograder.demo import _git
+from autograder.grade import grade_week
+from autograder.gradebook import Gradebook
+from autograder.project.cases import project_cases, split
+from autograder.report import class_tables
+from tests.conftest import PROJECT
+from tests.week07_projects import GOOD_README, HELPER, MIDDLE, NETWORK, SLOW, SVM, UNSEEDED, WEAK
+
+ROSTER = [("19001", "박세훈", ""), ("19002", "김민지", ""), ("19003", "이준호", ""), ("19004", "최서연", "딥러너즈"),
+          ("19005", "강하늘", "딥러너즈"), ("19006", "오지훈", ""), ("19007", "한유나", ""), ("19008", "서예린", ""),
+          ("19009", "임도윤", "")]
+FOLDERS = {  # folder owner → files
+    "박세훈": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": SVM},
+    "김민지": {"README.md": GOOD_README.format(accuracy="99 %"), "solution.py": MIDDLE},
+    "이준호": {"README.md": "# 숫자\n## 결과\n정확도 0.73\n", "solution.py": WEAK},
+    "딥러너즈": {"README.md": GOOD_README.format(accuracy="0.99"), **HELPER},
+    "오지훈": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": UNSEEDED},
+    "한유나": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": NETWORK},
+    "서예린": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": SLOW},
+    "임도윤": {"README.md": GOOD_README.format(accuracy="0.99"), "train.py": SVM},
+}
+HOLDOUT_SEED = 90417
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, need_git):
+    root = tmp_path_factory.mktemp("week07")
+    (root / "roster.csv").write_text("student_id,name,cohort,team\n" + "".join(
+        f"{sid},{name},19,{team}\n" for sid, name, team in ROSTER), encoding="utf-8")
+    (root / "grader.yml").write_text(f"""course: {{name: test class, timezone: Asia/Seoul, cohort: 19}}
+roster: roster.csv
+submissions: [{{kind: class_repo, url: {root / 'repo'}}}]
+assignments:
+  - id: week07
+    week: 7
+    title: toy project
+    kind: project
+    folder: {PROJECT / 'assignments' / 'week07_project'}
+    due: 2026-08-18T23:59:00
+    points: 25
+    hidden_tests: visible
+    time_limit_s: 20
+    holdout_seed: {HOLDOUT_SEED}
+grading: {{workers: 2}}
+storage: {{url: "sqlite:///out/gradebook.sqlite", data_dir: out/data}}
+reports: {{output: out/reports}}
+""", encoding="utf-8")
+    repo = root / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    for owner, files in FOLDERS.items():
+        folder = repo / "week7" / f"7주차 과제_19기 {owner}"
+        folder.mkdir(parents=True)
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "projects", when="2026-08-18T20:00:00+09:00")
+    cfg = config.load(root / "grader.yml")
+    book = Gradebook(cfg.gradebook_path)
+    week = cfg.assignment("week07")
+    collected = collect_week(cfg, week, book)
+    summary = grade_week(cfg, week, book, show_progress=False)
+    return cfg, book, collected, summary
+
+
+def _items(cfg, book) -> dict[str, dict[str, tuple[float, str, str]]]:
+    with book.engine.connect() as conn:
+        rows = conn.exec_driver_sql("""
+            SELECT s.student_name, x.case_id, x.points, x.status, x.message FROM results x
+            JOIN runs r ON r.id = x.run_id AND r.current = 1 JOIN submissions s ON s.id = r.submission_id""").all()
+    out: dict = {}
+    for name, case, points, status, message in rows:
+        out.setdefault(name, {})[case.removeprefix("project/")] = (points, status, message or "")
+    return out
+
+
+def test_folders_and_team_folders_are_collected_and_a_folder_without_solution_is_reported(graded):
+    cfg, book, collected, summary = graded
+    owners = {r["student_name"] for r in collected.accepted}
+    assert owners == {name for _, name, _ in ROSTER}
+    bad = [i for i in collected.issues if i["kind"] == "invalid-file"]
+    assert [i["student"] for i in bad] == ["임도윤"] and "solution.py" in bad[0]["detail"]
+    assert summary.graded == 8 and summary.infra_errors == 0
+
+
+def test_each_rubric_item_gets_what_the_project_deserves(graded):
+    cfg, book, _, _ = graded
+    items = _items(cfg, book)
+    good = items["박세훈"]
+    assert {k: v[0] for k, v in good.items()} == {"readme_sections": 4.0, "accuracy": 15.0,
+                                                   "reported_accuracy": 2.0, "reproducible_offline": 4.0}
+    assert "held-out accuracy 0.99" in good["accuracy"][2]
+    middle = items["김민지"]  # about 0.956: linear credit; the README claims 0.99
+    assert 10.0 < middle["accuracy"][0] < 14.0 and middle["accuracy"][1] == "partial"
+    assert middle["reported_accuracy"][0] == 0 and "0.990" in middle["reported_accuracy"][2]
+    weak = items["이준호"]
+    assert weak["accuracy"][0] == 0 and weak["reported_accuracy"][0] == 2.0
+    assert weak["readme_sections"][0] == pytest.approx(4 / 6, abs=1e-3) and "문제 정의" in weak["readme_sections"][2]
+    assert items["최서연"] == items["강하늘"] and items["최서연"]["accuracy"][0] == 15.0  # the team's score
+    unseeded = items["오지훈"]
+    assert unseeded["reproducible_offline"][0] == 0 and "changed" in unseeded["reproducible_offline"][2]
+    network = items["한유나"]
+    assert network["reproducible_offline"][1] == "forbidden" and "urllib.request" in network["reproducible_offline"][2]
+    assert network["accuracy"][0] == 15.0
+    slow = items["서예린"]  # over the time limit: keeps the README points it earned first
+    assert slow["readme_sections"][0] == 4.0 and slow["accuracy"][1] == "timeout"
+    assert sum(v[0] for v in slow.values()) == 4.0
+    scores = class_tables(cfg, book).students.set_index("name")["score"]
+    assert scores["박세훈"] == 25.0 and scores["임도윤"] == 0.0
+
+
+def test_the_held_out_labels_never_enter_a_plan():
+    (_, _), (_, y_held) = split(HOLDOUT_SEED)
+    for case in project_cases("# README", HOLDOUT_SEED, 60):
+        stack = [case.calls]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, (list, tuple)):
+                stack.extend(item)
+            elif hasattr(item, "args"):
+                stack.extend([item.args, list(item.kwargs.values())])
+            elif isinstance(item, torch.Tensor) and item.shape == y_held.shape:
+                assert not torch.equal(item, y_held)

@@ -1,0 +1,121 @@
+"""Synthetic week-7 projects: (README, solution.py) and what the grader must find."""
+
+GOOD_README = """# 손글씨 숫자 분류
+## 문제 정의 / Problem
+8×8 손글씨 숫자를 0–9로 분류합니다.
+## 데이터 / Data
+sklearn digits, 1,797장.
+## 모델 / Model
+RBF 커널 SVM (C=10, gamma=0.001).
+## 실험 / Experiments
+5-fold 교차 검증으로 C와 gamma를 골랐습니다.
+## 결과 / Results
+검증 정확도 {accuracy}.
+## 한계 / Limitations
+회전된 숫자에는 약합니다.
+"""
+
+SVM = '''
+import numpy as np
+from sklearn.svm import SVC
+
+
+def train(X_train, y_train, seed):
+    return SVC(C=10, gamma=0.001, random_state=seed).fit(X_train.numpy(), y_train.numpy())
+
+
+def predict(model, X):
+    return model.predict(X.numpy())
+
+
+if __name__ == "__main__":
+    raise SystemExit("importing must not run this")
+'''
+
+# a weak model: two pixel-row sums only — accuracy well below 0.90
+WEAK = '''
+from sklearn.linear_model import LogisticRegression
+
+
+def features(X):
+    X = X.numpy().reshape(-1, 8, 8)
+    return X[:, 2:6, :].sum(axis=1)
+
+
+def train(X_train, y_train, seed):
+    return LogisticRegression(max_iter=500).fit(features(X_train), y_train.numpy())
+
+
+def predict(model, X):
+    return model.predict(features(X))
+'''
+
+# between the thresholds: nearest neighbours with a large k (about 0.956 held out)
+MIDDLE = '''
+from sklearn.neighbors import KNeighborsClassifier
+
+
+def train(X_train, y_train, seed):
+    return KNeighborsClassifier(n_neighbors=25).fit(X_train.numpy(), y_train.numpy())
+
+
+def predict(model, X):
+    return model.predict(X.numpy())
+'''
+
+# random state never fixed: two trainings disagree
+UNSEEDED = '''
+import numpy as np
+from sklearn.svm import SVC
+
+
+def train(X_train, y_train, seed):
+    keep = np.random.default_rng().random(len(y_train)) < 0.5  # a different half every time
+    return SVC(C=10, gamma=0.001).fit(X_train.numpy()[keep], y_train.numpy()[keep])
+
+
+def predict(model, X):
+    return model.predict(X.numpy())
+'''
+
+# tries to download a pretrained model, then falls back
+NETWORK = SVM.replace('''def train(X_train, y_train, seed):
+''', '''def train(X_train, y_train, seed):
+    import urllib.request
+    try:
+        urllib.request.urlopen("https://example.com/pretrained.pt", timeout=2)
+    except Exception:
+        pass
+''')
+
+# never finishes training
+SLOW = '''
+import time
+
+
+def train(X_train, y_train, seed):
+    time.sleep(10_000)
+
+
+def predict(model, X):
+    return [0] * len(X)
+'''
+
+# solution.py imports a helper module from its own folder
+HELPER = {"model_def.py": '''
+from sklearn.svm import SVC
+
+
+def make(seed):
+    return SVC(C=10, gamma=0.001, random_state=seed)
+''', "solution.py": '''
+from model_def import make
+
+
+def train(X_train, y_train, seed):
+    return make(seed).fit(X_train.numpy(), y_train.numpy())
+
+
+def predict(model, X):
+    return model.predict(X.numpy())
+'''}
