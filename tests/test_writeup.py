@@ -56,6 +56,16 @@ def test_every_pattern_is_recognised_by_its_korean_and_english_name(pattern):
     assert patterns_named(pattern.english) == [pattern]
 
 
+@pytest.mark.parametrize("text, key", [
+    ("음성 인식", "recognition"), ("image recognition", "recognition"), ("챗봇 (대화형 AI)", "conversation"),
+    ("자율주행 자동차", "autonomous"), ("self-driving cars", "autonomous"), ("이상 탐지", "patterns_anomalies"),
+    ("anomaly detection", "patterns_anomalies"), ("개인 맞춤 추천", "hyper_personalization"),
+    ("예측 분석과 의사결정", "predictive"), ("goal-oriented systems", "goal_driven"),
+])
+def test_common_variants_name_their_pattern(text, key):
+    assert [p.key for p in patterns_named(text)] == [key]
+
+
 def test_similarity_flags_prompt_copies_and_near_identical_pairs_but_not_distinct_work():
     texts = {name: text for name, (_, text, _) in WRITEUPS.items()}
     texts["copy_of_good"] = WRITEUPS["good_korean"][1].replace("농약을", "약을")

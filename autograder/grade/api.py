@@ -109,38 +109,48 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
     summary = GradeSummary(assignment.id)
     start = time.monotonic()
 
-    def job(p: Pending):
-        if not book.claim(p.submission_id, owner, unless_graded=not regrade):
-            return p, "claimed", None, None, None
-        began = now()
-        status, result, error = grade_one(p)
-        return p, status, result, error, began
+    def job(group: list[Pending]) -> list[tuple]:
+        """Grade identical content once (a team's folder, a shared file): snapshots are
+        content-addressed, and grading is deterministic."""
+        done, outcome = [], None
+        for p in group:
+            if not book.claim(p.submission_id, owner, unless_graded=not regrade):
+                done.append((p, "claimed", None, None, None))
+                continue
+            began = now()
+            outcome = outcome or grade_one(p)
+            done.append((p, *outcome, began))
+        return done
+
+    groups: dict[Path, list[Pending]] = {}
+    for p in pending:
+        groups.setdefault(p.snapshot, []).append(p)
 
     columns = (TextColumn(f"grading {assignment.id}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, disable=not show_progress) as progress, \
             ThreadPoolExecutor(max_workers=workers or cfg.grading.workers) as pool:
         task = progress.add_task("grade", total=len(pending))
-        futures = [pool.submit(job, p) for p in pending]
+        futures = [pool.submit(job, group) for group in groups.values()]
         try:
             for fut in as_completed(futures):
-                p, status, result, error, began = fut.result()
-                progress.advance(task)
-                if status == "claimed":
-                    summary.skipped_claimed += 1
-                    continue
-                run = {"started_at": began, "finished_at": now(), "status": status, "error": error,
-                       "score": result.score if status == "graded" else None,
-                       "max_score": result.max_score if result else None,
-                       "isolation": result.isolation if result else None,
-                       "seconds": round(result.seconds, 3) if result else None}
-                rows = [vars(c) for c in result.cases] if status == "graded" else []
-                book.record_run(p.submission_id, run, rows, owner, only_if_ungraded=not regrade)
-                if result and result.isolation:
-                    summary.isolation.add(result.isolation)
-                summary.graded += status == "graded"
-                summary.infra_errors += status == "infra-error"
-                summary.rejected += status == "rejected"
+                for p, status, result, error, began in fut.result():
+                    progress.advance(task)
+                    if status == "claimed":
+                        summary.skipped_claimed += 1
+                        continue
+                    run = {"started_at": began, "finished_at": now(), "status": status, "error": error,
+                           "score": result.score if status == "graded" else None,
+                           "max_score": result.max_score if result else None,
+                           "isolation": result.isolation if result else None,
+                           "seconds": round(result.seconds, 3) if result else None}
+                    rows = [vars(c) for c in result.cases] if status == "graded" else []
+                    book.record_run(p.submission_id, run, rows, owner, only_if_ungraded=not regrade)
+                    if result and result.isolation:
+                        summary.isolation.add(result.isolation)
+                    summary.graded += status == "graded"
+                    summary.infra_errors += status == "infra-error"
+                    summary.rejected += status == "rejected"
         except KeyboardInterrupt:
             for f in futures:
                 f.cancel()
