@@ -46,7 +46,8 @@ collection_issues = Table(
     Column("assignment", String, nullable=False, index=True),
     Column("collected_at", String, nullable=False),
     Column("path", Text, nullable=False),
-    Column("kind", String, nullable=False),  # unknown-student | bad-name | invalid-notebook | invalid-file | duplicate | similarity | ...
+    # unknown-student | bad-name | invalid-notebook | invalid-file | duplicate | similarity | ...
+    Column("kind", String, nullable=False),
     Column("student", String),
     Column("detail", Text, nullable=False),
     UniqueConstraint("assignment", "path", "kind", "detail", name="uq_issue"),

@@ -52,6 +52,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
         lines = visible_lines(_results(book, run_id), assignment.hidden_tests, due, at)
         path = folder / f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md"
         path.write_text(template.render(assignment=assignment, student=student, final=final, lines=lines,
-                                        manual=manual.get(student.student_id, []), detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
+                                        manual=manual.get(student.student_id, []),
+                                        detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
         files[student.student_id] = path
     return FeedbackFiles(folder, files)

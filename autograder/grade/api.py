@@ -39,7 +39,10 @@ class GradeSummary:
     flags: int = 0  # write-ups flagged for a TA (similar to each other or to the prompt)
 
 
-def _grade_one(p: Pending, grade: Callable[[Path], GradeResult], retries: int) -> tuple[str, GradeResult | None, str | None]:
+Outcome = tuple[str, GradeResult | None, str | None]  # (graded | infra-error | rejected, result, error)
+
+
+def _grade_one(p: Pending, grade: Callable[[Path], GradeResult], retries: int) -> Outcome:
     """(status, result, error): graded | infra-error | rejected."""
     last = None
     for _ in range(retries + 1):
@@ -53,14 +56,14 @@ def _grade_one(p: Pending, grade: Callable[[Path], GradeResult], retries: int) -
     return "infra-error", last, last.infra_error if last else "unknown"
 
 
-def _writeup_one(p: Pending) -> tuple[str, GradeResult | None, str | None]:
+def _writeup_one(p: Pending) -> Outcome:
     try:
         return "graded", grade_writeup(p.snapshot, PurePosixPath(p.path).name), None
     except UserError as exc:
         return "rejected", None, exc.render()
 
 
-def _grader(cfg: CourseConfig, assignment: Assignment) -> Callable[[Pending], tuple]:
+def _grader(cfg: CourseConfig, assignment: Assignment) -> Callable[[Pending], Outcome]:
     """How one submission of this assignment is graded; problems that would fail every
     submission the same way stop the batch here, before anything is stored."""
     if assignment.kind == "writeup":

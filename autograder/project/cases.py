@@ -127,7 +127,8 @@ def reproducible_check(call: Call, obs) -> str | None:
         return f"predictions of the two trainings are {describe(a)} and {describe(b)}"
     differ = int((a.to_torch(torch.int64) != b.to_torch(torch.int64)).sum())
     if differ:
-        return f"training twice with seed={call.args[0][2]} changed {differ} of {a.shape[0]} predictions (seed everything)"
+        return (f"training twice with seed={call.args[0][2]} changed {differ} of {a.shape[0]} predictions "
+                "(seed every random number generator)")
     return None
 
 
