@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -85,34 +84,23 @@ HOSTILE = {
 FALLBACK = ["fork_bomb", "infinite_loop", "memory_bomb", "segfault", "writes_outside_the_sandbox"]
 
 
-def _run(built, folder: Path, name: str, limits: Limits):
-    path = folder / f"{name}.ipynb"
-    nbformat.write(with_functions(built.solution, HOSTILE[name][0]), str(path))
-    return grade_notebook(path, built.cases, limits)
-
-
-def _check(name: str, result) -> None:
-    _, expected, statuses = HOSTILE[name]
+def _grade(built, tmp_path, name: str, limits: Limits):
+    sources, expected, statuses = HOSTILE[name]
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(with_functions(built.solution, sources), str(path))
+    result = grade_notebook(path, built.cases, limits)
     assert result.infra_error is None
     assert result.score == expected, [(c.case_id, c.status, c.message[:80]) for c in result.cases if c.status != "passed"]
     for prefix, status in statuses.items():
         hit = [c for c in result.cases if c.case_id.startswith(prefix)]
         assert hit and all(c.status == status for c in hit), [(c.case_id, c.status) for c in hit]
     assert not any(p.exists() for p in OUTSIDE)
-
-
-@pytest.fixture(scope="module")
-def hostile_results(built, tmp_path_factory) -> dict:
-    """Every hostile submission graded once, two at a time (most of their time is spent
-    waiting for time limits)."""
-    folder = tmp_path_factory.mktemp("hostile")
-    with ThreadPoolExecutor(2) as pool:
-        return dict(zip(sorted(HOSTILE), pool.map(lambda n: _run(built, folder, n, LIMITS), sorted(HOSTILE))))
+    return result
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_submission_gets_exactly_its_honest_points(hostile_results, name):
-    _check(name, hostile_results[name])
+def test_hostile_submission_gets_exactly_its_honest_points(built, tmp_path, name):
+    _grade(built, tmp_path, name, LIMITS)
 
 
 @pytest.mark.parametrize("name", FALLBACK)
@@ -126,6 +114,5 @@ def test_rlimit_fallback_survives_the_same_attacks_or_refuses_to_start(built, tm
         nbformat.write(built.solution, str(path))
         assert "bubblewrap" in grade_notebook(path, built.cases, limits).infra_error
         return
-    result = _run(built, tmp_path, name, limits)
-    _check(name, result)
+    result = _grade(built, tmp_path, name, limits)
     assert result.isolation.startswith("rlimit+nobody" if os.getuid() == 0 else "rlimit")
