@@ -124,6 +124,11 @@ def _collect(planned: list[Case], out: Path, limits: Limits, run: sandbox.Sandbo
         obs = _observations(out, j)
         if log.exists() and log.stat().st_size > limits.max_output_kb << 10:
             outcomes[j] = Verdict(Status.output_limit, f"printed more than {limits.max_output_kb} KiB")
+        elif j == last and not finished and not run.timed_out:
+            # the main process died while only this case ran: the case killed it. Whether the
+            # case still managed to write a result before the namespace went down is a race,
+            # so that result is never used.
+            outcomes[j] = Verdict(Status.crashed, "this case killed the grading process")
         elif obs is not None:
             outcomes[j] = obs
         elif finished:
@@ -131,9 +136,7 @@ def _collect(planned: list[Case], out: Path, limits: Limits, run: sandbox.Sandbo
         elif j < last:
             outcomes[j] = _lost_case(None, "the process died before returning a result")
         elif j == last:
-            outcomes[j] = Verdict(Status.timeout if run.timed_out else Status.crashed,
-                                  "this case ran out of the submission's total time" if run.timed_out
-                                  else "this case killed the grading process")
+            outcomes[j] = Verdict(Status.timeout, "this case ran out of the submission's total time")
     if finished or run.timed_out:
         for j in range(len(planned)):
             outcomes.setdefault(j, _lost_case(None, None))
