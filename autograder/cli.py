@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -31,6 +32,15 @@ def _load(path: Path) -> config.CourseConfig:
 
 
 def _summary_table(tables) -> Table:
+    """Every student's score for a small class; per-assignment figures for a large one."""
+    if len(tables.students) > 60:
+        table = Table(title="per assignment")
+        for col in ("assignment", "submitted", "mean", "median", "late"):
+            table.add_column(col)
+        for r in tables.stats.itertuples():
+            table.add_row(r.assignment, f"{r.submitted} / {r.students}", f"{r.mean:.2f} / {r.points:g}",
+                          f"{r.median:.2f}", str(r.late))
+        return table
     table = Table(title="class summary")
     for col in ("student_id", "name", "assignment", "score", "status"):
         table.add_column(col)
@@ -110,15 +120,22 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
 
 
 @app.command()
-def report(cfg_path: Path = ConfigOpt, out: Optional[Path] = typer.Option(None, help="output folder")) -> None:
-    """Class table (CSV + HTML) from the gradebook."""
+def report(cfg_path: Path = ConfigOpt, out: Optional[Path] = typer.Option(None, help="output folder"),
+           anonymize: bool = typer.Option(False, "--anonymize", help="pseudonyms instead of names and ids (for sharing)"),
+           as_of: Optional[datetime] = typer.Option(None, "--as-of", help="which assignments count as due for the "
+                                                    "at-risk list (default: now; naive times are in the course zone)")) -> None:
+    """Class dashboard (HTML with plots), CSV/Parquet/XLSX/Canvas exports and report cards."""
     from autograder.gradebook import Gradebook
     from autograder.report import write_report
 
     cfg = _load(cfg_path)
-    files = write_report(cfg, Gradebook(cfg.gradebook_path), out)
+    when = (as_of if as_of is None or as_of.tzinfo else as_of.replace(tzinfo=cfg.tz))
+    files = write_report(cfg, Gradebook(cfg.gradebook_path), out, anonymize=anonymize, as_of=when)
     console.print(_summary_table(files.tables))
-    console.print(f"report: {files.html}\nCSV:    {files.class_csv}")
+    console.print(f"report: {files.html}\nCSV:    {files.class_csv}\nXLSX:   {files.files['xlsx']}"
+                  f"\ncards:  {files.files['cards']}/")
+    if len(files.tables.at_risk):
+        console.print(f"[yellow]{len(files.tables.at_risk)} student(s) at risk[/] ({files.tables.at_risk_rule})")
 
 
 @app.command()

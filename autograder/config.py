@@ -67,6 +67,8 @@ class Assignment(_Strict):
     kind: Literal["notebook", "writeup", "project"] = "notebook"
     hidden_tests: Visibility = Visibility.hidden
     manual: list[ManualItem] = Field(default_factory=list)
+    weight: float | None = Field(None, gt=0, le=100, description="percent of the course grade; "
+                                 "all or none of the assignments set it (none: weights follow points)")
     # projects (kind: project)
     time_limit_s: float = Field(300, gt=0, description="wall clock for one whole project")
     holdout_seed: int | None = Field(None, description="private: which digits are held out; never shipped")
@@ -123,8 +125,17 @@ class Storage(_Strict):
         return value
 
 
+class AtRisk(_Strict):
+    """Who the report lists as at risk: missing, or below ``below_percent``, in any of the
+    ``recent`` most recent assignments that are already due."""
+
+    recent: int = Field(2, ge=1)
+    below_percent: float = Field(50, ge=0, le=100)
+
+
 class Reports(_Strict):
     output: Path = Path("out/reports")
+    at_risk: AtRisk = AtRisk()
 
 
 class Build(_Strict):
@@ -150,7 +161,21 @@ class CourseConfig(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"assignment ids must be unique; repeated: {', '.join(dupes)}")
+        weighted = [a.id for a in self.assignments if a.weight is not None]
+        if weighted and len(weighted) != len(self.assignments):
+            unset = ", ".join(a.id for a in self.assignments if a.weight is None)
+            raise ValueError(f"either every assignment has a weight or none does; missing for: {unset}")
+        if weighted and abs(sum(a.weight for a in self.assignments) - 100) > 0.01:
+            raise ValueError(f"assignment weights must add up to 100 (they add up to "
+                             f"{sum(a.weight for a in self.assignments):g})")
         return self
+
+    def weights(self) -> dict[str, float]:
+        """Percent of the course grade per assignment (from ``weight``, else in proportion to points)."""
+        if self.assignments[0].weight is not None:
+            return {a.id: float(a.weight) for a in self.assignments}
+        total = sum(a.points for a in self.assignments)
+        return {a.id: 100 * a.points / total for a in self.assignments}
 
     # -- helpers -------------------------------------------------------------------------
     @property

@@ -51,3 +51,21 @@ def test_unknown_assignment_lists_known_ones(tmp_path):
     cfg = config.load(write_course(tmp_path))
     with pytest.raises(UserError, match="use one of: week02"):
         cfg.assignment("week09")
+
+
+def test_weights_are_all_or_none_and_add_up_to_100(tmp_path):
+    cfg = config.load(write_course(tmp_path))
+    points = {a.id: a.points for a in cfg.assignments}
+    assert cfg.weights() == pytest.approx({k: 100 * v / sum(points.values()) for k, v in points.items()})
+    path = write_course(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("points: 20}", "points: 20, weight: 30}", 1), encoding="utf-8")
+    with pytest.raises(UserError, match="every assignment has a weight or none"):
+        config.load(path)
+    weighted = text
+    for a in cfg.assignments:
+        weighted = weighted.replace(f"points: {a.points:g}}}", f"points: {a.points:g}, weight: 10}}", 1)
+    path.write_text(weighted, encoding="utf-8")
+    if len(cfg.assignments) * 10 != 100:
+        with pytest.raises(UserError, match="add up to 100"):
+            config.load(path)

@@ -14,7 +14,7 @@ from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.feedback.visibility import shows_detail, visible_lines
 from autograder.gradebook import Gradebook, results
-from autograder.report.tables import class_tables
+from autograder.report.finals import final_scores
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
     due = cfg.due(assignment)
     folder = folder or cfg.path(cfg.reports.output) / "feedback" / assignment.id
     folder.mkdir(parents=True, exist_ok=True)
-    finals = class_tables(cfg, book).students
+    finals = final_scores(cfg, book)
     finals = finals[finals.assignment == assignment.id].set_index("student_id")
     template = Environment(loader=PackageLoader("autograder.feedback", "templates"),
                            keep_trailing_newline=True).get_template("student.md.j2")

@@ -1,6 +1,7 @@
-"""Report stage: pandas over the gradebook → class table, per-test pass rates, HTML and CSV."""
+"""Report stage: pandas over the gradebook → dashboard, exports, report cards."""
 
-from autograder.report.api import ReportFiles, write_report
+from autograder.report.api import ReportFiles, load, write_report
+from autograder.report.finals import final_scores
 from autograder.report.tables import ClassTables, class_tables
 
-__all__ = ["ClassTables", "ReportFiles", "class_tables", "write_report"]
+__all__ = ["ClassTables", "ReportFiles", "class_tables", "final_scores", "load", "write_report"]

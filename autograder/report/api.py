@@ -1,15 +1,30 @@
-"""``autograder report``: CSV files and a static HTML page for session leaders."""
+"""``autograder report``: the class dashboard (static HTML with plots and sortable tables),
+CSV/Parquet/XLSX/Canvas exports, and a report card per student — one folder, no server."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import math
+import shutil
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from autograder import config
 from autograder.config import CourseConfig
 from autograder.gradebook import Gradebook, now
+from autograder.report.anonymize import anonymize as pseudonymise
+from autograder.report.cards import write_cards
+from autograder.report.exports import write_canvas, write_tables, write_workbook
+from autograder.report.finals import final_scores, roster_frame
+from autograder.report.plots import write_plots
 from autograder.report.tables import ClassTables, class_tables
+from autograder.report.tidy import tidy_table
+
+STATIC = ("style.css", "sort.js")
 
 
 @dataclass(frozen=True)
@@ -18,21 +33,56 @@ class ReportFiles:
     html: Path
     class_csv: Path
     tables: ClassTables
+    files: dict[str, Path] = field(default_factory=dict)
 
 
-def write_report(cfg: CourseConfig, book: Gradebook, folder: Path | None = None) -> ReportFiles:
+def load(source: CourseConfig | Path | str = "grader.yml") -> pd.DataFrame:
+    """The tidy table — one row per (student, assignment, test case) of the counted version — for
+    analysis in pandas: ``autograder.report.load("grader.yml")``."""
+    cfg = source if isinstance(source, CourseConfig) else config.load(Path(source))
+    book = Gradebook(cfg.gradebook_path)
+    return tidy_table(cfg, book, final_scores(cfg, book))
+
+
+def _num(value, digits: int = 2) -> str:
+    """A number for a table cell; '—' for a missing one."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—"
+    return f"{float(value):.{digits}f}"
+
+
+def write_report(cfg: CourseConfig, book: Gradebook, folder: Path | None = None, *, anonymize: bool = False,
+                 as_of: dt.datetime | None = None) -> ReportFiles:
     folder = folder or cfg.path(cfg.reports.output)
     folder.mkdir(parents=True, exist_ok=True)
-    t = class_tables(cfg, book)
-    class_csv = folder / "class.csv"
-    t.matrix.to_csv(class_csv, index=False, encoding="utf-8-sig")  # BOM: Excel opens Korean correctly
-    t.students.to_csv(folder / "submissions.csv", index=False, encoding="utf-8-sig")
-    t.cases.to_csv(folder / "test_cases.csv", index=False, encoding="utf-8-sig")
-    t.issues.to_csv(folder / "collection_issues.csv", index=False, encoding="utf-8-sig")
+    t = class_tables(cfg, book, as_of)
+    roster = roster_frame(cfg)
+    if anonymize:
+        t, roster = pseudonymise(t, roster, cfg.path(cfg.storage.data_dir))
+        shutil.rmtree(folder / "cards", ignore_errors=True)  # never leave named cards beside a pseudonymised report
+    files = write_tables(t, folder)
+    files["xlsx"] = write_workbook(t, folder / "grades.xlsx")
+    if not anonymize:  # an upload file needs the real ids
+        files["canvas"] = write_canvas(cfg, t, roster, folder / "canvas_grades.csv")
+    else:
+        (folder / "canvas_grades.csv").unlink(missing_ok=True)
+    files.update(write_plots(t, folder / "plots"))
+    for name in STATIC:
+        (folder / name).write_text(resources.files("autograder.report").joinpath("templates", name).read_text("utf-8"),
+                                   encoding="utf-8")
+    files["cards"] = folder / "cards"
+    write_cards(cfg, t, folder / "cards")
     env = Environment(loader=PackageLoader("autograder.report", "templates"), autoescape=select_autoescape())
+    env.filters["num"] = _num
+    latest = t.progress.dropna(subset=["submission_rate"])
     html = folder / "index.html"
     html.write_text(env.get_template("class.html.j2").render(
-        course=cfg.course, generated=now(), assignments=cfg.assignments,
-        matrix=t.matrix.to_dict("records"), students=t.students.to_dict("records"),
-        cases=t.cases.to_dict("records"), issues=t.issues.to_dict("records")), encoding="utf-8")
-    return ReportFiles(folder, html, class_csv, t)
+        course=cfg.course, generated=now(), as_of=t.as_of.astimezone(cfg.tz), assignments=cfg.assignments,
+        weights=cfg.weights(), anonymized=anonymize, canvas="canvas" in files,
+        class_median=t.matrix.percent.median(), latest_rate=latest.submission_rate.iloc[-1] if len(latest) else None,
+        matrix=t.matrix.to_dict("records"), students=t.students.to_dict("records"), stats=t.stats.to_dict("records"),
+        cases=t.cases.to_dict("records"), penalties=t.penalties.to_dict("records"),
+        at_risk=t.at_risk.to_dict("records"), at_risk_rule=t.at_risk_rule,
+        issues=t.issues.to_dict("records")), encoding="utf-8")
+    files["html"] = html
+    return ReportFiles(folder, html, files["class"], t, files)

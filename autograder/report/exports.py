@@ -1,0 +1,68 @@
+"""Files for other systems: CSV (Excel-friendly), Parquet, an XLSX workbook for TAs, and a
+Canvas-style grade import CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from autograder.config import CourseConfig
+from autograder.report.tables import ClassTables
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_csv(path, index=False, encoding="utf-8-sig")  # BOM: Excel opens Korean correctly
+    return path
+
+
+def write_tables(t: ClassTables, folder: Path) -> dict[str, Path]:
+    files = {
+        "class": _csv(t.matrix, folder / "class.csv"),
+        "submissions": _csv(t.students, folder / "submissions.csv"),
+        "penalties": _csv(t.penalties, folder / "late_penalties.csv"),
+        "assignments": _csv(t.stats, folder / "assignments.csv"),
+        "test_cases": _csv(t.cases, folder / "test_cases.csv"),
+        "progress": _csv(t.progress, folder / "progress.csv"),
+        "at_risk": _csv(t.at_risk, folder / "at_risk.csv"),
+        "issues": _csv(t.issues, folder / "collection_issues.csv"),
+    }
+    # the tidy table is long (a row per test case): Arrow writes it several times faster than pandas
+    tidy = pa.Table.from_pandas(t.tidy, preserve_index=False)
+    files["tidy_parquet"] = folder / "tidy.parquet"
+    pq.write_table(tidy, files["tidy_parquet"])
+    files["tidy_csv"] = folder / "tidy.csv"
+    with open(files["tidy_csv"], "wb") as f:
+        f.write("\ufeff".encode())  # the same BOM as the other CSV files
+        pa_csv.write_csv(tidy, f)
+    return files
+
+
+def write_workbook(t: ClassTables, path: Path) -> Path:
+    """One sheet per view a TA works with; the tidy table stays in Parquet/CSV (too long for a sheet)."""
+    sheets = {"scores": t.matrix, "submissions": t.students.drop(columns=["run_id"]), "late penalties": t.penalties,
+              "assignments": t.stats, "test cases": t.cases, "progress": t.progress, "at risk": t.at_risk,
+              "collection issues": t.issues}
+    with pd.ExcelWriter(path, engine="xlsxwriter") as xlsx:
+        for name, frame in sheets.items():
+            frame.to_excel(xlsx, sheet_name=name, index=False)
+            xlsx.sheets[name].freeze_panes(1, 0)
+    return path
+
+
+def write_canvas(cfg: CourseConfig, t: ClassTables, roster: pd.DataFrame, path: Path) -> Path:
+    """Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then one column per
+    assignment, and a 'Points Possible' row first. Scores are after late penalties."""
+    ids = [a.id for a in cfg.assignments]
+    heads = {a.id: f"{a.title} ({a.id})" for a in cfg.assignments}
+    scores = t.matrix.set_index("student_id")[ids]
+    rows = [{"Student": "    Points Possible", "ID": "", "SIS User ID": "", "SIS Login ID": "", "Section": "",
+             **{heads[a.id]: a.points for a in cfg.assignments}}]
+    for r in roster.itertuples():
+        rows.append({"Student": r.name, "ID": "", "SIS User ID": r.student_id, "SIS Login ID": r.git_user,
+                     "Section": f"{r.cohort}기", **{heads[i]: scores.at[r.student_id, i] for i in ids}})
+    pd.DataFrame(rows).to_csv(path, index=False, encoding="utf-8")
+    return path
