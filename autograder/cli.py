@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Optional
 
@@ -85,18 +85,99 @@ def build(week: Optional[str] = typer.Argument(None, help="week id or number; al
 
 @app.command()
 def collect(week: str, cfg_path: Path = ConfigOpt) -> None:
-    """Find every submission for WEEK in the class repository as of the deadline."""
+    """Read every submission source for WEEK; log what is seen (run it on a schedule around deadlines)."""
     from autograder.collect import collect_week
     from autograder.gradebook import Gradebook
 
     cfg = _load(cfg_path)
     try:
-        rep = collect_week(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path))
+        rep = collect_week(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path), show_progress=True)
     except UserError as exc:
         _fail(exc)
-    console.print(f"collected {len(rep.accepted)} versions ({rep.new} new)")
+    console.print(f"collected {len(rep.accepted)} versions ({rep.new} new)"
+                  + (f"; [red]{rep.unreachable} repositories unreachable[/]" if rep.unreachable else ""))
     for i in rep.issues:
         console.print(f"  [yellow]{i['kind']}[/] {i['path']}: {i['detail']}", highlight=False)
+
+
+@app.command()
+def check(notebook: Path = typer.Argument(..., help="your notebook"),
+          tests: Optional[Path] = typer.Option(None, help="public tests folder (default: tests/ beside the "
+                                                          "notebook, else the course's student template)"),
+          cfg_path: Path = ConfigOpt) -> None:
+    """Run a notebook's public tests in the grading sandbox (exit status 1 when one fails)."""
+    from autograder.engine import Limits
+    from autograder.engine.public_check import check_notebook, load_public_tests
+    from autograder.naming import parse
+
+    limits = Limits()
+    if tests is None and (notebook.parent / "tests").is_dir():
+        tests = notebook.parent / "tests"
+    if cfg_path.exists():
+        cfg = _load(cfg_path)
+        limits = Limits.from_config(cfg.grading)
+        parsed = parse(notebook.name)
+        if tests is None and parsed is not None:
+            tests = cfg.path(cfg.build.templates) / f"week{parsed.week:02d}" / "tests"
+    if tests is None:
+        _fail(UserError("cannot tell which public tests to run", where=str(notebook),
+                        fix="name the file like '2주차 과제_19기 이름.ipynb', keep tests/ beside it, or pass --tests"))
+    try:
+        results, cells = check_notebook(notebook, load_public_tests(tests), limits)
+    except UserError as exc:
+        _fail(exc)
+    table = Table(title=f"public tests: {notebook.name}")
+    table.add_column("test")
+    table.add_column("result")
+    for r in results:
+        table.add_row(r.name, "[green]passed[/]" if r.passed else "[red]failed[/]")
+    console.print(table)
+    for c in cells:
+        if c.get("status") != "ok":
+            err = c.get("error") or {}
+            console.print(f"[yellow]cell {c['cell']}[/] {c['status']}: {err.get('type', '')}: {err.get('message', '')}",
+                          highlight=False)
+    for r in results:
+        if not r.passed:
+            console.print(f"\n[red]{r.name}[/]\n{r.detail}", highlight=False)
+    passed = sum(r.passed for r in results)
+    console.print(f"\n{passed}/{len(results)} public tests passed. Hidden tests check many more shapes, seeds "
+                  "and dtypes when the course grades.")
+    if passed < len(results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def extend(student: str = typer.Argument(..., help="student id or name"), week: str = typer.Argument(...),
+           days: int = typer.Option(..., "--days", min=0, help="days added to the deadline (0 withdraws it)"),
+           reason: str = typer.Option("", help="kept with the extension"),
+           by: Optional[str] = typer.Option(None, help="who grants it (default: this user)"),
+           cfg_path: Path = ConfigOpt) -> None:
+    """Grant a student an extension; lateness, bank days and scores are recomputed in every report."""
+    import getpass
+
+    from autograder import roster as roster_mod
+    from autograder.gradebook import Gradebook, now
+    from autograder.naming import nfc
+
+    cfg = _load(cfg_path)
+    try:
+        a = cfg.assignment(week)
+        people = roster_mod.load(cfg.path(cfg.roster))
+    except UserError as exc:
+        _fail(exc)
+    found = people.by_id(student) or next((s for s in people if s.name == nfc(student)), None)
+    if found is None:
+        _fail(UserError(f"no student {student!r} on the roster", where=str(cfg.path(cfg.roster)),
+                        fix="use a student_id or the name exactly as in roster.csv"))
+    replaced = Gradebook(cfg.gradebook_path).put_extension(
+        {"student_id": found.student_id, "assignment": a.id, "days": days, "reason": reason or None,
+         "granted_by": by or getpass.getuser(), "granted_at": now()})
+    due = cfg.due(a)
+    console.print(f"{'changed' if replaced else 'granted'}: {found.name} ({found.student_id}) {a.id} +{days} d → due "
+                  f"{(due + timedelta(days=days)).isoformat(timespec='minutes')}. "
+                  f"Run `autograder collect {a.id}` and `grade {a.id}` to pick up a version the new deadline makes "
+                  "on time; reports recompute lateness from it.")
 
 
 @app.command()

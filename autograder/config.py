@@ -49,6 +49,30 @@ class ClassRepoSource(_Strict):
     branch: str | None = None
 
 
+class StudentReposSource(_Strict):
+    """One repository per student (GitHub-Classroom style). ``url`` is a template filled from
+    the roster row — ``{student_id}``, ``{git_user}``, ``{name}`` — or roster.csv has a ``repo``
+    column (a URL or a local path) that wins where it is set."""
+
+    kind: Literal["student_repos"] = "student_repos"
+    url: str | None = Field(None, description="e.g. https://git.example.edu/dl-19/{git_user}.git")
+    branch: str | None = None
+    parallel: int = Field(8, ge=1, le=64, description="repositories fetched at once")
+
+    @field_validator("url")
+    @classmethod
+    def _known_fields(cls, value: str | None) -> str | None:
+        if value is not None:
+            import string
+
+            names = {f for _, f, _, _ in string.Formatter().parse(value) if f}
+            unknown = names - {"student_id", "git_user", "name"}
+            if unknown:
+                raise ValueError(f"unknown field(s) {sorted(unknown)} in the url; use {{student_id}}, {{git_user}} "
+                                 "or {name}")
+        return value
+
+
 class ManualItem(_Strict):
     """A rubric item a TA scores by hand (``autograder manual import``)."""
 
@@ -97,7 +121,12 @@ class Assignment(_Strict):
 class LatePolicy(_Strict):
     grace_minutes: int = Field(15, ge=0)
     penalty_per_day: float = Field(0.1, ge=0, le=1, description="fraction of the score per late day")
-    max_late_days: int = Field(3, ge=0)
+    max_late_days: int = Field(3, ge=0, description="later than this (after any extension): not accepted")
+    # first_seen: when `collect` first saw the commit (run it on a schedule around deadlines);
+    # commit_time: the commit's own date, which the student's machine sets (forgeable)
+    time_source: Literal["first_seen", "commit_time"] = "first_seen"
+    bank_days: int = Field(0, ge=0, description="late days per student for the whole course, spent "
+                                                "automatically in deadline order before any penalty")
 
 
 class Grading(_Strict):
@@ -146,7 +175,8 @@ class Build(_Strict):
 class CourseConfig(_Strict):
     course: Course
     roster: Path
-    submissions: list[Annotated[ClassRepoSource, Field(discriminator="kind")]] = Field(min_length=1)
+    submissions: list[Annotated[ClassRepoSource | StudentReposSource, Field(discriminator="kind")]] = Field(
+        min_length=1)
     assignments: list[Assignment] = Field(min_length=1)
     late_policy: LatePolicy = LatePolicy()
     grading: Grading = Grading()

@@ -28,6 +28,11 @@ from autograder.report import write_report
 DUE = "2026-07-14T23:59:00"
 ON_TIME = "2026-07-14T20:00:00+09:00"
 LATE = "2026-07-16T10:00:00+09:00"  # 2 started days after the deadline + grace
+BACKDATED = "backdated"  # committed with the date set to ON_TIME, pushed with the late ones
+# when the demo's collector runs (as cron would around the deadline): commits reach the
+# repository in two waves, and lateness follows when the collector first saw them
+SCHEDULE = ("2026-07-14T21:00:00+09:00", "2026-07-16T10:30:00+09:00")
+LATE_BRANCH = "late-pushes"
 
 GLOBAL_MAX_SOFTMAX = '''def softmax(logits, dim=-1):
     exp = torch.exp(logits - logits.max())  # global max: breaks rows far below it
@@ -78,6 +83,7 @@ STUDENTS = [
     ("19009", "오지훈", True, "partial-c", "tolerated", ON_TIME),
     ("19010", "서예린", True, "hostile", "canonical", ON_TIME),
     ("19011", "신동현", True, None, "canonical", ON_TIME),  # never submits
+    ("19012", "문채원", True, "correct", "canonical", BACKDATED),  # forged commit date
 ]
 
 
@@ -153,7 +159,8 @@ build: {{output: build, templates: student_templates}}
 
 
 def make_class(work: Path, project: Path, say=print, students: list[tuple] = STUDENTS) -> config.CourseConfig:
-    """The course folder and its class repository, with one commit per submission."""
+    """The course folder and its class repository, with one commit per submission: on-time
+    pushes on ``main``, later ones waiting on a branch until ``collect_on_schedule`` pushes them."""
     cfg = config.load(_write_course(work, project, students))
     say("1/4 build: otter assign + self-check (reference = full marks, blank template = 0)")
     built = build_week(cfg, cfg.assignment("week02"))
@@ -165,15 +172,30 @@ def make_class(work: Path, project: Path, say=print, students: list[tuple] = STU
     (repo / "README.md").write_text("19기 과제 제출 저장소 / class submissions\n", encoding="utf-8")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "start", when="2026-07-07T10:00:00+09:00")
-    for sid, name, _, kind, style, when in students:
-        if kind is None:
-            continue
-        folder = repo / "week02"
-        folder.mkdir(exist_ok=True)
-        (folder / _file_name(name, style)).write_bytes(_content(kind, solution, template))
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-qm", f"{name} 2주차 제출", when=when)
+    waves = ([s for s in students if s[5] == ON_TIME], [s for s in students if s[5] != ON_TIME])
+    for n, wave in enumerate(waves):
+        if n == 1:
+            _git(repo, "checkout", "-q", "-b", LATE_BRANCH)
+        for sid, name, _, kind, style, when in wave:
+            if kind is None:
+                continue
+            folder = repo / "week02"
+            folder.mkdir(exist_ok=True)
+            (folder / _file_name(name, style)).write_bytes(_content(kind, solution, template))
+            _git(repo, "add", "-A")
+            _git(repo, "commit", "-qm", f"{name} 2주차 제출", when=ON_TIME if when == BACKDATED else when)
+    _git(repo, "checkout", "-q", "main")
     return cfg
+
+
+def collect_on_schedule(cfg: config.CourseConfig, book: Gradebook):
+    """Collect as cron would: once before the deadline, then again after the late pushes."""
+    repo = cfg.path(cfg.submissions[0].url)
+    week = cfg.assignment("week02")
+    first = collect_week(cfg, week, book, seen_at=SCHEDULE[0])
+    _git(repo, "merge", "-q", "--ff-only", LATE_BRANCH)  # the late pushes arrive
+    second = collect_week(cfg, week, book, seen_at=SCHEDULE[1])
+    return first, second
 
 
 def run_demo(project: Path, workdir: Path | None = None, say=print, show_progress: bool = True) -> DemoResult:
@@ -182,9 +204,9 @@ def run_demo(project: Path, workdir: Path | None = None, say=print, show_progres
     cfg = make_class(work, project, say)
     book = Gradebook(cfg.gradebook_path)
     week = cfg.assignment("week02")
-    say("2/4 collect: class repository → snapshots")
-    collected = collect_week(cfg, week, book)
-    say(f"    {len(collected.accepted)} versions stored, {len(collected.issues)} problems listed")
+    say(f"2/4 collect: class repository → snapshots, as scheduled at {SCHEDULE[0]} and {SCHEDULE[1]}")
+    first, second = collect_on_schedule(cfg, book)
+    say(f"    {len(first.accepted) + second.new} versions stored, {len(first.issues) + len(second.issues)} problems listed")
     say("3/4 grade: sandboxed, verdicts decided outside the student's process")
     summary = grade_week(cfg, week, book, show_progress=show_progress)
     say(f"    {summary.graded} graded in {summary.seconds:.1f} s; isolation: {', '.join(sorted(summary.isolation))}")

@@ -36,6 +36,8 @@ submissions = Table(
     Column("status", String, nullable=False, default="ok"),  # ok | invalid
     Column("problem", Text),
     Column("tolerated", Text),  # naming deviations that were accepted
+    Column("source", Text),  # the repository it came from (grader.yml url, or a student's repo)
+    Column("first_seen", String),  # ISO 8601, UTC: when the collector first saw the commit
     # one row per owner: a week-7 team folder is every member's submission
     UniqueConstraint("assignment", "path", "commit_sha", "student_id", name="uq_submission_version"),
 )
@@ -92,6 +94,36 @@ manual_scores = Table(
     Column("entered_by", String, nullable=False),
     Column("entered_at", String, nullable=False),
     UniqueConstraint("assignment", "student_id", "item", name="uq_manual_score"),
+)
+
+# Append-only collection log: what every `collect` saw, so that lateness can be decided by when
+# a commit reached the repository rather than by its (forgeable) commit date.
+commit_sightings = Table(
+    "commit_sightings", metadata,
+    Column("source", Text, nullable=False),
+    Column("sha", String, nullable=False),
+    Column("first_seen", String, nullable=False),
+    UniqueConstraint("source", "sha", name="uq_sighting"),
+)
+
+ref_log = Table(
+    "ref_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("ref", String, nullable=False),
+    Column("sha", String, nullable=False),
+    Column("seen_at", String, nullable=False),
+)
+
+extensions = Table(
+    "extensions", metadata,
+    Column("student_id", String, nullable=False),
+    Column("assignment", String, nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("reason", Text),
+    Column("granted_by", String, nullable=False),
+    Column("granted_at", String, nullable=False),
+    UniqueConstraint("student_id", "assignment", name="uq_extension"),
 )
 
 claims = Table(
@@ -156,6 +188,58 @@ class Gradebook:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         metadata.create_all(self.engine)
+        self._add_new_columns()
+
+    def _add_new_columns(self) -> None:
+        """A gradebook made by an earlier version gets the columns added since (all nullable)."""
+        with self.engine.begin() as conn:
+            for table in metadata.sorted_tables:
+                have = {row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")}
+                for col in table.columns:
+                    if col.name not in have:
+                        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {col.name} "
+                                             f"{col.type.compile(self.engine.dialect)}")
+
+    # -- the collection log -------------------------------------------------------------------
+    def record_sightings(self, source: str, ref: str, head: str, shas: list[str], seen_at: str) -> dict[str, str]:
+        """Log the ref's head (when it changed) and first sightings of new commits; return the
+        first-seen time of every commit in ``shas``. Existing rows are never changed."""
+        with self.engine.begin() as conn:
+            last = conn.execute(select(ref_log.c.sha).where(ref_log.c.source == source, ref_log.c.ref == ref)
+                                .order_by(ref_log.c.id.desc()).limit(1)).scalar()
+            if last != head:
+                conn.execute(insert(ref_log).values(source=source, ref=ref, sha=head, seen_at=seen_at))
+            known = dict(conn.execute(select(commit_sightings.c.sha, commit_sightings.c.first_seen)
+                                      .where(commit_sightings.c.source == source)).all())
+            new = [{"source": source, "sha": sha, "first_seen": seen_at} for sha in shas if sha not in known]
+            if new:
+                conn.execute(insert(commit_sightings), new)
+            known.update({row["sha"]: seen_at for row in new})
+        return {sha: known[sha] for sha in shas}
+
+    def submitted_commits(self, source: str, assignment: str) -> dict[str, list[str]]:
+        """sha → paths of this assignment's stored submissions that came from ``source``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(submissions.c.commit_sha, submissions.c.path)
+                                .where(submissions.c.source == source, submissions.c.assignment == assignment)).all()
+        out: dict[str, list[str]] = {}
+        for sha, path in rows:
+            out.setdefault(sha, []).append(path)
+        return out
+
+    # -- extensions -----------------------------------------------------------------------------
+    def put_extension(self, row: dict) -> bool:
+        """Grant (or change) an extension; True when it replaced an earlier one."""
+        with self.engine.begin() as conn:
+            key = (extensions.c.student_id == row["student_id"], extensions.c.assignment == row["assignment"])
+            if conn.execute(update(extensions).where(*key).values(**row)).rowcount:
+                return True
+            conn.execute(insert(extensions).values(**row))
+            return False
+
+    def extensions(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(extensions))]
 
     # -- collection ---------------------------------------------------------------------------
     def add_submission(self, row: dict) -> tuple[int, bool]:

@@ -20,6 +20,7 @@ class Student:
     cohort: int
     git_user: str | None = None
     team: str | None = None  # a week-7 team folder carries this name; every member gets its score
+    repo: str | None = None  # the student's own repository (URL or path), for `kind: student_repos`
 
 
 class Roster:
@@ -53,7 +54,7 @@ def load(path: Path) -> Roster:
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise UserError(f"roster lacks column(s) {', '.join(missing)}", where=str(path),
-                        fix="header must be: student_id,name,cohort[,git_user][,team]")
+                        fix="header must be: student_id,name,cohort[,git_user][,team][,repo]")
     students, problems, seen = [], [], {}
     for i, row in df.iterrows():
         line = i + 2  # header is line 1
@@ -67,7 +68,8 @@ def load(path: Path) -> Roster:
         seen[sid] = line
         git_user = row.get("git_user", "").strip() or None
         team = nfc(row.get("team", "").strip()) or None
-        students.append(Student(sid, name, int(cohort), git_user, team))
+        repo = row.get("repo", "").strip() or None
+        students.append(Student(sid, name, int(cohort), git_user, team, repo))
     if problems:
         raise UserError("invalid roster rows:\n  " + "\n  ".join(problems), where=str(path))
     return Roster(students)

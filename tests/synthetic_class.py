@@ -98,12 +98,17 @@ def _write(cfg: config.CourseConfig, versions: list[Version], manual: dict[tuple
     book = Gradebook(cfg.gradebook_path)
     names = dict(line.split(",")[:2] for line in cfg.path(cfg.roster).read_text(encoding="utf-8").splitlines()[1:])
     stamp = dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc).isoformat()
+    due = {a.id: cfg.due(a) for a in cfg.assignments}
     sub_rows, run_rows, result_rows = [], [], []
     for n, v in enumerate(versions, start=1):
+        # one hour before the deadline, or one hour into the version's last late day
+        when = due[v.assignment] + (dt.timedelta(days=v.late_days - 1, hours=1) if v.late_days else dt.timedelta(hours=-1))
+        when = when.astimezone(dt.timezone.utc).isoformat()
         sub_rows.append({"id": n, "assignment": v.assignment, "student_id": v.student_id,
                          "student_name": names[v.student_id], "path": f"{v.assignment}/{v.student_id}-{n}.ipynb",
                          "content_sha256": f"{n:064x}", "snapshot": f"{n}.ipynb", "commit_sha": f"{n:040x}",
-                         "commit_time": stamp, "collected_at": stamp, "late_seconds": v.late_days * 86400.0,
+                         "commit_time": when, "first_seen": when, "collected_at": stamp,
+                         "late_seconds": v.late_days * 86400.0,
                          "late_days": v.late_days, "status": "invalid" if v.invalid else "ok",
                          "problem": "not valid JSON (line 1)" if v.invalid else None})
         if v.invalid:

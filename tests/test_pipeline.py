@@ -37,8 +37,10 @@ def test_demo_report_has_the_expected_verdicts(demo):
     assert s["서예린"][0] == 17.5  # hostile: loops forever in one function, earns the rest
     assert s["임도윤"][1].startswith("invalid: not valid JSON")
     assert s["신동현"] == (0.0, "missing")
+    assert s["문채원"] == (16.0, "late (2 d, −20%)")  # commit dated on time, first seen two days late
     issues = pd.read_csv(demo.report_html.parent / "collection_issues.csv")
     kinds = dict(zip(issues.kind, issues.path))
+    assert "문채원" in kinds["suspicious-date"]
     assert "윤지아" in kinds["unknown-student"] and "정우진" in kinds["bad-name"] and "임도윤" in kinds["invalid-notebook"]
     html = demo.report_html.read_text(encoding="utf-8")
     assert "박세훈" in html and 'id="class-table"' in html and "softmax/mixed_extremes" in html
@@ -99,7 +101,7 @@ def test_feedback_hides_hidden_test_details_unless_allowed(demo, tmp_path):
     due = demo.cfg.due(demo.cfg.assignment("week02"))
     before, after = due - dt.timedelta(days=1), due + dt.timedelta(days=7)
     hidden = _feedback(demo, tmp_path, Visibility.hidden, after)
-    assert len(hidden) == 11  # every roster student, graded or not
+    assert len(hidden) == 12  # every roster student, graded or not
     partial = hidden["19002"]  # global-max softmax and a summed 'mean' cross-entropy
     assert "`softmax/mixed_extremes`" in partial and "| failed |" in partial and "| passed |" in partial
     assert "relative error" not in partial and "shape=" not in partial and "seed=" not in partial

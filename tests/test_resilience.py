@@ -18,8 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from autograder import config
-from autograder.collect import collect_week
-from autograder.demo import LATE, ON_TIME, make_class
+from autograder.demo import LATE, ON_TIME, collect_on_schedule, make_class
 from autograder.grade import grade_week
 from autograder.gradebook import Gradebook, runs, submissions
 from tests.conftest import PROJECT
@@ -39,7 +38,7 @@ def collected(tmp_path_factory, need_git) -> Path:
     work = tmp_path_factory.mktemp("resilience") / "course"
     work.mkdir()
     cfg = make_class(work, PROJECT, say=lambda *a: None, students=CLASS)
-    collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook_path))
+    collect_on_schedule(cfg, Gradebook(cfg.gradebook_path))
     return work
 
 

@@ -68,7 +68,7 @@ reports: {{output: out/reports}}
     cfg = config.load(root / "grader.yml")
     book = Gradebook(cfg.gradebook_path)
     week = cfg.assignment("week07")
-    collected = collect_week(cfg, week, book)
+    collected = collect_week(cfg, week, book, seen_at="2026-08-18T20:30:00+09:00")  # collected before the deadline
     summary = grade_week(cfg, week, book, show_progress=False)
     return cfg, book, collected, summary
 

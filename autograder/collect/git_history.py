@@ -18,6 +18,7 @@ class FileVersion:
     path: str  # as committed (may be NFD)
     commit: str
     time: dt.datetime  # committer time, UTC
+    authors: tuple[str, ...] = ()  # the author's name and e-mail user part (to recognise a git user)
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -52,16 +53,19 @@ def materialise(url: str, cache: Path, branch: str | None) -> Path:
 def versions(repo: Path, branch: str | None) -> list[FileVersion]:
     """Every added or modified file in every commit of ``branch``, oldest first."""
     ref = branch or "HEAD"
-    out = _git(repo, "log", ref, "--reverse", "--no-renames", "--name-status", "-z", "--format=%x01%H %ct")
+    out = _git(repo, "log", ref, "--reverse", "--no-renames", "--name-status", "-z",
+               "--format=%x01%H %ct%x02%an%x02%ae")
     found = []
     for record in out.split(b"\x01")[1:]:
         fields = [f.strip(b"\n") for f in record.split(b"\x00")]
-        sha, ts = fields[0].decode().split()
+        head, name, email = fields[0].decode("utf-8", "replace").split("\x02")
+        sha, ts = head.split()
         when = dt.datetime.fromtimestamp(int(ts), dt.timezone.utc)
+        authors = (name, email.split("@")[0])
         fields = [f for f in fields[1:] if f]
         for status, path in zip(fields[::2], fields[1::2]):
             if status.strip().decode()[:1] in ("A", "M"):
-                found.append(FileVersion(path.decode("utf-8", "replace"), sha, when))
+                found.append(FileVersion(path.decode("utf-8", "replace"), sha, when, authors))
     return found
 
 
@@ -87,3 +91,10 @@ def pack_folder(repo: Path, commit: str, folder: str, limit: int) -> bytes | Non
             info = zipfile.ZipInfo(name[len(folder):].lstrip("/"), date_time=(1980, 1, 1, 0, 0, 0))
             zf.writestr(info, _git(repo, "cat-file", "blob", f"{commit}:{name}"))
     return buffer.getvalue()
+
+
+def branch_commits(repo: Path, branch: str | None) -> tuple[str, list[str]]:
+    """(head sha, every commit reachable from the branch)."""
+    ref = branch or "HEAD"
+    head = _git(repo, "rev-parse", "--verify", f"{ref}^{{commit}}").decode().strip()
+    return head, _git(repo, "rev-list", head).decode().split()

@@ -21,6 +21,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from autograder.inside import PIDNS_ENV, wire  # noqa: E402
+from autograder.inside.doctests import run_public_tests  # noqa: E402
 from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
 from autograder.inside.probe import Call, run_case  # noqa: E402
@@ -118,6 +119,7 @@ def main(workdir: str) -> None:
         progress.write(f"case {i}\n")
         exits.append(_run_forked_case(i, case, arrays_in, namespace, out))
     (out / "exits.json").write_text(json.dumps(exits), encoding="utf-8")
+    run_public_tests(plan.get("public_tests", []), namespace, out, plan.get("cell_timeout"))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ UPPER_LOWER = 0.27  # Kelley's groups for the discrimination index
 
 
 def score_matrix(cfg: CourseConfig, finals: pd.DataFrame) -> pd.DataFrame:
-    """student × assignment final scores, then total points, late penalty, course percent."""
+    """student × assignment final scores, then total points, late penalty, late days (and bank
+    days used and left), course percent."""
     ids = [a.id for a in cfg.assignments]
     keys = ["student_id", "name"]
     matrix = finals.pivot(index=keys, columns="assignment", values="score")[ids]
@@ -35,6 +36,8 @@ def score_matrix(cfg: CourseConfig, finals: pd.DataFrame) -> pd.DataFrame:
     out = matrix.assign(total=matrix.sum(axis=1),
                         penalty=by_student["penalty"].sum(),
                         late_days=by_student["late_days"].sum(),
+                        bank_used=by_student["bank_used"].sum(),
+                        bank_left=cfg.late_policy.bank_days - by_student["bank_used"].sum(),
                         percent=(matrix[ids] / points[ids] * weights[ids]).sum(axis=1).round(1))
     out.columns.name = None
     order = finals.drop_duplicates("student_id")[keys]  # roster order
@@ -114,9 +117,10 @@ def item_analysis(tidy: pd.DataFrame) -> pd.DataFrame:
 
 def progress(cfg: CourseConfig, finals: pd.DataFrame) -> pd.DataFrame:
     """The class across the weeks: percent quartiles of counted work and the submission rate."""
-    counted = finals[finals.accepted]
-    q = counted.groupby("week")["percent"].describe()[["mean", "25%", "50%", "75%"]]
-    q.columns = ["mean_percent", "q1_percent", "median_percent", "q3_percent"]
+    counted = finals[finals.accepted].astype({"percent": float})
+    by_week = counted.groupby("week")["percent"]
+    q = pd.DataFrame({"mean_percent": by_week.mean(), "q1_percent": by_week.quantile(0.25),
+                      "median_percent": by_week.median(), "q3_percent": by_week.quantile(0.75)})
     rate = finals.groupby("week")["accepted"].mean() * 100
     weeks = pd.DataFrame({"week": [a.week for a in cfg.assignments], "assignment": [a.id for a in cfg.assignments]})
     out = weeks.join(q, on="week").join(rate.rename("submission_rate"), on="week")

@@ -1,0 +1,76 @@
+"""``autograder check``: a student's notebook against the week's public tests, in the same
+sandbox as grading (same isolation and limits), so "passes locally" means what it says.
+Only the public tests run here; the hidden tests are graded by the course."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.engine import sandbox
+from autograder.engine.limits import Limits
+from autograder.engine.notebook_grader import read_code_cells
+from autograder.errors import UserError
+from autograder.inside import wire
+
+
+@dataclass(frozen=True)
+class PublicResult:
+    name: str
+    passed: bool
+    detail: str  # the doctest report of a failure, or why the test did not run
+
+
+def load_public_tests(folder: Path) -> list[dict]:
+    """otter's test files (``test = {...}``), read as data — never executed here."""
+    tests = []
+    for path in sorted(folder.glob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            spec = next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                        and any(isinstance(t, ast.Name) and t.id == "test" for t in node.targets))
+        except (SyntaxError, ValueError, StopIteration) as exc:
+            raise UserError(f"not an otter test file ({type(exc).__name__})", where=str(path),
+                            fix="use the tests/ folder that came with the template") from None
+        cases = [c["code"] for suite in spec.get("suites", []) for c in suite.get("cases", []) if not c.get("hidden")]
+        if cases:
+            tests.append({"name": str(spec.get("name", path.stem)), "cases": cases})
+    if not tests:
+        raise UserError("no public tests found", where=str(folder),
+                        fix="keep the tests/ folder from the template next to your notebook, or pass --tests")
+    return tests
+
+
+def check_notebook(path: Path, tests: list[dict], limits: Limits = Limits()) -> tuple[list[PublicResult], list[dict]]:
+    """Run the notebook and its public tests in the sandbox: (results per test, cell records)."""
+    cells = read_code_cells(path)
+    work = Path(tempfile.mkdtemp(prefix="ag-check-"))
+    try:
+        (work / "in").mkdir()
+        (work / "out").mkdir()
+        wire.save(work / "in" / "plan.json", {"cells": cells, "cell_timeout": limits.cell_timeout_s, "cases": [],
+                                              "public_tests": tests}, {})
+        work.chmod(0o755)
+        (work / "out").chmod(0o777)
+        run = sandbox.run(work, limits)
+        try:
+            records = json.loads((work / "out" / "cells.json").read_text())
+        except (OSError, ValueError):
+            why = "timed out" if run.timed_out else f"stopped (exit status {run.returncode})"
+            raise UserError(f"the notebook {why} before all its cells ran", where=str(path),
+                            fix="run it top to bottom in Jupyter and fix the cell that hangs or crashes") from None
+        results = []
+        for j, test in enumerate(tests):
+            try:
+                got = json.loads((work / "out" / f"public-{j}.json").read_text())
+                results.append(PublicResult(test["name"], got["failed"] == 0 and got["attempted"] > 0,
+                                            got["report"].strip()))
+            except (OSError, ValueError, KeyError):
+                results.append(PublicResult(test["name"], False, "the test crashed or ran out of time"))
+        return results, records
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,52 @@
+"""Inside the sandbox: run otter's public doctest-style tests against the executed notebook
+(for ``autograder check``, a student's own local check — never a grade)."""
+
+from __future__ import annotations
+
+import doctest
+import io
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+from autograder.inside.probe import Alarm, CaseTimeout
+
+
+def run_public_test(test: dict, namespace: dict, timeout: float | None) -> dict:
+    """{"name", "attempted", "failed", "report"} for one test's doctest code."""
+    parser = doctest.DocTestParser()
+    out = io.StringIO()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    attempted = failed = 0
+    try:
+        with Alarm(timeout):
+            for k, code in enumerate(test["cases"]):
+                case = parser.get_doctest(code, dict(namespace), f"{test['name']}[{k}]", None, 0)
+                result = runner.run(case, out=out.write, clear_globs=True)
+                attempted += result.attempted
+                failed += result.failed
+    except CaseTimeout as exc:
+        failed += 1
+        out.write(f"{exc}\n")
+    return {"name": test["name"], "attempted": attempted, "failed": failed, "report": out.getvalue()[-4000:]}
+
+
+def run_public_tests(tests: list[dict], namespace: dict, out_dir: Path, timeout: float | None) -> None:
+    """Each test in a fork of the executed notebook (a test that crashes loses only itself)."""
+    for j, test in enumerate(tests):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                result = run_public_test(test, namespace, timeout)
+                (out_dir / f"public-{j}.json").write_text(json.dumps(result), encoding="utf-8")
+            finally:
+                os._exit(0)
+        deadline = time.monotonic() + (timeout or 60.0) + 5.0
+        while os.waitpid(pid, os.WNOHANG)[0] == 0:
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            time.sleep(0.005)

@@ -1,0 +1,41 @@
+"""``autograder check``: a student's notebook against the public tests, in the grading sandbox."""
+
+from __future__ import annotations
+
+import nbformat
+from typer.testing import CliRunner
+
+from autograder.cli import app
+from autograder.engine import Limits
+from autograder.engine.public_check import check_notebook, load_public_tests
+from autograder.notebooks import with_functions
+
+
+def _tests(built):
+    return built.cfg.path(built.cfg.build.templates) / "week02" / "tests"
+
+
+def test_reference_passes_every_public_test_and_the_template_none(built):
+    tests = load_public_tests(_tests(built))
+    assert {t["name"] for t in tests} >= {"softmax", "cross_entropy", "mse_loss"}
+    good, _ = check_notebook(built.result.solution, tests, Limits(wall_s=120))
+    assert all(r.passed for r in good), [(r.name, r.detail[:200]) for r in good if not r.passed]
+    blank, _ = check_notebook(built.result.template, tests, Limits(wall_s=120))
+    assert not any(r.passed for r in blank)
+
+
+def test_cli_reports_the_failing_test_and_exits_1(built, tmp_path):
+    wrong = with_functions(built.solution, {"mse_loss": "def mse_loss(pred, target, reduction='mean'):\n"
+                                                        "    return ((pred - target) ** 2).sum()\n"})
+    path = tmp_path / "2주차 과제_19기 박세훈.ipynb"
+    nbformat.write(wrong, str(path))
+    result = CliRunner().invoke(app, ["check", str(path), "--tests", str(_tests(built)), "-c", str(tmp_path / "none.yml")])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 1, result.output
+    assert "mse_loss" in text and "6/7 public tests passed" in text and "Failed example" in text
+
+
+def test_missing_tests_folder_is_a_clear_error(built, tmp_path):
+    result = CliRunner().invoke(app, ["check", str(built.result.solution), "--tests", str(tmp_path),
+                                      "-c", str(tmp_path / "none.yml")])
+    assert result.exit_code == 2 and "no public tests found" in " ".join(result.output.split())
