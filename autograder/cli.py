@@ -221,17 +221,27 @@ def report(cfg_path: Path = ConfigOpt, out: Optional[Path] = typer.Option(None, 
 
 @app.command()
 def feedback(week: str, cfg_path: Path = ConfigOpt,
-             out: Optional[Path] = typer.Option(None, help="output folder (default: reports/feedback/WEEK)")) -> None:
+             out: Optional[Path] = typer.Option(None, help="output folder (default: reports/feedback/WEEK)"),
+             commit: bool = typer.Option(False, "--commit", help="also commit each file to the 'feedback' branch "
+                                                                 "of the student's own repository")) -> None:
     """One markdown feedback file per student; hidden tests as grader.yml's hidden_tests allows."""
     from autograder.feedback import write_feedback
+    from autograder.feedback.publish import publish_feedback
     from autograder.gradebook import Gradebook
 
     cfg = _load(cfg_path)
     try:
         files = write_feedback(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path), out)
+        console.print(f"{len(files.files)} feedback files in {files.folder}")
+        if commit:
+            done = publish_feedback(cfg, cfg.assignment(week), files.files)
+            console.print(f"committed to {sum(p.ok for p in done)} of {len(done)} student repositories "
+                          "(branch 'feedback')")
+            for p in done:
+                if not p.ok:
+                    console.print(f"  [yellow]{p.student_id}[/] {p.repo}: {p.detail}", highlight=False)
     except UserError as exc:
         _fail(exc)
-    console.print(f"{len(files.files)} feedback files in {files.folder}")
 
 
 manual_app = typer.Typer(no_args_is_help=True, help="TA rubric scores: a CSV template, and its import.")

@@ -72,6 +72,15 @@ class StudentReposSource(_Strict):
                                  "or {name}")
         return value
 
+    def url_for(self, student) -> str | None:
+        """The student's repository: the roster's ``repo``, else the template filled in (None
+        when the template needs a git user the roster does not give)."""
+        if student.repo:
+            return student.repo
+        if not self.url or ("{git_user}" in self.url and not student.git_user):
+            return None
+        return self.url.format(student_id=student.student_id, git_user=student.git_user or "", name=student.name)
+
 
 class ManualItem(_Strict):
     """A rubric item a TA scores by hand (``autograder manual import``)."""

@@ -208,3 +208,38 @@ def test_a_renamed_student_is_recognised_by_their_git_user(tmp_path, need_git):
                           seen_at="2026-07-14T21:00:00+09:00")
     unknown = [i for i in report.issues if i["kind"] == "unknown-student"]
     assert len(unknown) == 1 and "김민지 (19002)" in unknown[0]["detail"] and "renamed" in unknown[0]["detail"]
+
+
+def test_feedback_is_committed_to_each_students_feedback_branch(tmp_path, need_git):
+    from autograder.feedback import write_feedback
+    from autograder.feedback.publish import publish_feedback
+
+    own = {sid: _repo(tmp_path / "repos" / f"user{sid}") for sid in ("19001", "19002")}
+    _push(own["19001"], _file("박세훈"), "2026-07-14T20:00:00+09:00")
+    sources = f"  - {{kind: student_repos, url: '{tmp_path / 'repos'}/{{git_user}}'}}"
+    cfg = _course(tmp_path, sources=sources)
+    book = Gradebook(cfg.gradebook_path)
+    week = cfg.assignment("week02")
+    collect_week(cfg, week, book, seen_at="2026-07-14T21:00:00+09:00")
+    _score_all(cfg, book)
+    files = write_feedback(cfg, week, book, tmp_path / "fb")
+    done = {p.student_id: p for p in publish_feedback(cfg, week, files.files)}
+    assert done["19001"].ok and done["19002"].ok, done
+    assert not done["19003"].ok and "cannot clone" in done["19003"].detail  # no such repository: reported
+    shown = subprocess.run(["git", "-C", str(own["19001"]), "show", "feedback:feedback/week02.md"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "박세훈" in shown and "20 / 20" in shown
+    main = subprocess.run(["git", "-C", str(own["19001"]), "ls-tree", "--name-only", "main"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "feedback" not in main  # the student's own branch is untouched
+    again = {p.student_id: p for p in publish_feedback(cfg, week, files.files)}
+    assert again["19001"].detail == "unchanged"
+
+
+def test_feedback_is_never_committed_to_a_shared_class_repository(scheduled):
+    from autograder.errors import UserError
+    from autograder.feedback.publish import publish_feedback
+
+    cfg, *_ = scheduled
+    with pytest.raises(UserError, match="everyone's feedback"):
+        publish_feedback(cfg, cfg.assignment("week02"), {})

@@ -107,9 +107,8 @@ def _repos(cfg: CourseConfig, roster, issue) -> list[_Repo]:
             out.append(_Repo(source.url, source.branch))
             continue
         for s in roster:
-            url = s.repo or (source.url.format(student_id=s.student_id, git_user=s.git_user or "", name=s.name)
-                             if source.url else None)
-            if not url or (source.url and "{git_user}" in source.url and not s.git_user and not s.repo):
+            url = source.url_for(s)
+            if not url:
                 issue(f"roster: {s.student_id}", "no-repository", f"{s.name} has no repository: set the roster's "
                       "repo or git_user column", s.name)
                 continue
