@@ -138,8 +138,22 @@ class LatePolicy(_Strict):
                                                 "automatically in deadline order before any penalty")
 
 
+class Container(_Strict):
+    """The grading image (docker/grading.Dockerfile) for ``isolation: container``."""
+
+    engine: Literal["docker", "podman"] = "docker"
+    image: str = "autograder-grading:latest"
+    gpus: bool = Field(False, description="pass --gpus all: CUDA cases run on the GPU instead of being skipped")
+
+
+class RayBackend(_Strict):
+    address: str = Field("local", description="'local' starts a cluster on this machine; else ray://HOST:PORT or auto")
+    num_cpus: float = Field(1, gt=0, description="CPUs each submission's task asks for")
+    num_gpus: float = Field(0, ge=0, description="GPUs each submission's task asks for")
+
+
 class Grading(_Strict):
-    backend: Literal["local"] = "local"
+    backend: Literal["local", "ray"] = "local"
     workers: int = Field(2, ge=1, le=256)
     timeout_s: float = Field(300, gt=0, description="wall clock for one whole submission")
     case_timeout_s: float = Field(20, gt=0, description="wall clock for one test case")
@@ -148,7 +162,9 @@ class Grading(_Strict):
     max_processes: int = Field(256, ge=8)
     max_output_kb: int = Field(1024, ge=16)
     retries: int = Field(2, ge=0, le=10, description="retries of infrastructure failures")
-    isolation: Literal["auto", "bwrap", "rlimit"] = "auto"
+    isolation: Literal["auto", "bwrap", "rlimit", "container"] = "auto"
+    container: Container = Container()
+    ray: RayBackend = RayBackend()
 
 
 class Storage(_Strict):

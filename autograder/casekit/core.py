@@ -108,8 +108,10 @@ class Case:
     def function(self) -> str:
         return self.id.split("/", 1)[0]
 
-    def runnable(self) -> bool:
-        return self.device == "cpu" or (self.device.startswith("cuda") and torch.cuda.is_available())
+    def runnable(self, gpu: bool = False) -> bool:
+        """CPU cases always; CUDA cases where the sandbox has a GPU (a container given one, or
+        this machine's torch sees one)."""
+        return self.device == "cpu" or (self.device.startswith("cuda") and (gpu or torch.cuda.is_available()))
 
     def plan(self, arrays: dict[str, np.ndarray], default_timeout: float = DEFAULT_TIMEOUT) -> dict:
         """The JSON the sandbox receives: calls only — no references, no judge."""

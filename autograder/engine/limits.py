@@ -14,11 +14,16 @@ class Limits:
     max_output_kb: int = 1024
     cell_timeout_s: float = 60.0
     case_timeout_s: float = 20.0
-    isolation: str = "auto"  # auto | bwrap | rlimit
+    isolation: str = "auto"  # auto | bwrap | rlimit | container
+    container_engine: str = "docker"
+    container_image: str = "autograder-grading:latest"
+    gpus: bool = False  # the sandbox has a GPU (container with --gpus all)
 
     @classmethod
     def from_config(cls, grading) -> "Limits":
         return cls(wall_s=grading.timeout_s, cpu_s=grading.cpu_s, memory_mb=grading.memory_mb,
                    max_processes=grading.max_processes, max_output_kb=grading.max_output_kb,
                    cell_timeout_s=min(60.0, grading.timeout_s),
-                   case_timeout_s=grading.case_timeout_s, isolation=grading.isolation)
+                   case_timeout_s=grading.case_timeout_s, isolation=grading.isolation,
+                   container_engine=grading.container.engine, container_image=grading.container.image,
+                   gpus=grading.isolation == "container" and grading.container.gpus)

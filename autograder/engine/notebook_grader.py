@@ -152,7 +152,7 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
     fresh sandbox (up to MAX_RESTARTS times): a case can only lose itself.
     """
     cells = read_code_cells(path)
-    runnable = [c for c in cases if c.runnable()]
+    runnable = [c for c in cases if c.runnable(limits.gpus)]
     outcomes: dict[int, Verdict | list[Observation]] = {}
     cell_records: list[dict] | None = None
     isolation, seconds, start_at = "", 0.0, 0
@@ -175,7 +175,7 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
         start_at += next_at
     results, index = [], 0
     for case in cases:
-        if not case.runnable():
+        if not case.runnable(limits.gpus):
             verdict, secs = Verdict(Status.skipped, f"needs {case.device}, which this grading machine does not have"), 0.0
         else:
             got = outcomes.get(index, Verdict(Status.crashed, "too many restarts: the submission kept killing the grader"))

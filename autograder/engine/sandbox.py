@@ -56,7 +56,28 @@ def _world_reachable(path: Path) -> bool:
     return dirs_ok and bool(path.stat().st_mode & stat.S_IXOTH)
 
 
-def choose_isolation(requested: str = "auto") -> str:
+@functools.cache
+def _container_engine_problem(engine: str) -> str | None:
+    """Why ``engine`` cannot run grading containers here (None: it can)."""
+    exe = shutil.which(engine)
+    if not exe:
+        return f"grading.isolation is 'container' but {engine} is not installed"
+    try:
+        probe = subprocess.run([exe, "info", "--format", "{{.ServerVersion}}"], capture_output=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        return f"{engine} did not answer within 30 s"
+    if probe.returncode != 0:
+        return (f"{engine} is installed but cannot reach its engine (daemon): "
+                f"{probe.stderr.decode('utf-8', 'replace').strip()[:300]}")
+    return None
+
+
+def choose_isolation(requested: str = "auto", engine: str = "docker") -> str:
+    if requested == "container":
+        problem = _container_engine_problem(engine)
+        if problem:
+            raise SandboxUnavailable(f"{problem} — start the engine, or set grading.isolation to auto")
+        return "container"
     found = "rlimit" if requested == "rlimit" else ("bwrap" if _bwrap_works() else "rlimit")
     if requested == "bwrap" and found != "bwrap":
         raise SandboxUnavailable("grading.isolation is 'bwrap' but bubblewrap is missing or cannot create "
@@ -119,6 +140,28 @@ def bwrap_command(workdir: Path) -> list[str]:
     ]
 
 
+def container_command(workdir: Path, limits: Limits, name: str) -> list[str]:
+    """``docker run`` (or podman) of the grading image with the same child protocol as bwrap:
+    no network, read-only root, private /tmp, unprivileged user, no capabilities, memory, CPU,
+    process and file-size limits, and the GPU only when the course asks for it."""
+    fsize = max(limits.max_output_kb << 10, 256 << 20)
+    env = {"OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+           "HOME": "/tmp", PIDNS_ENV: "1"}
+    return [
+        limits.container_engine, "run", "--rm", "--name", name, "--init",
+        "--network", "none", "--read-only", "--tmpfs", "/tmp:rw,nosuid,nodev,size=512m",
+        "--user", f"{NOBODY}:{NOBODY}", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+        "--memory", f"{limits.memory_mb}m", "--memory-swap", f"{limits.memory_mb}m",
+        "--pids-limit", str(limits.max_processes), "--cpus", "1",
+        "--ulimit", f"cpu={limits.cpu_s}", "--ulimit", f"fsize={fsize}", "--ulimit", "core=0",
+        *[arg for k, v in env.items() for arg in ("-e", f"{k}={v}")],
+        "-v", f"{workdir / 'in'}:{SANDBOX_ROOT}/in:ro", "-v", f"{workdir / 'out'}:{SANDBOX_ROOT}/out:rw",
+        "--workdir", "/tmp",
+        *(["--gpus", "all"] if limits.gpus else []),
+        limits.container_image, "python", "-I", "-m", "autograder.inside.child", SANDBOX_ROOT,
+    ]
+
+
 def rlimit_command(workdir: Path) -> list[str]:
     return [sys.executable, "-I", "-m", "autograder.inside.child", str(workdir)]
 
@@ -178,7 +221,9 @@ class _PidsCgroup:
 
 def run(workdir: Path, limits: Limits) -> SandboxRun:
     """Run the child on ``workdir`` (which holds in/plan.json) under all limits."""
-    isolation = choose_isolation(limits.isolation)
+    isolation = choose_isolation(limits.isolation, limits.container_engine)
+    if isolation == "container":
+        return _run_container(workdir, limits)
     cmd = bwrap_command(workdir) if isolation == "bwrap" else rlimit_command(workdir)
     cgroup = _PidsCgroup(limits.max_processes)
     mem = limits.memory_mb << 20
@@ -221,4 +266,31 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
             proc.wait()
     tail = stderr_path.read_bytes()[-4000:].decode("utf-8", "replace")
     label = isolation + ("+nobody" if drop_root else "") + ("+pids-cgroup" if cgroup.path else "")
+    return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail)
+
+
+def _run_container(workdir: Path, limits: Limits) -> SandboxRun:
+    """The container engine enforces the limits; the wall clock is ours (the container is
+    killed by name, since killing the client alone would leave it running)."""
+    name = f"autograder-{uuid.uuid4().hex[:12]}"
+    cmd = container_command(workdir, limits, name)
+    start = time.monotonic()
+    stderr_path = workdir / "sandbox.stderr"
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err, start_new_session=True)
+        timed_out = False
+        try:
+            proc.wait(timeout=limits.wall_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            if timed_out:
+                subprocess.run([limits.container_engine, "kill", name], capture_output=True, timeout=60)
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            proc.wait()
+    tail = stderr_path.read_bytes()[-4000:].decode("utf-8", "replace")
+    label = f"container:{limits.container_engine}" + ("+gpu" if limits.gpus else "")
     return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail)

@@ -74,7 +74,7 @@ def _grader(cfg: CourseConfig, assignment: Assignment) -> Callable[[Pending], Ou
         return _writeup_one
     limits = Limits.from_config(cfg.grading)
     try:
-        choose_isolation(limits.isolation)
+        choose_isolation(limits.isolation, limits.container_engine)
     except SandboxUnavailable as exc:
         raise UserError(str(exc), where="grading.isolation in grader.yml") from None
     if assignment.kind == "project":
