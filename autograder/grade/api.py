@@ -77,6 +77,11 @@ def _grader(cfg: CourseConfig, assignment: Assignment) -> Callable[[Pending], Ou
         choose_isolation(limits.isolation, limits.container_engine)
     except SandboxUnavailable as exc:
         raise UserError(str(exc), where="grading.isolation in grader.yml") from None
+    if cfg.grading.backend == "ray":
+        from autograder.grade.ray_backend import RayGrader
+
+        remote = RayGrader(cfg, assignment, limits)
+        return lambda p: _grade_one(p, remote, cfg.grading.retries)
     if assignment.kind == "project":
         return lambda p: _grade_one(p, lambda path: grade_project(path, assignment, limits), cfg.grading.retries)
     cases = load_cases(cfg.path(assignment.folder))
