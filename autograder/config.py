@@ -163,6 +163,8 @@ class Grading(_Strict):
     max_output_kb: int = Field(1024, ge=16)
     retries: int = Field(2, ge=0, le=10, description="retries of infrastructure failures")
     isolation: Literal["auto", "bwrap", "rlimit", "container"] = "auto"
+    warm_pool: bool = Field(True, description="with bubblewrap: one warm sandbox per worker (torch imported "
+                                              "once), forked per submission")
     container: Container = Container()
     ray: RayBackend = RayBackend()
 

@@ -145,11 +145,12 @@ def _collect(planned: list[Case], out: Path, limits: Limits, run: sandbox.Sandbo
 
 
 def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
-                   workroot: Path | None = None) -> GradeResult:
+                   workroot: Path | None = None, runner=None) -> GradeResult:
     """Grade ``path`` against ``cases``. Raises UserError for an unreadable notebook.
 
     When a case kills the sandbox's main process, the cases after it are run again in a
-    fresh sandbox (up to MAX_RESTARTS times): a case can only lose itself.
+    fresh sandbox (up to MAX_RESTARTS times): a case can only lose itself. ``runner`` runs one
+    sandbox (default ``sandbox.run``; ``engine.pool.SandboxPool.run`` for warm sandboxes).
     """
     cells = read_code_cells(path)
     runnable = [c for c in cases if c.runnable(limits.gpus)]
@@ -161,7 +162,7 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
         planned = runnable[start_at:]
         run_limits = replace(limits, wall_s=max(deadline_left, 1.0))
         try:
-            run, out_records, found, next_at = _one_run(cells, planned, run_limits, workroot)
+            run, out_records, found, next_at = _one_run(cells, planned, run_limits, workroot, runner or sandbox.run)
         except (OSError, sandbox.SandboxUnavailable) as exc:  # the machine's fault, not the student's
             return GradeResult(infra_error=f"{type(exc).__name__}: {exc}")
         if run is None:
@@ -189,7 +190,7 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
     return GradeResult(results, cell_records or [], isolation, seconds)
 
 
-def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Path | None):
+def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Path | None, runner):
     """One sandbox run. Returns (run, cell records, outcomes, restart index), or (None, reason, ...)."""
     work = Path(tempfile.mkdtemp(prefix="ag-", dir=workroot))
     try:
@@ -201,7 +202,7 @@ def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Pa
         wire.save(work / "in" / "plan.json", plan, arrays)
         work.chmod(0o755)
         (work / "out").chmod(0o777)  # the sandbox runs as an unprivileged uid
-        run = sandbox.run(work, limits)
+        run = runner(work, limits)
         out = work / "out"
         try:
             records = json.loads((out / "cells.json").read_text())

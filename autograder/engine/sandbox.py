@@ -121,22 +121,26 @@ def _python_binds() -> list[str]:
     return args
 
 
-def bwrap_command(workdir: Path) -> list[str]:
+def bwrap_command(workdir: Path, *, zygote: bool = False) -> list[str]:
+    """One submission's sandbox (``workdir/in`` read-only, ``workdir/out`` writable), or with
+    ``zygote`` a warm one serving submissions from folders under ``workdir`` (engine.pool)."""
+    exchange = ["--ro-bind", str(workdir / "in"), f"{SANDBOX_ROOT}/in",
+                "--bind", str(workdir / "out"), f"{SANDBOX_ROOT}/out"]
+    command = ([sys.executable, "-I", "-m", "autograder.inside.zygote"] if zygote else
+               [sys.executable, "-I", "-m", "autograder.inside.child", SANDBOX_ROOT])
     return [
-        "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+        "bwrap", "--unshare-all", "--die-with-parent", "--new-session", *(["--as-pid-1"] if zygote else []),
         "--uid", str(NOBODY), "--gid", str(NOBODY),
         # later mounts cover earlier ones: the private /tmp first, so that an interpreter
         # or checkout that lives under /tmp stays visible
         "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
-        *_system_binds(), *_python_binds(),
-        "--ro-bind", str(workdir / "in"), f"{SANDBOX_ROOT}/in",
-        "--bind", str(workdir / "out"), f"{SANDBOX_ROOT}/out",
+        *_system_binds(), *_python_binds(), *exchange,
         "--chdir", "/tmp", "--clearenv",
         "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
         "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0",
         "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "MPLBACKEND", "Agg",
         "--setenv", PIDNS_ENV, "1",  # tells the child it may kill(-1) its strays
-        sys.executable, "-I", "-m", "autograder.inside.child", SANDBOX_ROOT,
+        *command,
     ]
 
 
@@ -219,17 +223,11 @@ class _PidsCgroup:
             pass
 
 
-def run(workdir: Path, limits: Limits) -> SandboxRun:
-    """Run the child on ``workdir`` (which holds in/plan.json) under all limits."""
-    isolation = choose_isolation(limits.isolation, limits.container_engine)
-    if isolation == "container":
-        return _run_container(workdir, limits)
-    cmd = bwrap_command(workdir) if isolation == "bwrap" else rlimit_command(workdir)
-    cgroup = _PidsCgroup(limits.max_processes)
+def limits_preexec(limits: Limits, cgroup: _PidsCgroup, drop_root: bool):
+    """What runs between fork and exec of a sandbox: its own session, the pids cgroup, rlimits,
+    and (rlimit fallback as root) the unprivileged uid."""
     mem = limits.memory_mb << 20
     fsize = max(limits.max_output_kb << 10, 256 << 20)  # arrays and logs; output limit checked per case
-
-    drop_root = isolation == "rlimit" and os.getuid() == 0
 
     def preexec() -> None:
         os.setsid()
@@ -244,11 +242,26 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
             os.setgroups([])
             os.setgid(NOBODY)
             os.setuid(NOBODY)
+    return preexec
 
+
+def child_env(home: Path) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "HOME": str(home),
+            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+
+
+def run(workdir: Path, limits: Limits) -> SandboxRun:
+    """Run the child on ``workdir`` (which holds in/plan.json) under all limits."""
+    isolation = choose_isolation(limits.isolation, limits.container_engine)
+    if isolation == "container":
+        return _run_container(workdir, limits)
+    cmd = bwrap_command(workdir) if isolation == "bwrap" else rlimit_command(workdir)
+    cgroup = _PidsCgroup(limits.max_processes)
+    drop_root = isolation == "rlimit" and os.getuid() == 0
+    preexec = limits_preexec(limits, cgroup, drop_root)
     start = time.monotonic()
     stderr_path = workdir / "sandbox.stderr"
-    env = {"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "HOME": str(workdir / "out"),
-           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+    env = child_env(workdir / "out")
     with open(stderr_path, "wb") as err:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
                                 preexec_fn=preexec, env=env, cwd=workdir / "out")

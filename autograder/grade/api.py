@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from autograder.casekit.loader import load_cases
 from autograder.config import Assignment, CourseConfig
 from autograder.engine import GradeResult, Limits, grade_notebook
+from autograder.engine.pool import SandboxPool
 from autograder.engine.sandbox import SandboxUnavailable, choose_isolation
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook, Pending, now, owner_id
@@ -63,15 +64,16 @@ def _writeup_one(p: Pending) -> Outcome:
         return "rejected", None, exc.render()
 
 
-def _grader(cfg: CourseConfig, assignment: Assignment) -> Callable[[Pending], Outcome]:
-    """How one submission of this assignment is graded; problems that would fail every
-    submission the same way stop the batch here, before anything is stored."""
+def _grader(cfg: CourseConfig, assignment: Assignment) -> tuple[Callable[[Pending], Outcome], Callable[[], None]]:
+    """How one submission of this assignment is graded, and what to close after the batch;
+    problems that would fail every submission the same way stop the batch here, before
+    anything is stored."""
     if assignment.kind == "writeup":
         if abs(AUTO_POINTS - assignment.auto_points) > 1e-6:
             raise UserError(f"the write-up rubric is worth {AUTO_POINTS:g} automatic points but grader.yml leaves "
                             f"{assignment.auto_points:g} (points minus manual items)", where="grader.yml",
                             fix=f"set points to {AUTO_POINTS + assignment.manual_points:g} for {assignment.id}")
-        return _writeup_one
+        return _writeup_one, lambda: None
     limits = Limits.from_config(cfg.grading)
     try:
         choose_isolation(limits.isolation, limits.container_engine)
@@ -81,11 +83,16 @@ def _grader(cfg: CourseConfig, assignment: Assignment) -> Callable[[Pending], Ou
         from autograder.grade.ray_backend import RayGrader
 
         remote = RayGrader(cfg, assignment, limits)
-        return lambda p: _grade_one(p, remote, cfg.grading.retries)
+        return lambda p: _grade_one(p, remote, cfg.grading.retries), lambda: None
     if assignment.kind == "project":
-        return lambda p: _grade_one(p, lambda path: grade_project(path, assignment, limits), cfg.grading.retries)
+        return (lambda p: _grade_one(p, lambda path: grade_project(path, assignment, limits), cfg.grading.retries),
+                lambda: None)
     cases = load_cases(cfg.path(assignment.folder))
-    return lambda p: _grade_one(p, lambda path: grade_notebook(path, cases, limits), cfg.grading.retries)
+    pool = SandboxPool(limits) if cfg.grading.warm_pool and SandboxPool.usable(limits) else None
+    runner = pool.run if pool else None
+    return (lambda p: _grade_one(p, lambda path: grade_notebook(path, cases, limits, runner=runner),
+                                 cfg.grading.retries),
+            pool.close if pool else lambda: None)
 
 
 def flag_similar_writeups(cfg: CourseConfig, assignment: Assignment, book: Gradebook) -> list[Flag]:
@@ -111,7 +118,7 @@ def flag_similar_writeups(cfg: CourseConfig, assignment: Assignment, book: Grade
 
 def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, regrade: bool = False,
                workers: int | None = None, show_progress: bool = True) -> GradeSummary:
-    grade_one = _grader(cfg, assignment)
+    grade_one, close = _grader(cfg, assignment)
     pending = book.pending(assignment.id, cfg.path(cfg.storage.data_dir), regrade=regrade)
     owner = owner_id()
     summary = GradeSummary(assignment.id)
@@ -163,6 +170,8 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
             for f in futures:
                 f.cancel()
             raise
+        finally:
+            close()
     if assignment.kind == "writeup":
         summary.flags = len(flag_similar_writeups(cfg, assignment, book))
     summary.seconds = time.monotonic() - start

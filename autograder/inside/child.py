@@ -101,10 +101,11 @@ def _run_forked_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: 
     return {"case": i, "exit": os.WEXITSTATUS(status)}
 
 
-def main(workdir: str) -> None:
+def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) -> None:
+    """Run the plan in ``workdir/in`` (or ``in_dir``), writing to ``workdir/out`` (or ``out_dir``)."""
     root = Path(workdir)
-    out = root / "out"
-    plan, arrays_in = wire.load(root / "in" / "plan.json", max_json_bytes=64 << 20)
+    out = Path(out_dir) if out_dir else root / "out"
+    plan, arrays_in = wire.load(Path(in_dir or root / "in") / "plan.json", max_json_bytes=64 << 20)
     torch.set_num_threads(1)
     install_otter_stub()
     _seed(0)
