@@ -102,7 +102,8 @@ def _write(cfg: config.CourseConfig, versions: list[Version], manual: dict[tuple
     sub_rows, run_rows, result_rows = [], [], []
     for n, v in enumerate(versions, start=1):
         # one hour before the deadline, or one hour into the version's last late day
-        when = due[v.assignment] + (dt.timedelta(days=v.late_days - 1, hours=1) if v.late_days else dt.timedelta(hours=-1))
+        offset = dt.timedelta(days=v.late_days - 1, hours=1) if v.late_days else dt.timedelta(hours=-1)
+        when = due[v.assignment] + offset
         when = when.astimezone(dt.timezone.utc).isoformat()
         sub_rows.append({"id": n, "assignment": v.assignment, "student_id": v.student_id,
                          "student_name": names[v.student_id], "path": f"{v.assignment}/{v.student_id}-{n}.ipynb",

@@ -29,7 +29,8 @@ def test_cli_reports_the_failing_test_and_exits_1(built, tmp_path):
                                                         "    return ((pred - target) ** 2).sum()\n"})
     path = tmp_path / "2주차 과제_19기 박세훈.ipynb"
     nbformat.write(wrong, str(path))
-    result = CliRunner().invoke(app, ["check", str(path), "--tests", str(_tests(built)), "-c", str(tmp_path / "none.yml")])
+    result = CliRunner().invoke(app, ["check", str(path), "--tests", str(_tests(built)),
+                                      "-c", str(tmp_path / "none.yml")])
     text = " ".join(result.output.split())
     assert result.exit_code == 1, result.output
     assert "mse_loss" in text and "6/7 public tests passed" in text and "Failed example" in text

@@ -37,7 +37,8 @@ def expected_finals(truth) -> dict[tuple[str, str], tuple[float, int, object]]:
                 if v.student_id != sid or v.assignment != aid or v.invalid or v.infra_error or v.late_days > MAX_DAYS:
                     continue
                 score = (v.score + truth.manual.get((aid, sid), 0.0)) * max(0.0, 1 - PENALTY * v.late_days)
-                if best[2] is None or score > best[0] + 1e-12 or (abs(score - best[0]) < 1e-12 and v.late_days < best[1]):
+                tie = abs(score - best[0]) < 1e-12 and v.late_days < best[1]
+                if best[2] is None or score > best[0] + 1e-12 or tie:
                     best = (score, v.late_days, v)
             out[(sid, aid)] = best
     return out

@@ -36,16 +36,17 @@ def test_cuda_cases_are_skipped_and_reported_without_a_gpu(built):
     assert statuses["softmax/cuda"] == expected and statuses["cross_entropy/cuda"] == expected
 
 
-def _grade(built, tmp_path, name, sources):
+def _grade(built, tmp_path, name, sources, runner=None):
     path = tmp_path / f"{name}.ipynb"
     nbformat.write(with_functions(built.solution, sources), str(path))
-    return name, grade_notebook(path, built.cases, LIMITS)
+    return name, grade_notebook(path, built.cases, LIMITS, runner=runner)
 
 
-def test_every_mutant_loses_points_on_the_case_that_names_its_bug(built, tmp_path):
+def test_every_mutant_loses_points_on_the_case_that_names_its_bug(built, tmp_path, warm_runner):
     assert len(MUTANTS) >= 10
+    runner = warm_runner(LIMITS)
     with ThreadPoolExecutor(2) as pool:
-        graded = dict(pool.map(lambda kv: _grade(built, tmp_path, kv[0], kv[1][1]), MUTANTS.items()))
+        graded = dict(pool.map(lambda kv: _grade(built, tmp_path, kv[0], kv[1][1], runner), MUTANTS.items()))
     for name, (case_id, _) in MUTANTS.items():
         result = graded[name]
         assert result.infra_error is None, name

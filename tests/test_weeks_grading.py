@@ -64,7 +64,7 @@ def test_build_self_check(build_of, week):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("week", WEEKS)
-def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(build_of, week, tmp_path):
+def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(build_of, week, tmp_path, warm_runner):
     """Each variant is graded once by each path: the engine must fail the case that names the
     bug (with a reason), and plain ``otter run`` must give the same points per question."""
     built = build_of(week)
@@ -84,11 +84,12 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
         return [c for c in built.cases if (c.timeout or 0) < TRAINING_TIMEOUT or c.id == target]
 
     graded_by_build = {"reference": built.result.reference, "template": built.result.blank}  # the self-check's
+    runner = warm_runner(LIMITS)
 
     def both(name):
         path = variant_path(built, tmp_path, name)
         otter = otter_points(built.result.autograder_zip, path, tmp_path) if name in with_otter else None
-        return name, graded_by_build.get(name) or grade_notebook(path, cases_for(name), LIMITS), otter
+        return name, graded_by_build.get(name) or grade_notebook(path, cases_for(name), LIMITS, runner=runner), otter
 
     with ThreadPoolExecutor(2) as pool:
         rows = list(pool.map(both, names))

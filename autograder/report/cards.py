@@ -37,7 +37,8 @@ def write_cards(cfg: CourseConfig, t: ClassTables, folder: Path) -> dict[str, Pa
     for m in t.matrix.to_dict("records"):
         sid = m["student_id"]
         ctx = {"course": cfg.course, "student": m, "rows": rows_by_student[sid], "missed": missed.get(sid, {}),
-               "class_median": class_median, "risk": risk.get(sid), "rule": t.at_risk_rule, "bank_days": cfg.late_policy.bank_days, "as_of": t.as_of.astimezone(cfg.tz)}
+               "class_median": class_median, "risk": risk.get(sid), "rule": t.at_risk_rule,
+               "bank_days": cfg.late_policy.bank_days, "as_of": t.as_of.astimezone(cfg.tz)}
         (folder / f"{sid}.md").write_text(md.render(ctx), encoding="utf-8")
         (folder / f"{sid}.html").write_text(html.render(ctx), encoding="utf-8")
         files[sid] = folder / f"{sid}.html"

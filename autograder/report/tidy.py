@@ -28,7 +28,8 @@ def tidy_table(cfg: CourseConfig, book: Gradebook, finals: pd.DataFrame) -> pd.D
     auto = counted.merge(auto, on="run_id", how="inner").assign(origin="auto")
     manual = pd.DataFrame(book.manual(), columns=["assignment", "student_id", "item", "points", "max_points"])
     manual = counted.merge(manual, on=["assignment", "student_id"], how="inner").assign(
-        case_id=lambda m: "manual/" + m.item, title=lambda m: [titles.get(k, k[1]) for k in zip(m.assignment, m.item)], origin="manual", status="scored",
+        case_id=lambda m: "manual/" + m.item,
+        title=lambda m: [titles.get(k, k[1]) for k in zip(m.assignment, m.item)], origin="manual", status="scored",
         seconds=float("nan"))
     frames = [f[TIDY_COLUMNS] for f in (auto, manual) if not f.empty]
     if not frames:
