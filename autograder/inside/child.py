@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS (before torch loads CUDA)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -107,6 +108,7 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     out = Path(out_dir) if out_dir else root / "out"
     plan, arrays_in = wire.load(Path(in_dir or root / "in") / "plan.json", max_json_bytes=64 << 20)
     torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True, warn_only=True)  # same verdicts run to run, on CPU and CUDA
     install_otter_stub()
     _seed(0)
     _redirect_output(out / "notebook.log")
