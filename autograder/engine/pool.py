@@ -24,8 +24,8 @@ import uuid
 from pathlib import Path
 
 from autograder.engine.limits import Limits
-from autograder.engine.sandbox import (SandboxRun, SandboxUnavailable, _PidsCgroup, bwrap_command, child_env,
-                                       choose_isolation, limits_preexec)
+from autograder.engine.sandbox import (SandboxRun, SandboxUnavailable, _killpg, _PidsCgroup, bwrap_command,
+                                       child_env, choose_isolation, limits_preexec)
 
 START_TIMEOUT_S = 120.0
 RECYCLE_AFTER = 100  # submissions per zygote: bounds its own CPU-time rlimit use
@@ -62,10 +62,7 @@ class WarmSandbox:
 
     def close(self) -> None:
         if self.proc is not None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            _killpg(self.proc)
             if self.cgroup:
                 self.cgroup.kill_all()
             self.proc.wait()

@@ -250,6 +250,26 @@ def child_env(home: Path) -> dict[str, str]:
             "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
 
 
+def _wait(proc: subprocess.Popen, seconds: float) -> bool:
+    """True when ``proc`` is still running after ``seconds``."""
+    try:
+        proc.wait(timeout=seconds)
+        return False
+    except subprocess.TimeoutExpired:
+        return True
+
+
+def _killpg(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _tail(path: Path) -> str:
+    return path.read_bytes()[-4000:].decode("utf-8", "replace")
+
+
 def run(workdir: Path, limits: Limits) -> SandboxRun:
     """Run the child on ``workdir`` (which holds in/plan.json) under all limits."""
     isolation = choose_isolation(limits.isolation, limits.container_engine)
@@ -265,19 +285,13 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
     with open(stderr_path, "wb") as err:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
                                 preexec_fn=preexec, env=env, cwd=workdir / "out")
-        timed_out = False
         try:
-            proc.wait(timeout=limits.wall_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+            timed_out = _wait(proc, limits.wall_s)
         finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            _killpg(proc)
             cgroup.kill_all()
             proc.wait()
-    tail = stderr_path.read_bytes()[-4000:].decode("utf-8", "replace")
+    tail = _tail(stderr_path)
     label = isolation + ("+nobody" if drop_root else "") + ("+pids-cgroup" if cgroup.path else "")
     return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail)
 
@@ -291,19 +305,14 @@ def _run_container(workdir: Path, limits: Limits) -> SandboxRun:
     stderr_path = workdir / "sandbox.stderr"
     with open(stderr_path, "wb") as err:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err, start_new_session=True)
-        timed_out = False
+        timed_out = True  # until it returns in time
         try:
-            proc.wait(timeout=limits.wall_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+            timed_out = _wait(proc, limits.wall_s)
         finally:
             if timed_out:
                 subprocess.run([limits.container_engine, "kill", name], capture_output=True, timeout=60)
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+                _killpg(proc)
             proc.wait()
-    tail = stderr_path.read_bytes()[-4000:].decode("utf-8", "replace")
+    tail = _tail(stderr_path)
     label = f"container:{limits.container_engine}" + ("+gpu" if limits.gpus else "")
     return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail)
