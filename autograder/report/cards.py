@@ -22,7 +22,8 @@ def write_cards(cfg: CourseConfig, t: ClassTables, folder: Path) -> dict[str, Pa
     class_median = float(t.matrix.percent.median())
     missed: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     bad = t.tidy[~t.tidy.status.isin(PASSING)]
-    for sid, aid, case_id, title in zip(bad.student_id, bad.assignment, bad.case_id, bad.title):
+    # plain lists: iterating Arrow-backed string columns element by element is slow
+    for sid, aid, case_id, title in zip(*(bad[c].tolist() for c in ("student_id", "assignment", "case_id", "title"))):
         missed[sid][aid].append(case_id if title == case_id else f"{case_id} — {title}")
     ran = t.tidy[(t.tidy.origin == "auto") & (t.tidy.status != "skipped")]
     passed = ran.assign(ok=lambda d: d.status == "passed").groupby(
