@@ -244,8 +244,9 @@ def _store(cfg, assignment, book, report, repo, source, due, student, items, dat
         issue(" | ".join(paths), "duplicate",
               f"{len(paths)} files for {student.name}; the most recent version of any of them is used",
               student.name)
-    on_time = [x for x in items if _late(_when(x[0], first_seen, policy), due, grace)[0] == 0]
-    late = [x for x in items if _late(_when(x[0], first_seen, policy), due, grace)[0] > 0]
+    over = [_late(_when(v, first_seen, policy), due, grace)[0] for v, _ in items]
+    on_time = [x for x, o in zip(items, over) if o == 0]
+    late = [x for x, o in zip(items, over) if o > 0]
     chosen = ([on_time[-1]] if on_time else []) + ([late[0]] if late else [])
     for version, parsed in chosen:
         ext = parsed.ext or "zip"  # a project folder is stored as a zip of its files

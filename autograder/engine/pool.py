@@ -111,7 +111,10 @@ class WarmSandbox:
             shutil.move(str(self.dir / "out" / run_id / name), workdir / "out" / name)
         for sub in ("in", "out"):  # nothing a submission left in the exchange folders survives it
             for entry in (self.dir / sub).iterdir():
-                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
         return SandboxRun(returncode, timed_out, seconds, self.label, "")
 
 
