@@ -33,6 +33,20 @@ HOSTILE = {
                 18.0, {"gaussian_nll/": "crashed"}),
     "segfault": ({"log_softmax": "import ctypes\ndef log_softmax(logits, dim=-1):\n    ctypes.string_at(0)\n"},
                  12.5, {"log_softmax/": "crashed"}),  # cross_entropy calls log_softmax: it crashes too
+    # a question's cases share a fork: one lost case must not take its siblings with it
+    "exits_in_one_case": ({"softmax": "import os\ndef softmax(logits, dim=-1):\n    if logits.dtype == torch.float32:\n"
+                           "        os._exit(3)\n    e = torch.exp(logits - logits.amax(dim=dim, keepdim=True))\n"
+                           "    return e / e.sum(dim=dim, keepdim=True)\n"},
+                          19.25, {"softmax/float32": "crashed", "softmax/invariants": "passed",
+                                  "softmax/values": "passed", "softmax_ce_grad/float32": "crashed"}),
+    "hangs_in_one_case": ({"mse_loss": "def mse_loss(pred, target, reduction='mean'):\n"
+                           "    if pred.shape != target.shape:\n        raise ValueError('shapes differ')\n"
+                           "    if reduction == 'sum':\n        while True:\n            try:\n"
+                           "                while True: pass\n            except BaseException:\n                pass\n"
+                           "    d = (pred - target) ** 2\n"
+                           "    return d.mean() if reduction == 'mean' else d if reduction == 'none' else d.sum()\n"},
+                          19.5, {"mse_loss/reductions": "timeout", "mse_loss/shape_mismatch": "passed",
+                                 "mse_loss/float32": "passed"}),
     "kills_its_parent": ({"bernoulli_nll": "import os, signal\ndef bernoulli_nll(p, y):\n"
                           "    os.kill(os.getppid(), signal.SIGKILL)\n    return p.sum()\n"},
                          18.5, {}),

@@ -1,6 +1,7 @@
 """The sandbox side: wire format and forbidden-call detection."""
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -23,7 +24,7 @@ def test_wire_roundtrip_keeps_values_and_metadata(tmp_path):
 
 
 def test_wire_never_loads_pickles(tmp_path):
-    np.save(tmp_path / "x-a0.npy", np.array([object()], dtype=object), allow_pickle=True)
+    np.savez(tmp_path / "x.npz", a0=np.array([object()], dtype=object))
     (tmp_path / "x.json").write_text('{"kind": "tensor", "array": "a0", "shape": [1]}')
     try:
         wire.load(tmp_path / "x.json")
@@ -31,6 +32,21 @@ def test_wire_never_loads_pickles(tmp_path):
         assert "pickle" in str(exc).lower()
     else:
         raise AssertionError("an object array was loaded")
+
+
+def test_wire_refuses_compressed_arrays(tmp_path):
+    """A deflated member could expand far beyond its size on disk (the sandbox bounds only that)."""
+    np.savez_compressed(tmp_path / "x.npz", a0=np.zeros(1000))
+    (tmp_path / "x.json").write_text('{"kind": "tensor", "array": "a0", "shape": [1000]}')
+    with pytest.raises(ValueError, match="compressed"):
+        wire.load(tmp_path / "x.json")
+
+
+def test_wire_refuses_a_forged_archive(tmp_path):
+    (tmp_path / "x.npz").write_bytes(b"not a zip at all")
+    (tmp_path / "x.json").write_text("{}")
+    with pytest.raises(ValueError, match="not an array archive"):
+        wire.load(tmp_path / "x.json")
 
 
 def test_objects_are_opaque_not_trusted():

@@ -117,6 +117,7 @@ class Case:
         """The JSON the sandbox receives: calls only — no references, no judge."""
         return {
             "id": self.id,
+            "group": self.function,  # the sandbox runs a question's cases in one fork
             "calls": [c.to_json(arrays) for c in self.calls],
             "forbidden": self.forbidden.to_json(),
             "device": self.device,

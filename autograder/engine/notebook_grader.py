@@ -1,6 +1,6 @@
 """Grade one notebook: plan the calls, run them in the sandbox, judge what comes back.
 
-The judge (this process) never imports or executes student code: it reads JSON and .npy files
+The judge (this process) never imports or executes student code: it reads JSON and .npz files
 the sandbox wrote, with size limits, and compares them with references it computes itself.
 """
 

@@ -1,15 +1,18 @@
 """Entry point inside the sandbox: ``python -m autograder.inside.child WORKDIR``.
 
 Reads ``WORKDIR/in/plan.json`` (cells to run and calls to make, written by the grader),
-writes observations to ``WORKDIR/out``. Each test case runs in a fork of the executed
-notebook, so a case that crashes, exits or hangs loses only itself.
+writes observations to ``WORKDIR/out``. The cases of one question run one after another in a
+fork of the executed notebook; a case that crashes, exits or hangs loses only itself (the
+question's later cases go on in a fresh fork).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
+import select
 import signal
 import sys
 import time
@@ -26,6 +29,7 @@ from autograder.inside.doctests import run_public_tests  # noqa: E402
 from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
 from autograder.inside.probe import Call, run_case  # noqa: E402
+from autograder.inside.warmup import warm_up  # noqa: E402
 
 
 def _seed(seed: int) -> None:
@@ -69,37 +73,95 @@ def _reap_strays(case_pid: int) -> None:
             break
 
 
-def _run_forked_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path) -> dict:
+def _run_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path) -> None:
     calls = [Call.from_json(c, arrays_in) for c in case["calls"]]
     timeout = float(case.get("timeout") or 0) or None
+    _redirect_output(out / f"case-{i}.log")
+    _seed(int(case.get("seed", 0)))
+    arrays: dict = {}
+    obs = run_case(calls, namespace, arrays, forbidden=ForbiddenSpec.from_json(case.get("forbidden", {})),
+                   device=case.get("device", "cpu"), timeout=timeout, seed=int(case.get("seed", 0)))
+    wire.save(out / f"case-{i}.json", obs, arrays)
+
+
+def _limit(case: dict) -> float:
+    """Wall clock for one case: its alarm fires first; this catches a swallowed alarm."""
+    return (float(case.get("timeout") or 0) or 60.0) + 5.0
+
+
+def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace: dict, out: Path,
+               progress) -> tuple[dict[int, dict], list[int]]:
+    """Run ``indices`` one after another in one fork of the executed notebook.
+
+    The fork reports ``start I`` / ``end I`` on a pipe. When it dies or hangs in a case, that
+    case alone is lost: returns exit records and the indices still to run (in a fresh fork).
+    One fork per question, not per case: a fork of a process with torch loaded costs ~15 ms.
+    """
+    read_fd, write_fd = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the case runs here; whatever it does, only this process is lost
+    if pid == 0:  # whatever a case does, only this process is lost
         try:
+            os.close(read_fd)
             os.setpgid(0, 0)
-            _redirect_output(out / f"case-{i}.log")
-            _seed(int(case.get("seed", 0)))
-            arrays: dict = {}
-            obs = run_case(calls, namespace, arrays, forbidden=ForbiddenSpec.from_json(case.get("forbidden", {})),
-                           device=case.get("device", "cpu"), timeout=timeout, seed=int(case.get("seed", 0)))
-            wire.save(out / f"case-{i}.json", obs, arrays)
+            for i in indices:
+                progress.write(f"case {i}\n")
+                os.write(write_fd, f"start {i}\n".encode())
+                _run_case(i, cases[i], arrays_in, namespace, out)
+                os.write(write_fd, f"end {i}\n".encode())
         finally:
             os._exit(0)
-    limit = (timeout or 60.0) + 5.0  # the alarm inside fires first; this catches a swallowed alarm
-    start = time.monotonic()
+    os.close(write_fd)
+    exits: dict[int, dict] = {}
+    running, since, pending, status = None, time.monotonic(), b"", None
     while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() - start > limit:
+        limit = _limit(cases[running] if running is not None else {})
+        ready, _, _ = select.select([read_fd], [], [], max(limit - (time.monotonic() - since), 0.0))
+        data = os.read(read_fd, 4096) if ready else None
+        if data is None:  # no word within the limit: the case hangs
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            _reap_strays(pid)
-            return {"case": i, "killed_after_s": limit}
-        time.sleep(0.002)
+            status = os.waitpid(pid, 0)[1]
+            if running is None:  # hung between cases: charge the next one, if any is left
+                running = next((i for i in indices if i not in exits), None)
+            if running is not None:
+                exits[running] = {"case": running, "killed_after_s": limit}
+            break
+        if not data:  # the fork has exited
+            break
+        pending += data
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            word, _, num = line.decode("ascii", "replace").partition(" ")
+            if not num.isdigit() or int(num) not in indices:
+                continue
+            if word == "start":
+                running, since = int(num), time.monotonic()
+            elif word == "end" and int(num) == running:
+                exits[running] = {"case": running, "exit": 0}
+                running, since = None, time.monotonic()
+    os.close(read_fd)
+    if status is None:
+        status = os.waitpid(pid, 0)[1]
     _reap_strays(pid)
-    if os.WIFSIGNALED(status):
-        return {"case": i, "signal": os.WTERMSIG(status)}
-    return {"case": i, "exit": os.WEXITSTATUS(status)}
+    if running is None and not exits:  # died before its first case began: count it against that case
+        running = indices[0]
+    if running is not None and running not in exits:
+        exits[running] = ({"case": running, "signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status)
+                          else {"case": running, "exit": os.WEXITSTATUS(status)})
+    return exits, [i for i in indices if i > max(exits)]
+
+
+def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, progress) -> list[dict]:
+    """Every case; consecutive cases of one question (``group``) share a fork."""
+    exits: dict[int, dict] = {}
+    todo = list(range(len(cases)))
+    while todo:
+        key = cases[todo[0]].get("group")
+        same = itertools.takewhile(lambda i: key is not None and cases[i].get("group") == key, todo[1:])
+        group = [todo[0], *same]
+        found, rest = _run_group(group, cases, arrays_in, namespace, out, progress)
+        exits.update(found)
+        todo = rest + todo[len(group):]
+    return [exits[i] for i in range(len(cases))]
 
 
 def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) -> None:
@@ -108,7 +170,10 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     out = Path(out_dir) if out_dir else root / "out"
     plan, arrays_in = wire.load(Path(in_dir or root / "in") / "plan.json", max_json_bytes=64 << 20)
     torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True, warn_only=True)  # same verdicts run to run, on CPU and CUDA
+    # Same verdicts run to run, on CPU and CUDA. The flag itself, not torch.use_deterministic_algorithms:
+    # that also imports torch._inductor (and dynamo, sympy) for torch.compile's setting, ~1.5 s a submission.
+    torch._C._set_deterministic_algorithms(True, warn_only=True)
+    warm_up()  # before the notebook runs: student code never shares the process with it after
     install_otter_stub()
     _seed(0)
     _redirect_output(out / "notebook.log")
@@ -117,10 +182,7 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     cells = run_cells(plan["cells"], namespace, plan.get("cell_timeout"),
                       on_start=lambda i: progress.write(f"cell {i}\n"))
     (out / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
-    exits = []
-    for i, case in enumerate(plan["cases"]):
-        progress.write(f"case {i}\n")
-        exits.append(_run_forked_case(i, case, arrays_in, namespace, out))
+    exits = _run_cases(plan["cases"], arrays_in, namespace, out, progress)
     (out / "exits.json").write_text(json.dumps(exits), encoding="utf-8")
     run_public_tests(plan.get("public_tests", []), namespace, out, plan.get("cell_timeout"))
 

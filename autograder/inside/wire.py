@@ -1,4 +1,4 @@
-"""A safe value format between the sandbox and the judge: JSON descriptors + numpy arrays.
+"""A safe value format between the sandbox and the judge: JSON descriptors + numpy arrays (.npz).
 
 Nothing is ever unpickled: arrays are loaded with ``allow_pickle=False`` and every other value
 is a plain JSON scalar, list or string-keyed dict. Anything else is recorded as opaque.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,20 +126,34 @@ def decode(desc: Any, arrays: dict[str, np.ndarray], depth: int = 0) -> Any:
 
 
 # -- files ----------------------------------------------------------------------------------
+def arrays_path(path: Path) -> Path:
+    return path.with_suffix(".npz")
+
+
 def save(path: Path, payload: Any, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``payload`` as ``path`` (JSON) and each array as ``path.stem-KEY.npy``."""
-    for key, arr in arrays.items():
-        np.save(path.with_name(f"{path.stem}-{key}.npy"), arr, allow_pickle=False)
+    """Write ``payload`` as ``path`` (JSON) and the arrays as one uncompressed ``.npz`` beside it
+    (one file, not one per array: a case writes dozens and small files cost ~0.5 ms each)."""
+    if arrays:
+        with open(arrays_path(path), "wb") as f:
+            np.savez(f, **arrays)
     path.write_text(json.dumps(payload), encoding="utf-8")
 
 
 def load(path: Path, max_json_bytes: int = 8 << 20) -> tuple[Any, dict[str, np.ndarray]]:
-    """Read what ``save`` wrote, refusing oversized JSON and anything pickled."""
+    """Read what ``save`` wrote, refusing oversized JSON, anything pickled, and compressed
+    members (an array's size in memory must be bounded by its size on disk)."""
     if path.stat().st_size > max_json_bytes:
         raise ValueError(f"{path.name} is larger than {max_json_bytes} bytes")
     payload = json.loads(path.read_text(encoding="utf-8"))
     arrays: dict[str, np.ndarray] = {}
-    prefix = f"{path.stem}-"
-    for f in path.parent.glob(f"{path.stem}-a*.npy"):
-        arrays[f.stem.removeprefix(prefix)] = np.load(f, allow_pickle=False)
+    npz = arrays_path(path)
+    if npz.is_file():
+        try:
+            with zipfile.ZipFile(npz) as archive:
+                if any(m.compress_type != zipfile.ZIP_STORED for m in archive.infolist()):
+                    raise ValueError(f"{npz.name} holds compressed arrays")
+            with np.load(npz, allow_pickle=False) as stored:
+                arrays = {key: stored[key] for key in stored.files}
+        except (zipfile.BadZipFile, EOFError) as exc:
+            raise ValueError(f"{npz.name} is not an array archive: {exc}") from None
     return payload, arrays
