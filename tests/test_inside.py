@@ -1,5 +1,7 @@
 """The sandbox side: wire format and forbidden-call detection."""
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -24,8 +26,9 @@ def test_wire_roundtrip_keeps_values_and_metadata(tmp_path):
 
 
 def test_wire_never_loads_pickles(tmp_path):
-    np.savez(tmp_path / "x.npz", a0=np.array([object()], dtype=object))
-    (tmp_path / "x.json").write_text('{"kind": "tensor", "array": "a0", "shape": [1]}')
+    np.savez(tmp_path / "x.npz", m0=np.array([object()], dtype=object))
+    (tmp_path / "x.json").write_text('{"data": {"kind": "tensor", "array": "a0", "shape": [1]}, '
+                                     '"arrays": {"a0": ["m0", 0, [1]]}}')
     try:
         wire.load(tmp_path / "x.json")
     except ValueError as exc:
@@ -36,17 +39,35 @@ def test_wire_never_loads_pickles(tmp_path):
 
 def test_wire_refuses_compressed_arrays(tmp_path):
     """A deflated member could expand far beyond its size on disk (the sandbox bounds only that)."""
-    np.savez_compressed(tmp_path / "x.npz", a0=np.zeros(1000))
-    (tmp_path / "x.json").write_text('{"kind": "tensor", "array": "a0", "shape": [1000]}')
+    np.savez_compressed(tmp_path / "x.npz", m0=np.zeros(1000))
+    (tmp_path / "x.json").write_text('{"data": {}, "arrays": {"a0": ["m0", 0, [1000]]}}')
     with pytest.raises(ValueError, match="compressed"):
         wire.load(tmp_path / "x.json")
 
 
 def test_wire_refuses_a_forged_archive(tmp_path):
     (tmp_path / "x.npz").write_bytes(b"not a zip at all")
-    (tmp_path / "x.json").write_text("{}")
+    (tmp_path / "x.json").write_text('{"data": {}}')
     with pytest.raises(ValueError, match="not an array archive"):
         wire.load(tmp_path / "x.json")
+
+
+@pytest.mark.parametrize("entry", [["m0", 8, [3]], ["m0", -1, [2]], ["m0", 0, [-2, -2]], ["m9", 0, [1]], "m0"])
+def test_wire_refuses_an_index_outside_the_data(tmp_path, entry):
+    np.savez(tmp_path / "x.npz", m0=np.zeros(10))
+    (tmp_path / "x.json").write_text(json.dumps({"data": {}, "arrays": {"a0": entry}}))
+    with pytest.raises(ValueError, match="array"):
+        wire.load(tmp_path / "x.json")
+
+
+def test_wire_keeps_arrays_of_mixed_dtypes_and_shapes_apart(tmp_path):
+    originals = {"a0": np.arange(6.0).reshape(2, 3), "a1": np.array(7, dtype=np.int64), "a2": np.ones((0, 4)),
+                 "a3": np.array([True, False]), "a4": np.arange(4.0, dtype=np.float32), "a5": np.full((2, 2), -1.5)}
+    wire.save(tmp_path / "x.json", [1], originals)
+    payload, loaded = wire.load(tmp_path / "x.json")
+    assert payload == [1] and set(loaded) == set(originals)
+    for key, arr in originals.items():
+        assert loaded[key].dtype == arr.dtype and loaded[key].shape == arr.shape and np.array_equal(loaded[key], arr)
 
 
 def test_objects_are_opaque_not_trusted():
