@@ -7,7 +7,10 @@
 #
 # The NVIDIA Container Toolkit on the host gives `--gpus all`; without a GPU the same image grades on
 # the CPU and CUDA cases are reported as skipped.
-FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+# BASE: any Debian/Ubuntu image (e.g. a CPU-only base for a course without GPUs). pip reads
+# /etc/pip.conf, so a mirror or wheelhouse can be bound in at build time (`podman build -v`).
+ARG BASE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+FROM ${BASE}
 
 ENV DEBIAN_FRONTEND=noninteractive PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1 \
     OMP_NUM_THREADS=1 MPLBACKEND=Agg PATH=/opt/venv/bin:$PATH
