@@ -15,7 +15,7 @@ STATE = Path(os.environ.get("FAKE_ENGINE_STATE", "/tmp/fake-engine"))
 
 
 def main(argv: list[str]) -> int:
-    if argv[0] == "info":
+    if argv[0] == "version":
         print("fake-engine 1.0")
         return 0
     if argv[0] == "kill":

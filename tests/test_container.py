@@ -33,6 +33,10 @@ def test_run_command_isolates_like_the_bubblewrap_sandbox(tmp_path):
     assert cmd[-6:] == ["autograder-grading:latest", "python", "-I", "-m", "autograder.inside.child", "/grading"]
     gpu = container_command(tmp_path, dataclasses.replace(LIMITS, gpus=True, container_engine="podman"), "n")
     assert gpu[0] == "podman" and gpu[gpu.index("--gpus") + 1] == "all"
+    # without a GPU the child also caps its address space (MemoryError, as under bubblewrap);
+    # CUDA reserves far more address space than it uses, so with one only the cgroup bounds it
+    assert "AUTOGRADER_ADDRESS_SPACE_MB=2048" in cmd and not any("ADDRESS_SPACE" in a for a in gpu)
+    assert "nofile=1024:1024" in cmd and "nproc=4096" in cmd  # never the engine's defaults
 
 
 def test_image_recipe_has_cuda_torch_and_the_package_but_no_hidden_tests():

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import autograder
 from autograder.engine.limits import Limits
-from autograder.inside import PIDNS_ENV
+from autograder.inside import ADDRESS_SPACE_ENV, PIDNS_ENV
 
 SANDBOX_ROOT = "/grading"
 NOBODY = 65534
@@ -63,7 +63,7 @@ def _container_engine_problem(engine: str) -> str | None:
     if not exe:
         return f"grading.isolation is 'container' but {engine} is not installed"
     try:
-        probe = subprocess.run([exe, "info", "--format", "{{.ServerVersion}}"], capture_output=True, timeout=30)
+        probe = subprocess.run([exe, "version", "--format", "{{.Server.Version}}"], capture_output=True, timeout=30)
     except subprocess.TimeoutExpired:
         return f"{engine} did not answer within 30 s"
     if probe.returncode != 0:
@@ -150,7 +150,7 @@ def container_command(workdir: Path, limits: Limits, name: str) -> list[str]:
     process and file-size limits, and the GPU only when the course asks for it."""
     fsize = max(limits.max_output_kb << 10, 256 << 20)
     env = {"OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-           "HOME": "/tmp", PIDNS_ENV: "1"}
+           "HOME": "/tmp", PIDNS_ENV: "1", **({} if limits.gpus else {ADDRESS_SPACE_ENV: str(limits.memory_mb)})}
     return [
         limits.container_engine, "run", "--rm", "--name", name, "--init",
         "--network", "none", "--read-only", "--tmpfs", "/tmp:rw,nosuid,nodev,size=512m",
@@ -158,6 +158,10 @@ def container_command(workdir: Path, limits: Limits, name: str) -> list[str]:
         "--memory", f"{limits.memory_mb}m", "--memory-swap", f"{limits.memory_mb}m",
         "--pids-limit", str(limits.max_processes), "--cpus", "1",
         "--ulimit", f"cpu={limits.cpu_s}", "--ulimit", f"fsize={fsize}", "--ulimit", "core=0",
+        # explicit, not the engine's defaults: podman's (nofile 1048576, nproc 4194304) exceed some
+        # hosts' hard limits and the container then fails to start. nproc counts every sandbox of
+        # uid 65534 on the host, so it only backs up --pids-limit.
+        "--ulimit", "nofile=1024:1024", "--ulimit", f"nproc={limits.max_processes * 16}",
         *[arg for k, v in env.items() for arg in ("-e", f"{k}={v}")],
         "-v", f"{workdir / 'in'}:{SANDBOX_ROOT}/in:ro", "-v", f"{workdir / 'out'}:{SANDBOX_ROOT}/out:rw",
         "--workdir", "/tmp",

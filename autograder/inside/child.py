@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import random
+import resource
 import select
 import signal
 import sys
@@ -24,7 +25,7 @@ os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuB
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from autograder.inside import PIDNS_ENV, wire  # noqa: E402
+from autograder.inside import ADDRESS_SPACE_ENV, PIDNS_ENV, wire  # noqa: E402
 from autograder.inside.doctests import run_public_tests  # noqa: E402
 from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
@@ -73,6 +74,27 @@ def _reap_strays(case_pid: int) -> None:
             break
 
 
+def _first_to_go_when_memory_runs_out() -> None:
+    """Make the kernel's OOM killer pick a case's process, not the notebook's (raising one's own
+    score needs no privilege): a memory-hungry case then loses only itself."""
+    try:
+        Path("/proc/self/oom_score_adj").write_text("1000")
+    except OSError:
+        pass
+
+
+def _cap_address_space() -> None:
+    """Allow ``ADDRESS_SPACE_ENV`` MiB more than is mapped now (torch's CUDA build maps GBs of
+    libraries it never touches, so the cap counts from after the import and warm-up)."""
+    limit_mb = os.environ.get(ADDRESS_SPACE_ENV, "")
+    if not limit_mb.isdigit():
+        return
+    mapped_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                     if line.startswith("VmSize:"))
+    cap = (mapped_kb << 10) + (int(limit_mb) << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
 def _run_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path) -> None:
     calls = [Call.from_json(c, arrays_in) for c in case["calls"]]
     timeout = float(case.get("timeout") or 0) or None
@@ -89,6 +111,19 @@ def _limit(case: dict) -> float:
     return (float(case.get("timeout") or 0) or 60.0) + 5.0
 
 
+def _fork(patience_s: float = 10.0) -> int:
+    """``os.fork``, waiting while the process limit is full: the orphans of a killed fork bomb
+    are reaped by the namespace's init a moment after they die, not at once."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            return os.fork()
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace: dict, out: Path,
                progress) -> tuple[dict[int, dict], list[int]]:
     """Run ``indices`` one after another in one fork of the executed notebook.
@@ -98,11 +133,12 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
     One fork per question, not per case: a fork of a process with torch loaded costs ~15 ms.
     """
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    pid = _fork()
     if pid == 0:  # whatever a case does, only this process is lost
         try:
             os.close(read_fd)
             os.setpgid(0, 0)
+            _first_to_go_when_memory_runs_out()
             for i in indices:
                 progress.write(f"case {i}\n")
                 os.write(write_fd, f"start {i}\n".encode())
@@ -174,6 +210,7 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     # that also imports torch._inductor (and dynamo, sympy) for torch.compile's setting, ~1.5 s a submission.
     torch._C._set_deterministic_algorithms(True, warn_only=True)
     warm_up()  # before the notebook runs: student code never shares the process with it after
+    _cap_address_space()
     install_otter_stub()
     _seed(0)
     _redirect_output(out / "notebook.log")
