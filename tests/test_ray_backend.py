@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from autograder import config
 from autograder.demo import ON_TIME, collect_on_schedule, make_class
+from autograder.engine import Limits
+from autograder.engine.pool import SandboxPool
 from autograder.grade import grade_week
 from autograder.gradebook import Gradebook, results, runs, submissions
 from tests.conftest import PROJECT
@@ -62,6 +64,8 @@ def test_ray_backend_gives_the_local_backends_gradebook(collected, tmp_path):
     finally:
         ray.shutdown()
     assert summary.graded == len(CLASS) and all(i.startswith("ray:") for i in summary.isolation)
+    if SandboxPool.usable(Limits.from_config(cfg_ray.grading)):  # each Ray worker keeps a warm sandbox
+        assert all(i.startswith("ray:bwrap+warm") for i in summary.isolation), summary.isolation
     ours, theirs = _gradebook(cfg_local), _gradebook(cfg_ray)
     assert set(ours) == {s[0] for s in CLASS} and ours == theirs
     scores = {sid: sum(p for _, _, p in rows) for sid, rows in theirs.items()}

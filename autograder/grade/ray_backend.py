@@ -6,12 +6,15 @@ The task gets everything it needs as bytes — the submission's snapshot and the
 come back as plain data to the driver, which alone writes the gradebook with the same claims and
 transactions as the local backend: exactly once, however Ray retries. Ray's own transport (pickle)
 only ever carries data between the grader's processes; student code runs in the sandbox the task
-starts, never in a Ray worker.
+starts, never in a Ray worker. With ``grading.warm_pool`` each Ray worker keeps its warm sandbox
+between tasks, as a local grading thread does.
 """
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import json
 import tempfile
 from pathlib import Path
 
@@ -22,8 +25,25 @@ from autograder.errors import UserError
 MAX_CASES_BYTES = 8 << 20
 
 
+_POOLS: dict[str, object] = {}  # per Ray worker process: its warm sandboxes outlive one task
+
+
+def _warm_runner(limits: Limits):
+    """This worker's warm sandbox pool for ``limits`` (started on first use, closed at exit), or
+    None where warm sandboxes cannot run (no bubblewrap, a container backend)."""
+    from autograder.engine.pool import SandboxPool
+
+    if not SandboxPool.usable(limits):
+        return None
+    key = json.dumps(dataclasses.asdict(limits), sort_keys=True)
+    if key not in _POOLS:
+        pool = _POOLS[key] = SandboxPool(limits)
+        atexit.register(pool.close)
+    return _POOLS[key].run
+
+
 def _grade_on_node(kind: str, snapshot: bytes, suffix: str, cases_py: bytes | None, assignment: dict,
-                   limits: dict) -> dict:
+                   limits: dict, warm: bool = False) -> dict:
     """Runs in a Ray worker: grade one submission, return the result as plain data."""
     from autograder.casekit.loader import CASES_FILE, load_cases
     from autograder.config import Assignment as AssignmentModel
@@ -40,7 +60,7 @@ def _grade_on_node(kind: str, snapshot: bytes, suffix: str, cases_py: bytes | No
                 result = grade_project(path, AssignmentModel.model_validate(assignment), lim)
             else:
                 (Path(tmp) / CASES_FILE).write_bytes(cases_py or b"")
-                result = grade_notebook(path, load_cases(Path(tmp)), lim)
+                result = grade_notebook(path, load_cases(Path(tmp)), lim, runner=_warm_runner(lim) if warm else None)
         except UserError as exc:
             return {"user_error": exc.render()}
     return dataclasses.asdict(result)
@@ -75,6 +95,7 @@ class RayGrader:
         self.task = ray.remote(_grade_on_node).options(num_cpus=settings.num_cpus, num_gpus=settings.num_gpus,
                                                        max_retries=0)  # infra retries are the batch's
         self.kind = assignment.kind
+        self.warm = cfg.grading.warm_pool
         self.assignment = assignment.model_dump(mode="json")
         self.limits = dataclasses.asdict(dataclasses.replace(limits, gpus=limits.gpus or settings.num_gpus > 0))
         self.cases_py = None
@@ -85,7 +106,7 @@ class RayGrader:
 
     def __call__(self, snapshot: Path) -> GradeResult:
         ref = self.task.remote(self.kind, snapshot.read_bytes(), snapshot.suffix, self.cases_py, self.assignment,
-                               self.limits)
+                               self.limits, self.warm)
         try:
             data = self.ray.get(ref)
         except self.ray.exceptions.RayError as exc:  # a lost node or worker: the machine's fault, retried
