@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.casekit.core import Case, Observation, Status, Verdict
-from autograder.engine import sandbox
+from autograder import protocol
+from autograder.engine import exchange, sandbox
 from autograder.engine.limits import Limits
 from autograder.errors import UserError
 from autograder.inside import wire
@@ -61,14 +62,29 @@ def read_code_cells(path: Path) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "code"]
 
 
-def _observations(out: Path, index: int) -> list[Observation] | None:
-    result = out / f"case-{index}.json"
-    if not result.is_file():
+# what the judge reads from one sandbox, at most (a submission that writes more loses the case)
+MAX_RESULT_BYTES = 64 << 20  # one case's observations (JSON + arrays)
+MAX_RECORD_BYTES = 4 << 20  # progress, cells.json, exits.json
+
+
+def _observations(results: Path | None, index: int) -> list[Observation] | Verdict | None:
+    """A case's observations; a Verdict when they are tampered with or too large; None if absent."""
+    if results is None:
         return None
+    name = protocol.case_result(index)
     try:
-        payload, arrays = wire.load(result)
+        document = exchange.read_bytes(results / name, MAX_RECORD_BYTES)
+        if document is None:
+            return None
+        archive = exchange.read_bytes(wire.arrays_path(results / name), MAX_RESULT_BYTES - len(document))
+    except exchange.Tampered as exc:
+        if "limit" in str(exc):
+            return Verdict(Status.output_limit, f"returned more than {MAX_RESULT_BYTES >> 20} MiB of values")
+        return Verdict(Status.crashed, str(exc))
+    try:
+        payload, arrays = wire.loads(document, archive)
         return [Observation.from_json(o, arrays) for o in payload if isinstance(o, dict)]
-    except (ValueError, OSError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, RecursionError, UnicodeDecodeError):
         return None
 
 
@@ -91,55 +107,76 @@ MAX_RESTARTS = 8
 def _progress(out: Path) -> tuple[list[int], list[int]]:
     """Cells and cases the child started, in order (written before each one)."""
     cells, cases = [], []
-    try:
-        for line in (out / "progress").read_text().split("\n"):
-            kind, _, num = line.partition(" ")
-            if num.isdigit():
-                (cells if kind == "cell" else cases).append(int(num))
-    except OSError:
-        pass
+    for line in (exchange.read_text(out / protocol.PROGRESS, MAX_RECORD_BYTES) or "").split("\n"):
+        kind, _, num = line.partition(" ")
+        if num.isdigit() and len(num) < 9:
+            (cells if kind == "cell" else cases).append(int(num))
     return cells, cases
 
 
+def _json_records(path: Path) -> list | None:
+    """A JSON list the harness wrote, or None (absent or unreadable); ``Tampered`` passes up."""
+    text = exchange.read_text(path, MAX_RECORD_BYTES)
+    try:
+        value = json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, list) else None
+
+
+Outcome = tuple[Verdict, float]  # a case's verdict and the seconds its calls took
+
+
+def _judged(case: Case, got: list[Observation] | Verdict) -> Outcome:
+    """Judge at once, so the judge holds one case's observations at a time, not a submission's."""
+    if isinstance(got, Verdict):
+        return got, 0.0
+    return case.verdict(got), sum(o.seconds for o in got)
+
+
 def _collect(planned: list[Case], out: Path, limits: Limits, run: sandbox.SandboxRun,
-             cells_ok: bool) -> tuple[dict[int, Verdict | list[Observation]], int | None]:
+             results: Path | None) -> tuple[dict[int, Outcome], int | None]:
     """Outcomes of one sandbox run, by index into ``planned``, and where to restart (or None)."""
     exits: dict[int, dict] = {}
-    try:
-        for e in json.loads((out / "exits.json").read_text()):
+    records = _json_records(results / protocol.EXITS) if results else None
+    for e in records or []:
+        try:
             exits[int(e["case"])] = e
-        finished = True
-    except (OSError, ValueError, TypeError, KeyError):
-        finished = False
+        except (TypeError, KeyError, ValueError):
+            continue
+    finished = records is not None
     started_cells, started_cases = _progress(out)
-    outcomes: dict[int, Verdict | list[Observation]] = {}
-    if not cells_ok:  # the notebook itself never finished: nothing to restart from
+    outcomes: dict[int, Outcome] = {}
+    if results is None:  # the notebook itself never finished: nothing to restart from
         where = f" during cell {started_cells[-1]}" if started_cells else ""
         why = ("the whole submission timed out" if run.timed_out else
                f"the notebook's process died{where} (exit status {run.returncode})")
-        return {j: Verdict(Status.crashed, why) for j in range(len(planned))}, None
+        return {j: (Verdict(Status.crashed, why), 0.0) for j in range(len(planned))}, None
     last = started_cases[-1] if started_cases else -1
-    for j in range(len(planned)):
-        log = out / f"case-{j}.log"
-        obs = _observations(out, j)
-        if log.exists() and log.stat().st_size > limits.max_output_kb << 10:
-            outcomes[j] = Verdict(Status.output_limit, f"printed more than {limits.max_output_kb} KiB")
+    for j, case in enumerate(planned):
+        try:
+            printed = exchange.size(out / protocol.case_log(j))
+        except exchange.Tampered as exc:
+            outcomes[j] = (Verdict(Status.crashed, str(exc)), 0.0)
+            continue
+        if printed > limits.max_output_kb << 10:
+            outcomes[j] = (Verdict(Status.output_limit, f"printed more than {limits.max_output_kb} KiB"), 0.0)
         elif j == last and not finished and not run.timed_out:
             # the main process died while only this case ran: the case killed it. Whether the
             # case still managed to write a result before the namespace went down is a race,
             # so that result is never used.
-            outcomes[j] = Verdict(Status.crashed, "this case killed the grading process")
-        elif obs is not None:
-            outcomes[j] = obs
+            outcomes[j] = (Verdict(Status.crashed, "this case killed the grading process"), 0.0)
+        elif (obs := _observations(results, j)) is not None:
+            outcomes[j] = _judged(case, obs)
         elif finished:
-            outcomes[j] = _lost_case(exits.get(j), None)
+            outcomes[j] = (_lost_case(exits.get(j), None), 0.0)
         elif j < last:
-            outcomes[j] = _lost_case(None, "the process died before returning a result")
+            outcomes[j] = (_lost_case(None, "the process died before returning a result"), 0.0)
         elif j == last:
-            outcomes[j] = Verdict(Status.timeout, "this case ran out of the submission's total time")
+            outcomes[j] = (Verdict(Status.timeout, "this case ran out of the submission's total time"), 0.0)
     if finished or run.timed_out:
         for j in range(len(planned)):
-            outcomes.setdefault(j, _lost_case(None, None))
+            outcomes.setdefault(j, (_lost_case(None, None), 0.0))
         return outcomes, None
     return outcomes, last + 1
 
@@ -154,7 +191,7 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
     """
     cells = read_code_cells(path)
     runnable = [c for c in cases if c.runnable(limits.gpus)]
-    outcomes: dict[int, Verdict | list[Observation]] = {}
+    outcomes: dict[int, Outcome] = {}
     cell_records: list[dict] | None = None
     isolation, seconds, start_at = "", 0.0, 0
     deadline_left = limits.wall_s
@@ -179,12 +216,9 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
         if not case.runnable(limits.gpus):
             verdict, secs = Verdict(Status.skipped, f"needs {case.device}, which this grading machine does not have"), 0.0
         else:
-            got = outcomes.get(index, Verdict(Status.crashed, "too many restarts: the submission kept killing the grader"))
+            verdict, secs = outcomes.get(index, (Verdict(Status.crashed, "too many restarts: the submission kept "
+                                                         "killing the grader"), 0.0))
             index += 1
-            if isinstance(got, Verdict):
-                verdict, secs = got, 0.0
-            else:
-                verdict, secs = case.verdict(got), sum(o.seconds for o in got)
         results.append(CaseResult(case.id, case.title, round(case.points * verdict.credit, 4),
                                   case.points, verdict.status.value, verdict.message, round(secs, 4)))
     return GradeResult(results, cell_records or [], isolation, seconds)
@@ -205,12 +239,13 @@ def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Pa
         run = runner(work, limits)
         out = work / "out"
         try:
-            records = json.loads((out / "cells.json").read_text())
-        except (OSError, ValueError):
-            records = None
-            if not (out / "progress").exists() and not run.timed_out:
+            results = exchange.results_dir(out)
+            records = _json_records(results / protocol.CELLS) if results else None
+            if results is None and not run.timed_out and exchange.size(out / protocol.PROGRESS) == 0:
                 return None, f"sandbox did not start: {run.stderr_tail[-800:]}", {}, None
-        found, next_at = _collect(planned, out, limits, run, records is not None)
+            found, next_at = _collect(planned, out, limits, run, results)
+        except exchange.Tampered as exc:  # the harness's own records are not to be trusted
+            return run, None, {j: (Verdict(Status.crashed, str(exc)), 0.0) for j in range(len(planned))}, None
         return run, records, found, next_at
     finally:
         shutil.rmtree(work, ignore_errors=True)

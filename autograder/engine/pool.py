@@ -23,6 +23,7 @@ import time
 import uuid
 from pathlib import Path
 
+from autograder.engine import exchange
 from autograder.engine.limits import Limits
 from autograder.engine.sandbox import (SandboxRun, SandboxUnavailable, _killpg, _PidsCgroup, bwrap_command,
                                        child_env, choose_isolation, limits_preexec)
@@ -107,8 +108,7 @@ class WarmSandbox:
         else:
             returncode = os.waitstatus_to_exitcode(int(reply.split()[1]))
         seconds = time.monotonic() - start
-        for name in os.listdir(self.dir / "out" / run_id):
-            shutil.move(str(self.dir / "out" / run_id / name), workdir / "out" / name)
+        exchange.take(self.dir / "out" / run_id, workdir / "out")  # never opens what the submission left
         for sub in ("in", "out"):  # nothing a submission left in the exchange folders survives it
             for entry in (self.dir / sub).iterdir():
                 if entry.is_dir() and not entry.is_symlink():

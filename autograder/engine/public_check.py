@@ -11,7 +11,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.engine import sandbox
+from autograder import protocol
+from autograder.engine import exchange, sandbox
 from autograder.engine.limits import Limits
 from autograder.engine.notebook_grader import read_code_cells
 from autograder.errors import UserError
@@ -58,19 +59,20 @@ def check_notebook(path: Path, tests: list[dict], limits: Limits = Limits()) -> 
         (work / "out").chmod(0o777)
         run = sandbox.run(work, limits)
         try:
-            records = json.loads((work / "out" / "cells.json").read_text())
-        except (OSError, ValueError):
+            results = exchange.results_dir(work / "out")
+            records = json.loads(exchange.read_text(results / protocol.CELLS, 4 << 20) or "")
+        except (TypeError, ValueError, RecursionError, exchange.Tampered):
             why = "timed out" if run.timed_out else f"stopped (exit status {run.returncode})"
             raise UserError(f"the notebook {why} before all its cells ran", where=str(path),
                             fix="run it top to bottom in Jupyter and fix the cell that hangs or crashes") from None
-        results = []
+        checked = []
         for j, test in enumerate(tests):
             try:
-                got = json.loads((work / "out" / f"public-{j}.json").read_text())
-                results.append(PublicResult(test["name"], got["failed"] == 0 and got["attempted"] > 0,
-                                            got["report"].strip()))
-            except (OSError, ValueError, KeyError):
-                results.append(PublicResult(test["name"], False, "the test crashed or ran out of time"))
-        return results, records
+                got = json.loads(exchange.read_text(results / protocol.public_result(j), 1 << 20) or "")
+                checked.append(PublicResult(test["name"], got["failed"] == 0 and got["attempted"] > 0,
+                                            str(got["report"]).strip()))
+            except (TypeError, ValueError, KeyError, RecursionError, exchange.Tampered):
+                checked.append(PublicResult(test["name"], False, "the test crashed or ran out of time"))
+        return checked, records
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -270,8 +270,10 @@ def _killpg(proc: subprocess.Popen) -> None:
         pass
 
 
-def _tail(path: Path) -> str:
-    return path.read_bytes()[-4000:].decode("utf-8", "replace")
+def _tail(path: Path, size: int = 4000) -> str:
+    with open(path, "rb") as f:
+        f.seek(max(f.seek(0, os.SEEK_END) - size, 0))
+        return f.read(size).decode("utf-8", "replace")
 
 
 def run(workdir: Path, limits: Limits) -> SandboxRun:

@@ -13,6 +13,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import select
 import signal
 import sys
@@ -25,9 +26,10 @@ os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuB
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from autograder import protocol  # noqa: E402
 from autograder.inside import ADDRESS_SPACE_ENV, PIDNS_ENV, wire  # noqa: E402
 from autograder.inside.doctests import run_public_tests  # noqa: E402
-from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
+from autograder.inside.forbidden import ForbiddenSpec, hide_harness  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
 from autograder.inside.probe import Call, run_case  # noqa: E402
 from autograder.inside.warmup import warm_up  # noqa: E402
@@ -95,15 +97,16 @@ def _cap_address_space() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def _run_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path) -> None:
+def _run_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path, results: Path) -> None:
     calls = [Call.from_json(c, arrays_in) for c in case["calls"]]
     timeout = float(case.get("timeout") or 0) or None
-    _redirect_output(out / f"case-{i}.log")
+    _redirect_output(out / protocol.case_log(i))
     _seed(int(case.get("seed", 0)))
     arrays: dict = {}
     obs = run_case(calls, namespace, arrays, forbidden=ForbiddenSpec.from_json(case.get("forbidden", {})),
-                   device=case.get("device", "cpu"), timeout=timeout, seed=int(case.get("seed", 0)))
-    wire.save(out / f"case-{i}.json", obs, arrays)
+                   device=case.get("device", "cpu"), timeout=timeout, seed=int(case.get("seed", 0)),
+                   keep_armed=True)
+    wire.save(results / protocol.case_result(i), obs, arrays)
 
 
 def _limit(case: dict) -> float:
@@ -125,7 +128,7 @@ def _fork(patience_s: float = 10.0) -> int:
 
 
 def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace: dict, out: Path,
-               progress) -> tuple[dict[int, dict], list[int]]:
+               results: Path, progress) -> tuple[dict[int, dict], list[int]]:
     """Run ``indices`` one after another in one fork of the executed notebook.
 
     The fork reports ``start I`` / ``end I`` on a pipe. When it dies or hangs in a case, that
@@ -142,7 +145,7 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
             for i in indices:
                 progress.write(f"case {i}\n")
                 os.write(write_fd, f"start {i}\n".encode())
-                _run_case(i, cases[i], arrays_in, namespace, out)
+                _run_case(i, cases[i], arrays_in, namespace, out, results)
                 os.write(write_fd, f"end {i}\n".encode())
         finally:
             os._exit(0)
@@ -186,7 +189,8 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
     return exits, [i for i in indices if i > max(exits)]
 
 
-def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, progress) -> list[dict]:
+def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, results: Path,
+               progress) -> list[dict]:
     """Every case; consecutive cases of one question (``group``) share a fork."""
     exits: dict[int, dict] = {}
     todo = list(range(len(cases)))
@@ -194,7 +198,7 @@ def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, p
         key = cases[todo[0]].get("group")
         same = itertools.takewhile(lambda i: key is not None and cases[i].get("group") == key, todo[1:])
         group = [todo[0], *same]
-        found, rest = _run_group(group, cases, arrays_in, namespace, out, progress)
+        found, rest = _run_group(group, cases, arrays_in, namespace, out, results, progress)
         exits.update(found)
         todo = rest + todo[len(group):]
     return [exits[i] for i in range(len(cases))]
@@ -212,17 +216,26 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     warm_up()  # before the notebook runs: student code never shares the process with it after
     _cap_address_space()
     install_otter_stub()
+    # the results folder's name is drawn before any student code runs and the folder is made
+    # only after the notebook ran: nothing the notebook's top level writes can pass for a result
+    results = out / (protocol.RESULTS_PREFIX + secrets.token_hex(16))
     _seed(0)
-    _redirect_output(out / "notebook.log")
+    _redirect_output(out / protocol.NOTEBOOK_LOG)
     namespace: dict = {"__name__": "__main__"}
-    progress = open(out / "progress", "a", buffering=1, encoding="utf-8")
+    progress = open(out / protocol.PROGRESS, "a", buffering=1, encoding="utf-8")
+    hide_harness()
     cells = run_cells(plan["cells"], namespace, plan.get("cell_timeout"),
                       on_start=lambda i: progress.write(f"cell {i}\n"))
-    (out / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
-    exits = _run_cases(plan["cases"], arrays_in, namespace, out, progress)
-    (out / "exits.json").write_text(json.dumps(exits), encoding="utf-8")
-    run_public_tests(plan.get("public_tests", []), namespace, out, plan.get("cell_timeout"))
+    results.mkdir(mode=0o700)
+    _write_new(results / protocol.CELLS, json.dumps(cells))
+    exits = _run_cases(plan["cases"], arrays_in, namespace, out, results, progress)
+    _write_new(results / protocol.EXITS, json.dumps(exits))
+    run_public_tests(plan.get("public_tests", []), namespace, results, plan.get("cell_timeout"))
 
+
+def _write_new(path: Path, text: str) -> None:
+    with open(path, "x", encoding="utf-8") as f:
+        f.write(text)
 
 if __name__ == "__main__":
     main(sys.argv[1])

@@ -11,6 +11,7 @@ import signal
 import time
 from pathlib import Path
 
+from autograder import protocol
 from autograder.inside.probe import Alarm, CaseTimeout
 
 
@@ -40,7 +41,8 @@ def run_public_tests(tests: list[dict], namespace: dict, out_dir: Path, timeout:
         if pid == 0:
             try:
                 result = run_public_test(test, namespace, timeout)
-                (out_dir / f"public-{j}.json").write_text(json.dumps(result), encoding="utf-8")
+                with open(out_dir / protocol.public_result(j), "x", encoding="utf-8") as f:
+                    f.write(json.dumps(result))
             finally:
                 os._exit(0)
         deadline = time.monotonic() + (timeout or 60.0) + 5.0

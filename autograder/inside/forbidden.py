@@ -1,20 +1,58 @@
-"""Run-time detection of forbidden library calls, independent of how they were named.
+"""Run-time detection of forbidden library calls, independent of how they were named or reached.
 
-Two hooks, both active only while a student function runs:
-- a torch function mode sees every overridable torch call (``torch.softmax``, ``F.softmax``,
-  ``x.softmax``, ``nn.Softmax`` → ``F.softmax``, ``torch.special.softmax`` …) whatever alias
-  reached it;
-- a profile hook sees Python-level library code (``torch.distributions``, ``torch.optim``),
-  identified by the module the executing code belongs to.
+Layers, each covering what the one above cannot see:
+- **the dispatcher**: for every forbidden name that is an aten operator, a Python kernel that
+  records the call and raises is registered over the operator's CPU/CUDA/composite kernels for
+  the whole case (the case's fork is thrown away after it). It sees ``torch.ops.aten.*``
+  overloads, calls in other threads, under ``DisableTorchFunction`` or a popped mode stack,
+  through ``torch.jit``, and while the grader encodes a lazily computed return value;
+- **the autograd engine**: ``Variable._execution_engine`` is replaced (before any student code
+  runs) by a proxy that refuses ``run_backward`` while a no-autograd item is called, from any
+  thread (``.backward``, ``torch.autograd.grad``, ``functional``, the engine entry itself);
+  forward-mode AD goes through ``aten::_make_dual`` and is caught at the dispatcher;
+- **a torch function mode** names Python-level torch functions (``F.multi_head_attention_forward``)
+  and implements the ``"*"`` wildcard (no torch at all);
+- **a profile hook** (``sys.setprofile`` and ``threading.setprofile``) sees Python library code
+  by module (``torch.distributions``, ``scipy.special``), and a call to ``sys.setprofile`` or a
+  raw thread start while it watches counts as evasion.
+
+All of this runs in the student's process: code that patches the harness itself can still
+evade it. ``hide_harness`` takes the harness out of ``sys.modules`` and the grader keeps
+references taken before the notebook ran; ``autograder.scan`` flags such code for a TA.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+import torch
+from torch.autograd.variable import Variable
 from torch.overrides import TorchFunctionMode, resolve_name
+
+# taken at import, before any notebook runs: a cell that rebinds these names changes nothing here
+_dispatch_library = torch._C._dispatch_library
+_has_kernel = torch._C._dispatch_has_kernel_for_dispatch_key
+_aten = torch.ops.aten
+_setprofile = sys.setprofile
+_getprofile = sys.getprofile
+_thread_setprofile = threading.setprofile
+_KEYS = ("CPU", "CUDA", "CompositeImplicitAutograd", "CompositeExplicitAutograd",
+         "CompositeExplicitAutogradNonFunctional")
+AUTOGRAD_OPS = frozenset({"_make_dual", "_unpack_dual"})  # forward-mode AD
+_EVASION = {sys.setprofile: "sys.setprofile", threading.setprofile: "threading.setprofile"}
+try:
+    import _thread
+    _EVASION.update({_thread.start_new_thread: "_thread.start_new_thread"})
+except ImportError:  # pragma: no cover
+    pass
+
+
+class ForbiddenCall(BaseException):
+    """Raised by a forbidden kernel; a BaseException so ``except Exception`` does not hide it."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +72,16 @@ class ForbiddenSpec:
     def __bool__(self) -> bool:
         return bool(self.ops or self.qualified or self.modules)
 
+    @property
+    def forbids_autograd(self) -> bool:
+        return any(q.startswith("torch.autograd") or q == "torch.Tensor.backward" for q in self.qualified)
+
+    @property
+    def aten_ops(self) -> frozenset[str]:
+        """The forbidden names the dispatcher knows as aten operators."""
+        names = {op for op in self.ops if op != "*"} | (AUTOGRAD_OPS if self.forbids_autograd else set())
+        return frozenset(n for n in names if hasattr(_aten, n))
+
 
 def _callable_name(func: Any) -> str:
     name = resolve_name(func)
@@ -43,6 +91,86 @@ def _callable_name(func: Any) -> str:
     return f"{module}.{getattr(func, '__name__', repr(func))}"
 
 
+# -- the process-wide state the global hooks report to --------------------------------------
+class _Current:
+    detector: "Detector | None" = None
+
+
+def _report(name: str) -> None:
+    detector = _Current.detector
+    if detector is not None:
+        detector._hit(name)
+
+
+# -- dispatcher layer -------------------------------------------------------------------------
+def _kernel(qualname: str):
+    def forbidden_kernel(*args, **kwargs):
+        _report(qualname)
+        raise ForbiddenCall(f"{qualname} is not allowed here")
+    return forbidden_kernel
+
+
+class _DispatchGuard:
+    """Raising kernels for a set of aten operators; one registration at a time per process."""
+
+    _library = None
+    _ops: frozenset[str] = frozenset()
+
+    @classmethod
+    def arm(cls, ops: frozenset[str]) -> None:
+        if ops == cls._ops:
+            return
+        cls.disarm()
+        if not ops:
+            return
+        library = _dispatch_library("IMPL", "aten", "")
+        with warnings.catch_warnings():  # "overriding a previously registered kernel" is the point
+            warnings.simplefilter("ignore")
+            for op in sorted(ops):
+                for overload in getattr(_aten, op).overloads():
+                    name = op if overload == "default" else f"{op}.{overload}"
+                    for key in _KEYS:
+                        if _has_kernel(f"aten::{name}", key):
+                            library.impl(name, key, _kernel(f"aten::{name}"))
+        cls._library, cls._ops = library, ops
+
+    @classmethod
+    def disarm(cls) -> None:
+        cls._library, cls._ops = None, frozenset()  # dropping the library restores the kernels
+
+
+def arm_dispatch(spec: ForbiddenSpec) -> None:
+    """Forbid ``spec``'s aten operators at the dispatcher until another spec is armed."""
+    _DispatchGuard.arm(spec.aten_ops)
+
+
+def disarm_dispatch() -> None:
+    _DispatchGuard.disarm()
+
+
+# -- autograd engine layer --------------------------------------------------------------------
+class _GuardedEngine:
+    """Stands in for torch's autograd engine object; refuses backward while it is forbidden."""
+
+    def __init__(self, engine):
+        self._engine = engine
+
+    def run_backward(self, *args, **kwargs):
+        detector = _Current.detector
+        if detector is not None and detector.spec.forbids_autograd and detector.watching:
+            _report("torch.autograd (backward engine)")
+            raise ForbiddenCall("the autograd engine is not allowed here")
+        return self._engine.run_backward(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
+if not isinstance(Variable._execution_engine, _GuardedEngine):
+    Variable._execution_engine = _GuardedEngine(Variable._execution_engine)
+
+
+# -- torch function mode and profile layers ---------------------------------------------------
 class _Mode(TorchFunctionMode):
     def __init__(self, detector: "Detector"):
         super().__init__()
@@ -55,8 +183,11 @@ class _Mode(TorchFunctionMode):
 
 @dataclass
 class Detector:
+    """One call's watch: ``with detector:`` around the student's call; hits are names."""
+
     spec: ForbiddenSpec
     hits: list[str] = field(default_factory=list)
+    watching: bool = False
 
     def _hit(self, name: str) -> None:
         if name not in self.hits:
@@ -70,6 +201,13 @@ class Detector:
             self._hit(name)
 
     def _profile(self, frame, event, arg) -> None:
+        if not self.watching:  # our own __exit__
+            return
+        if event == "c_call":
+            evasion = _EVASION.get(arg)
+            if evasion:
+                self._hit(f"{evasion} (switching the forbidden-call detector off)")
+            return
         if event != "call":
             return
         module = frame.f_globals.get("__name__", "")
@@ -78,16 +216,35 @@ class Detector:
             self._hit(f"{module}.{getattr(code, 'co_qualname', code.co_name)}")
 
     def __enter__(self) -> "Detector":
+        _Current.detector = self
+        self.watching = True
         self._mode = _Mode(self) if (self.spec.ops or self.spec.qualified) else None
         if self._mode:
             self._mode.__enter__()
-        self._old_profile = sys.getprofile()
+        self._old_profile = _getprofile()
+        self._hook = self._profile  # one bound method, so that it can be recognised at exit
         if self.spec.modules:
-            sys.setprofile(self._profile)
+            _thread_setprofile(self._hook)
+            _setprofile(self._hook)
         return self
 
     def __exit__(self, *exc) -> None:
+        self.watching = False
         if self.spec.modules:
-            sys.setprofile(self._old_profile)
+            if _getprofile() != self._hook:
+                self._hit("sys.setprofile (the forbidden-call detector was switched off)")
+            _setprofile(self._old_profile)
+            _thread_setprofile(None)
         if self._mode:
-            self._mode.__exit__(*exc)
+            try:
+                self._mode.__exit__(*exc)
+            except Exception:  # the student popped or replaced the mode stack
+                self._hit("torch function mode stack (the forbidden-call detector was removed)")
+
+
+def hide_harness() -> None:
+    """Take the harness's modules out of ``sys.modules`` before student code runs: patching
+    ``sys.modules['autograder.inside.probe']`` then fails, and importing the package again gives
+    a fresh copy the running harness never uses."""
+    for name in [n for n in sys.modules if n == "autograder" or n.startswith("autograder.")]:
+        del sys.modules[name]

@@ -18,7 +18,7 @@ import torch
 
 from autograder.inside import wire
 from autograder.inside.drivers import DRIVERS
-from autograder.inside.forbidden import Detector, ForbiddenSpec
+from autograder.inside.forbidden import Detector, ForbiddenSpec, arm_dispatch, disarm_dispatch
 
 
 class CaseTimeout(BaseException):
@@ -148,11 +148,17 @@ def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
     except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
         obs.update(status="error", error=describe_error(exc))
     obs["seconds"] = time.perf_counter() - start
-    if obs["status"] == "ok":
-        obs["output"] = wire.encode(out, arrays)
-        if call.grad_args:
-            obs["grads"] = _gradients(out, args, call, device, arrays, obs)
-    obs["args_after"] = wire.encode(tuple(a.detach() if isinstance(a, torch.Tensor) else a for a in args), arrays)
+    try:  # a lazily computed value (a tensor subclass, an ndarray view) runs student code here too
+        if obs["status"] == "ok":
+            obs["output"] = wire.encode(out, arrays)
+            if call.grad_args:
+                obs["grads"] = _gradients(out, args, call, device, arrays, obs)
+        obs["args_after"] = wire.encode(tuple(a.detach() if isinstance(a, torch.Tensor) else a for a in args),
+                                        arrays)
+    except BaseException as exc:  # noqa: BLE001
+        obs.pop("output", None)
+        obs.update(status="error", error=describe_error(exc))
+        obs["error"]["message"] = "reading the returned value failed: " + obs["error"]["message"]
     return obs
 
 
@@ -171,10 +177,23 @@ def _gradients(out: Any, args: list, call: Call, device: str, arrays: dict, obs:
 
 def run_case(calls: list[Call], namespace: dict, arrays: dict[str, np.ndarray], *,
              forbidden: ForbiddenSpec, device: str = "cpu", timeout: float | None = None,
-             seed: int = 0) -> list[dict]:
-    """Run every call of one test case; return one observation per call that ran."""
+             seed: int = 0, keep_armed: bool = False) -> list[dict]:
+    """Run every call of one test case; return one observation per call that ran.
+
+    The forbidden operators stay refused at the dispatcher from the first call to the last
+    encoded value; with ``keep_armed`` (a fork that is thrown away after its cases) also after."""
     deadline = time.perf_counter() + timeout if timeout else None
     observations = []
+    arm_dispatch(forbidden)
+    try:
+        _run_calls(calls, namespace, arrays, forbidden, device, deadline, seed, observations)
+    finally:
+        if not keep_armed:
+            disarm_dispatch()
+    return observations
+
+
+def _run_calls(calls, namespace, arrays, forbidden, device, deadline, seed, observations) -> None:
     for call in calls:
         torch.manual_seed(seed)
         np.random.seed(seed % (2**32))
@@ -183,4 +202,3 @@ def run_case(calls: list[Call], namespace: dict, arrays: dict[str, np.ndarray], 
         observations.append(obs)
         if obs["status"] in ("timeout", "missing"):
             break
-    return observations

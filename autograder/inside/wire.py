@@ -6,6 +6,7 @@ is a plain JSON scalar, list or string-keyed dict. Anything else is recorded as 
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import zipfile
@@ -163,31 +164,38 @@ def _unpack(members: dict[str, np.ndarray], index: Any) -> dict[str, np.ndarray]
 
 
 def save(path: Path, payload: Any, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``payload`` and its arrays as ``path`` (JSON) and an uncompressed ``.npz`` beside it."""
+    """Write ``payload`` and its arrays as ``path`` (JSON) and an uncompressed ``.npz`` beside it.
+    Both are created, never overwritten: a file already there (planted) makes this fail."""
     members, index = _pack(arrays)
     if members:
-        with open(arrays_path(path), "wb") as f:
+        with open(arrays_path(path), "xb") as f:
             np.savez(f, **members)
-    path.write_text(json.dumps({"data": payload, "arrays": index}), encoding="utf-8")
+    with open(path, "x", encoding="utf-8") as f:
+        f.write(json.dumps({"data": payload, "arrays": index}))
 
 
 def load(path: Path, max_json_bytes: int = 8 << 20) -> tuple[Any, dict[str, np.ndarray]]:
-    """Read what ``save`` wrote, refusing oversized JSON, anything pickled, and compressed
-    members (an array's size in memory must be bounded by its size on disk)."""
+    """Read what ``save`` wrote (the plan, inside the sandbox; the judge reads with ``loads``)."""
     if path.stat().st_size > max_json_bytes:
         raise ValueError(f"{path.name} is larger than {max_json_bytes} bytes")
-    document = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(document, dict) or "data" not in document:
-        raise ValueError(f"{path.name} is not a result document")
-    members: dict[str, np.ndarray] = {}
     npz = arrays_path(path)
-    if npz.is_file():
+    return loads(path.read_bytes(), npz.read_bytes() if npz.is_file() else None)
+
+
+def loads(document: bytes, archive: bytes | None) -> tuple[Any, dict[str, np.ndarray]]:
+    """Decode a document and its array archive, refusing anything pickled and compressed
+    members (an array's size in memory must be bounded by its size on disk)."""
+    parsed = json.loads(document.decode("utf-8"))
+    if not isinstance(parsed, dict) or "data" not in parsed:
+        raise ValueError("not a result document")
+    members: dict[str, np.ndarray] = {}
+    if archive is not None:
         try:
-            with zipfile.ZipFile(npz) as archive:
-                if any(m.compress_type != zipfile.ZIP_STORED for m in archive.infolist()):
-                    raise ValueError(f"{npz.name} holds compressed arrays")
-            with np.load(npz, allow_pickle=False) as stored:
+            with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
+                if any(m.compress_type != zipfile.ZIP_STORED for m in zipped.infolist()):
+                    raise ValueError("the array archive holds compressed arrays")
+            with np.load(io.BytesIO(archive), allow_pickle=False) as stored:
                 members = {key: stored[key] for key in stored.files}
         except (zipfile.BadZipFile, EOFError) as exc:
-            raise ValueError(f"{npz.name} is not an array archive: {exc}") from None
-    return document["data"], _unpack(members, document.get("arrays", {}))
+            raise ValueError(f"not an array archive: {exc}") from None
+    return parsed["data"], _unpack(members, parsed.get("arrays", {}))
