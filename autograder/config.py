@@ -161,6 +161,7 @@ class Grading(_Strict):
     cpu_s: int = Field(600, ge=1)
     max_processes: int = Field(256, ge=8)
     max_output_kb: int = Field(1024, ge=16)
+    tmp_mb: int = Field(512, ge=16, description="size of the sandbox's /tmp and of its /dev/shm (memory on the host)")
     retries: int = Field(2, ge=0, le=10, description="retries of infrastructure failures")
     isolation: Literal["auto", "bwrap", "rlimit", "container"] = "auto"
     warm_pool: bool = Field(True, description="with bubblewrap: one warm sandbox per worker (torch imported "

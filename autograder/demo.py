@@ -105,7 +105,10 @@ def _file_name(name: str, style: str) -> str:
     return f"2주차 과제_19기 {name}.ipynb"
 
 
-def _content(kind: str, solution, template) -> bytes:
+def _content(kind: str | dict[str, str], solution, template) -> bytes:
+    """A submission of one of the demo's kinds, or the solution with ``{function: source}`` replaced."""
+    if isinstance(kind, dict):
+        return nbformat.writes(with_functions(solution, kind)).encode("utf-8")
     variants = {
         "partial-a": {"softmax": GLOBAL_MAX_SOFTMAX, "cross_entropy": CE_SUM_AS_MEAN},
         "partial-b": {"log_softmax": NAIVE_LOG_SOFTMAX, "cross_entropy": LIBRARY_CE},

@@ -17,13 +17,15 @@ from autograder.casekit.checks import AUTOGRAD_CALLS, randn
 
 SEEDS = (0, 1, 2)
 
+# library reimplementations are forbidden with torch's own: scipy.special.softmax/logsumexp,
+# sklearn's log_loss / mean_squared_error, scipy.stats' densities
 SOFTMAX_FAMILY = ForbiddenSpec(ops=frozenset({
     "softmax", "_softmax", "log_softmax", "_log_softmax", "logsumexp",
-    "special_softmax", "special_log_softmax", "special_logsumexp"}))
+    "special_softmax", "special_log_softmax", "special_logsumexp"}), modules=("scipy.special",))
 CE_FORBIDDEN = ForbiddenSpec(ops=frozenset({
-    "cross_entropy", "nll_loss", "nll_loss2d", "nll_loss_nd", "cross_entropy_loss"}))
-MSE_FORBIDDEN = ForbiddenSpec(ops=frozenset({"mse_loss"}))
-DISTRIBUTIONS = ForbiddenSpec(modules=("torch.distributions",))
+    "cross_entropy", "nll_loss", "nll_loss2d", "nll_loss_nd", "cross_entropy_loss"}), modules=("sklearn.metrics",))
+MSE_FORBIDDEN = ForbiddenSpec(ops=frozenset({"mse_loss"}), modules=("sklearn.metrics",))
+DISTRIBUTIONS = ForbiddenSpec(modules=("torch.distributions", "scipy.stats"))
 AUTOGRAD = ForbiddenSpec(qualified=AUTOGRAD_CALLS)
 
 

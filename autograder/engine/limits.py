@@ -12,6 +12,7 @@ class Limits:
     memory_mb: int = 2048
     max_processes: int = 256
     max_output_kb: int = 1024
+    tmp_mb: int = 512  # /tmp and /dev/shm each (memory on the host)
     cell_timeout_s: float = 60.0
     case_timeout_s: float = 20.0
     isolation: str = "auto"  # auto | bwrap | rlimit | container
@@ -22,7 +23,7 @@ class Limits:
     @classmethod
     def from_config(cls, grading) -> "Limits":
         return cls(wall_s=grading.timeout_s, cpu_s=grading.cpu_s, memory_mb=grading.memory_mb,
-                   max_processes=grading.max_processes, max_output_kb=grading.max_output_kb,
+                   max_processes=grading.max_processes, max_output_kb=grading.max_output_kb, tmp_mb=grading.tmp_mb,
                    cell_timeout_s=min(60.0, grading.timeout_s),
                    case_timeout_s=grading.case_timeout_s, isolation=grading.isolation,
                    container_engine=grading.container.engine, container_image=grading.container.image,

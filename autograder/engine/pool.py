@@ -3,7 +3,7 @@ serving one submission at a time by fork — the interpreter and torch import is
 worker instead of once per submission.
 
 Every isolation guarantee of a fresh sandbox holds per submission: the same bubblewrap
-namespaces, uid, read-only view, rlimits and pids cgroup; the plan folder is read-only; between
+namespaces, uid, read-only view, rlimits and cgroups; the plan folder is read-only; between
 submissions the zygote kills every process the last one left and empties /tmp, /dev/shm and
 System V IPC, and the grader empties the exchange folders. A submission that outlives its wall
 clock, or a zygote that stops answering, takes the whole sandbox down (a fresh one starts for the
@@ -25,7 +25,8 @@ from pathlib import Path
 
 from autograder.engine import exchange
 from autograder.engine.limits import Limits
-from autograder.engine.sandbox import (SandboxRun, SandboxUnavailable, _killpg, _PidsCgroup, bwrap_command,
+from autograder.engine.cgroups import SandboxCgroups
+from autograder.engine.sandbox import (SandboxRun, SandboxUnavailable, _killpg, bwrap_command,
                                        child_env, choose_isolation, limits_preexec)
 
 START_TIMEOUT_S = 120.0
@@ -38,7 +39,7 @@ class WarmSandbox:
         self.dir = Path(tempfile.mkdtemp(prefix="ag-warm-", dir=root))
         self.dir.chmod(0o755)
         self.proc: subprocess.Popen | None = None
-        self.cgroup: _PidsCgroup | None = None
+        self.cgroup: SandboxCgroups | None = None
         self.runs = 0
         self.label = "bwrap+warm"
 
@@ -47,9 +48,9 @@ class WarmSandbox:
         for sub, mode in (("in", 0o755), ("out", 0o777)):
             (self.dir / sub).mkdir(exist_ok=True)
             (self.dir / sub).chmod(mode)
-        self.cgroup = _PidsCgroup(self.limits.max_processes)
+        self.cgroup = SandboxCgroups(self.limits)
         self.stderr = open(self.dir / "zygote.stderr", "wb")
-        self.proc = subprocess.Popen(bwrap_command(self.dir, zygote=True), stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen(bwrap_command(self.dir, self.limits, zygote=True), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.stderr,
                                      preexec_fn=limits_preexec(self.limits, self.cgroup, False),
                                      env=child_env(self.dir / "out"), cwd=self.dir)
@@ -58,7 +59,7 @@ class WarmSandbox:
             tail = (self.dir / "zygote.stderr").read_bytes()[-800:].decode("utf-8", "replace")
             self.close()
             raise SandboxUnavailable(f"the warm sandbox did not start: {tail or line!r}")
-        self.label = "bwrap+warm" + ("+pids-cgroup" if self.cgroup.path else "")
+        self.label = "bwrap+warm" + self.cgroup.label
         self.runs = 0
 
     def close(self) -> None:

@@ -3,8 +3,8 @@
 bubblewrap gives: no network, a private /tmp and PID namespace, an unprivileged uid, and a
 read-only view of exactly the interpreter, the libraries and ``autograder.inside`` — not the
 course repository (hidden tests, solutions), other submissions or the gradebook. rlimits bound
-memory, CPU time, file size and core dumps; a pids cgroup (where writable) bounds processes and
-lets us kill every process the submission started.
+memory, CPU time, file size and core dumps per process; cgroups (where writable, see
+``engine.cgroups``) bound processes and the whole submission's memory, /tmp included.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import autograder
+from autograder.engine.cgroups import SandboxCgroups
 from autograder.engine.limits import Limits
 from autograder.inside import ADDRESS_SPACE_ENV, PIDNS_ENV
 
@@ -121,7 +122,7 @@ def _python_binds() -> list[str]:
     return args
 
 
-def bwrap_command(workdir: Path, *, zygote: bool = False) -> list[str]:
+def bwrap_command(workdir: Path, limits: Limits, *, zygote: bool = False) -> list[str]:
     """One submission's sandbox (``workdir/in`` read-only, ``workdir/out`` writable), or with
     ``zygote`` a warm one serving submissions from folders under ``workdir`` (engine.pool)."""
     exchange = ["--ro-bind", str(workdir / "in"), f"{SANDBOX_ROOT}/in",
@@ -133,7 +134,9 @@ def bwrap_command(workdir: Path, *, zygote: bool = False) -> list[str]:
         "--uid", str(NOBODY), "--gid", str(NOBODY),
         # later mounts cover earlier ones: the private /tmp first, so that an interpreter
         # or checkout that lives under /tmp stays visible
-        "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
+        # /tmp and /dev/shm are memory on the host: sized tmpfs, not bwrap's unbounded defaults
+        "--size", str(limits.tmp_mb << 20), "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
+        "--size", str(limits.tmp_mb << 20), "--tmpfs", "/dev/shm",
         *_system_binds(), *_python_binds(), *exchange,
         "--chdir", "/tmp", "--clearenv",
         "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
@@ -153,7 +156,7 @@ def container_command(workdir: Path, limits: Limits, name: str) -> list[str]:
            "HOME": "/tmp", PIDNS_ENV: "1", **({} if limits.gpus else {ADDRESS_SPACE_ENV: str(limits.memory_mb)})}
     return [
         limits.container_engine, "run", "--rm", "--name", name, "--init",
-        "--network", "none", "--read-only", "--tmpfs", "/tmp:rw,nosuid,nodev,size=512m",
+        "--network", "none", "--read-only", "--tmpfs", f"/tmp:rw,nosuid,nodev,size={limits.tmp_mb}m",
         "--user", f"{NOBODY}:{NOBODY}", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
         "--memory", f"{limits.memory_mb}m", "--memory-swap", f"{limits.memory_mb}m",
         "--pids-limit", str(limits.max_processes), "--cpus", "1",
@@ -174,61 +177,8 @@ def rlimit_command(workdir: Path) -> list[str]:
     return [sys.executable, "-I", "-m", "autograder.inside.child", str(workdir)]
 
 
-class _PidsCgroup:
-    """A pids cgroup (v1 or v2) for one sandbox, when this process may create one."""
-
-    def __init__(self, max_processes: int):
-        self.path: Path | None = None
-        name = f"autograder-{uuid.uuid4().hex[:12]}"
-        for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
-            if base.name == "pids":  # cgroup v1 hierarchy
-                usable = base.is_dir()
-            else:  # cgroup v2: the pids controller must be delegated to children
-                try:
-                    usable = "pids" in (base / "cgroup.subtree_control").read_text().split()
-                except OSError:
-                    usable = False
-            if not usable:
-                continue
-            try:
-                path = base / name
-                path.mkdir()
-                (path / "pids.max").write_text(str(max_processes))
-                self.path = path
-                return
-            except OSError:
-                continue
-
-    def join(self) -> None:  # runs in the child between fork and exec
-        if self.path:
-            fd = os.open(self.path / "cgroup.procs", os.O_WRONLY)  # no Python locks after fork
-            os.write(fd, str(os.getpid()).encode())
-            os.close(fd)
-
-    def kill_all(self) -> None:
-        if not self.path:
-            return
-        for _ in range(50):
-            try:
-                pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
-            except OSError:
-                return
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.02)
-        try:
-            self.path.rmdir()
-        except OSError:
-            pass
-
-
-def limits_preexec(limits: Limits, cgroup: _PidsCgroup, drop_root: bool):
-    """What runs between fork and exec of a sandbox: its own session, the pids cgroup, rlimits,
+def limits_preexec(limits: Limits, cgroup: SandboxCgroups, drop_root: bool):
+    """What runs between fork and exec of a sandbox: its own session, its cgroups, rlimits,
     and (rlimit fallback as root) the unprivileged uid."""
     mem = limits.memory_mb << 20
     fsize = max(limits.max_output_kb << 10, 256 << 20)  # arrays and logs; output limit checked per case
@@ -281,8 +231,8 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
     isolation = choose_isolation(limits.isolation, limits.container_engine)
     if isolation == "container":
         return _run_container(workdir, limits)
-    cmd = bwrap_command(workdir) if isolation == "bwrap" else rlimit_command(workdir)
-    cgroup = _PidsCgroup(limits.max_processes)
+    cmd = bwrap_command(workdir, limits) if isolation == "bwrap" else rlimit_command(workdir)
+    cgroup = SandboxCgroups(limits)
     drop_root = isolation == "rlimit" and os.getuid() == 0
     preexec = limits_preexec(limits, cgroup, drop_root)
     start = time.monotonic()
@@ -298,7 +248,7 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
             cgroup.kill_all()
             proc.wait()
     tail = _tail(stderr_path)
-    label = isolation + ("+nobody" if drop_root else "") + ("+pids-cgroup" if cgroup.path else "")
+    label = isolation + ("+nobody" if drop_root else "") + cgroup.label
     return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail)
 
 

@@ -43,7 +43,9 @@ _thread_setprofile = threading.setprofile
 _KEYS = ("CPU", "CUDA", "CompositeImplicitAutograd", "CompositeExplicitAutograd",
          "CompositeExplicitAutogradNonFunctional")
 AUTOGRAD_OPS = frozenset({"_make_dual", "_unpack_dual"})  # forward-mode AD
-_EVASION = {sys.setprofile: "sys.setprofile", threading.setprofile: "threading.setprofile"}
+_EVASION = {sys.setprofile: "sys.setprofile"}  # C functions, seen as "c_call" events
+_THREAD_SETPROFILE_CODE = threading.setprofile.__code__
+_CO_NEWLOCALS = 0x2  # set for function frames only
 try:
     import _thread
     _EVASION.update({_thread.start_new_thread: "_thread.start_new_thread"})
@@ -205,14 +207,18 @@ class Detector:
             return
         if event == "c_call":
             evasion = _EVASION.get(arg)
-            if evasion:
+            # threading's own start installs our hook in the new thread: only a raw start evades it
+            if evasion and not (evasion.startswith("_thread") and frame.f_globals.get("__name__") == "threading"):
                 self._hit(f"{evasion} (switching the forbidden-call detector off)")
             return
         if event != "call":
             return
+        if frame.f_code is _THREAD_SETPROFILE_CODE:
+            self._hit("threading.setprofile (switching the forbidden-call detector off)")
         module = frame.f_globals.get("__name__", "")
-        if module.startswith(self.spec.modules):
-            code = frame.f_code
+        code = frame.f_code
+        # a module or class body runs when it is imported: an import is not a call
+        if module.startswith(self.spec.modules) and code.co_flags & _CO_NEWLOCALS:
             self._hit(f"{module}.{getattr(code, 'co_qualname', code.co_name)}")
 
     def __enter__(self) -> "Detector":

@@ -7,6 +7,7 @@ magics and shell escapes are skipped; ``otter`` is replaced by a stub so that th
 
 from __future__ import annotations
 
+import linecache
 import re
 import sys
 import time
@@ -55,7 +56,10 @@ def run_cells(cells: list[str], namespace: dict, cell_timeout: float | None,
         on_start(i)
         start = time.perf_counter()
         try:
-            code = compile(code_text, f"<cell {i}>", "exec")
+            name = f"<cell {i}>"
+            # as IPython does: inspect.getsource (torch.jit.script, dataclasses) can read the cell
+            linecache.cache[name] = (len(code_text), None, code_text.splitlines(True), name)
+            code = compile(code_text, name, "exec")
             with Alarm(cell_timeout):
                 exec(code, namespace)  # noqa: S102 - executing the submission is the point
         except CaseTimeout as exc:

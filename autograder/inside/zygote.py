@@ -55,7 +55,13 @@ def _wipe() -> None:
         root = Path(top)
         if not root.is_dir():
             continue
+        device = root.stat().st_dev
         for entry in root.iterdir():
+            try:
+                if entry.lstat().st_dev != device:  # a read-only bind (a checkout under /tmp): not ours
+                    continue
+            except OSError:
+                continue
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
