@@ -69,6 +69,7 @@ runs = Table(
     Column("current", Boolean, nullable=False, default=True),
     Column("error", Text),
     Column("grader", String),
+    Column("notes", Text),  # how the notebook ran, for the student (skipped magics, ...)
 )
 
 results = Table(

@@ -135,3 +135,22 @@ def test_a_batch_with_attackers_finishes_and_honest_students_score_as_when_grade
     assert graded["19001"][1] == 20.0
     for k, name in enumerate(BATCH_ATTACKS):
         assert graded[f"1910{k}"][1] <= ATTACKS[name][1], name
+
+
+def test_cell_magics_run_as_jupyter_runs_them(built, tmp_path, warm_runner):
+    """An honest notebook that writes its helper with %%writefile and imports it keeps full
+    marks; a %%bash cell and shell lines are skipped with a note for the feedback."""
+    nb = nbformat.from_dict(built.solution)
+    k = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.lstrip().startswith("def softmax")
+             or "\ndef softmax(" in c.source)
+    nb.cells[k].source = ("%%writefile my_softmax.py\nimport torch\n\ndef softmax(logits, dim=-1):\n"
+                          "    e = torch.exp(logits - logits.amax(dim=dim, keepdim=True))\n"
+                          "    return e / e.sum(dim=dim, keepdim=True)\n")
+    nb.cells.insert(k + 1, nbformat.v4.new_code_cell("from my_softmax import softmax\n!pip install nothing"))
+    nb.cells.insert(k + 2, nbformat.v4.new_code_cell("%%bash\nrm -rf /\n"))
+    nb.cells.insert(k + 3, nbformat.v4.new_code_cell("%%capture captured\nprint('quiet')\n_seen = True\n"))
+    path = tmp_path / "magics.ipynb"
+    nbformat.write(nb, str(path))
+    result = grade_notebook(path, built.cases, LIMITS, runner=warm_runner(LIMITS))
+    assert result.score == 20.0, [(c.case_id, c.status, c.message[:90]) for c in result.cases if c.status == "error"]
+    assert "%%bash cell was skipped" in result.notes and "shell line(s) skipped" in result.notes

@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from autograder import roster as roster_mod
 from autograder.collect.git_history import (FileVersion, branch_commits, materialise, pack_folder, read_blob,
                                             versions)
+from autograder.collect.scan import scan_notebook, scan_project, summary
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook, now
@@ -52,7 +53,13 @@ def _notebook_problem(data: bytes) -> str | None:
         return "not a text file (binary content with a .ipynb name)"
     except json.JSONDecodeError as exc:
         return f"not valid JSON (line {exc.lineno}: {exc.msg})"
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+    except RecursionError:
+        return "JSON nested too deeply to be a notebook"
+    if not isinstance(nb, dict):
+        return "JSON but not a Jupyter notebook (no 'cells' list)"
+    if nb.get("nbformat") == 3 and isinstance(nb.get("worksheets"), list):
+        return None  # an old (v3) notebook: nbformat converts it when it is graded
+    if not isinstance(nb.get("cells"), list):
         return "JSON but not a Jupyter notebook (no 'cells' list)"
     return None
 
@@ -222,8 +229,26 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
                   + (f" — {renamed}" if renamed else " (check the spelling or roster.csv)"), parsed.name)
             continue
         for student in owners:
+            other = None if repo.owner else _other_author(roster, version, student, owners)
+            if other:
+                issue(version.path, "authored-by-other",
+                      f"commit {version.commit[:10]} that adds or changes {student.name} ({student.student_id})'s file "
+                      f"was authored by {other.name} ({other.student_id}, git user {other.git_user}); it does not "
+                      f"count — {student.name}'s own last version does", student.name)
+                continue
             by_student.setdefault(student.student_id, []).append((version, parsed))
     return by_student
+
+
+def _other_author(roster, version: FileVersion, owner, owners: list):
+    """In a shared repository: the roster student (not an owner) who authored ``version`` of
+    ``owner``'s file, when both have a ``git_user``; authors not on the roster (a TA) are not judged."""
+    authors = {a.casefold() for a in version.authors}
+    if not owner.git_user or owner.git_user.casefold() in authors:
+        return None
+    owner_ids = {s.student_id for s in owners}
+    return next((s for s in roster if s.git_user and s.git_user.casefold() in authors
+                 and s.student_id not in owner_ids), None)
 
 
 def _renamed(roster, version: FileVersion) -> str | None:
@@ -269,6 +294,10 @@ def _store(cfg, assignment, book, report, repo, source, due, student, items, dat
                 (data_dir / snap).write_bytes(data)
             problem = _problem(data, ext)
             row.update(status="invalid" if problem else "ok", problem=problem, content_sha256=digest, snapshot=str(snap))
+            findings = [] if problem else scan_notebook(data) if ext == "ipynb" else scan_project(data) if ext == "zip" \
+                else []
+            if findings:
+                issue(version.path, "needs-review", f"commit {version.commit[:10]}: {summary(findings)}", student.name)
         if row["status"] == "invalid":
             kind, fix = (("invalid-notebook", "open it in Jupyter, save") if ext == "ipynb"
                          else ("invalid-file", "save it as UTF-8 text"))

@@ -51,6 +51,13 @@ class GradeResult:
     def max_score(self) -> float:
         return round(sum(c.max_points for c in self.cases), 4)
 
+    @property
+    def notes(self) -> str | None:
+        """What the student should know about how their notebook ran (skipped magics, ...)."""
+        found = [f"cell {int(c['cell']) + 1}: {str(c['note'])[:200]}" for c in self.cells[:500]
+                 if isinstance(c, dict) and c.get("note") and str(c.get("cell", "")).isdigit()]
+        return "; ".join(found[:20]) or None
+
 
 def read_code_cells(path: Path) -> list[str]:
     """Code cells of a submission, or a UserError saying what is wrong with the file."""

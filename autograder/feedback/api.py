@@ -13,7 +13,7 @@ from sqlalchemy import literal_column, select
 from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.feedback.visibility import shows_detail, visible_lines
-from autograder.gradebook import Gradebook, results
+from autograder.gradebook import Gradebook, results, runs
 from autograder.report.finals import final_scores
 
 
@@ -29,6 +29,14 @@ def _results(book: Gradebook, run_id: int | None) -> list[dict]:
     with book.engine.connect() as conn:
         rows = conn.execute(select(results).where(results.c.run_id == run_id).order_by(literal_column("rowid")))  # case order
         return [dict(r._mapping) for r in rows]
+
+
+def _run_notes(book: Gradebook, run_id: int | None) -> list[str]:
+    if run_id is None:
+        return []
+    with book.engine.connect() as conn:
+        notes = conn.execute(select(runs.c.notes).where(runs.c.id == run_id)).scalar()
+    return [n.strip() for n in (notes or "").split("; ") if n.strip()]
 
 
 def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, folder: Path | None = None,
@@ -53,6 +61,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
         path = folder / f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md"
         path.write_text(template.render(assignment=assignment, student=student, final=final, lines=lines,
                                         manual=manual.get(student.student_id, []),
+                                        run_notes=_run_notes(book, run_id),
                                         detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
         files[student.student_id] = path
     return FeedbackFiles(folder, files)

@@ -158,7 +158,8 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
                            "score": result.score if status == "graded" else None,
                            "max_score": result.max_score if result else None,
                            "isolation": result.isolation if result else None,
-                           "seconds": round(result.seconds, 3) if result else None}
+                           "seconds": round(result.seconds, 3) if result else None,
+                           "notes": getattr(result, "notes", None) if status == "graded" else None}
                     rows = [vars(c) for c in result.cases] if status == "graded" else []
                     book.record_run(p.submission_id, run, rows, owner, only_if_ungraded=not regrade)
                     if result and result.isolation:

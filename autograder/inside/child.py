@@ -224,6 +224,7 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     namespace: dict = {"__name__": "__main__"}
     progress = open(out / protocol.PROGRESS, "a", buffering=1, encoding="utf-8")
     hide_harness()
+    sys.path.append(os.getcwd())  # as in Jupyter, the notebook's folder is importable (%%writefile helpers)
     cells = run_cells(plan["cells"], namespace, plan.get("cell_timeout"),
                       on_start=lambda i: progress.write(f"cell {i}\n"))
     results.mkdir(mode=0o700)
