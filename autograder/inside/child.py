@@ -227,7 +227,7 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     sys.path.append(os.getcwd())  # as in Jupyter, the notebook's folder is importable (%%writefile helpers)
     cells = run_cells(plan["cells"], namespace, plan.get("cell_timeout"),
                       on_start=lambda i: progress.write(f"cell {i}\n"))
-    results.mkdir(mode=0o700)
+    results.mkdir(mode=0o755)
     _write_new(results / protocol.CELLS, json.dumps(cells))
     exits = _run_cases(plan["cases"], arrays_in, namespace, out, results, progress)
     _write_new(results / protocol.EXITS, json.dumps(exits))
