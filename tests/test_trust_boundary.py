@@ -154,3 +154,21 @@ def test_cell_magics_run_as_jupyter_runs_them(built, tmp_path, warm_runner):
     result = grade_notebook(path, built.cases, LIMITS, runner=warm_runner(LIMITS))
     assert result.score == 20.0, [(c.case_id, c.status, c.message[:90]) for c in result.cases if c.status == "error"]
     assert "%%bash cell was skipped" in result.notes and "shell line(s) skipped" in result.notes
+
+
+def test_the_isolation_label_says_which_cgroups_are_in_force():
+    """A memory cgroup bounds the whole submission (processes + /tmp + /dev/shm) where the host
+    lets the grader create one; the label never claims one that is not there."""
+    from autograder.engine.cgroups import SandboxCgroups
+
+    groups = SandboxCgroups(LIMITS)
+    try:
+        assert ("+memory-cgroup" in groups.label) == (groups.memory.path is not None)
+        if groups.memory.path is not None:
+            limit = next(groups.memory.path / name for name in ("memory.limit_in_bytes", "memory.max")
+                         if (groups.memory.path / name).exists())
+            assert int(limit.read_text()) <= (LIMITS.memory_mb + 2 * LIMITS.tmp_mb) << 20
+            assert int(limit.read_text()) >= ((LIMITS.memory_mb + 2 * LIMITS.tmp_mb) << 20) - 4096
+    finally:
+        groups.kill_all()
+    assert groups.memory.path is None or not groups.memory.path.exists()
