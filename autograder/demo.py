@@ -56,10 +56,11 @@ MSE_NO_CHECK = '''def mse_loss(pred, target, reduction='mean'):
     sq = (pred - target) ** 2
     return {'mean': sq.mean(), 'sum': sq.sum(), 'none': sq}[reduction]
 '''
-HOSTILE_CE_GRAD = '''import os, torch
+HOSTILE_CE_GRAD = '''import os, sys, torch
 torch.allclose = lambda *a, **k: True          # try to fool in-process tests
 __builtins__["open"] if isinstance(__builtins__, dict) else None
 def softmax_ce_grad(logits, target):
+    sys.setprofile(None)                           # switch run-time checks off (listed for review)
     for root in ("/work", "/root", os.getcwd()):
         try:
             os.listdir(root)                           # look for hidden tests

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from autograder.engine import Limits  # noqa: E402
 from autograder.inside import forbidden, probe  # noqa: E402
 from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
+from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
 from autograder.inside.probe import Call, run_case  # noqa: E402
 from bench.grade_week import engine_batch, variant  # noqa: E402
 from tests.conftest import Built  # noqa: E402
@@ -35,10 +36,10 @@ from tests.test_weeks_grading import mutants  # noqa: E402
 
 
 def _namespace(built: Built) -> dict:
+    """The reference notebook executed here, as the sandbox executes a submission."""
+    install_otter_stub()
     namespace: dict = {"__name__": "__main__"}
-    for cell in built.solution.cells:
-        if cell.cell_type == "code" and "otter" not in cell.source:
-            exec(compile(cell.source, "<reference>", "exec"), namespace)  # noqa: S102 - the course's own solution
+    run_cells([c.source for c in built.solution.cells if c.cell_type == "code"], namespace, None)
     return namespace
 
 

@@ -42,8 +42,11 @@ def test_demo_report_has_the_expected_verdicts(demo):
     kinds = dict(zip(issues.kind, issues.path))
     assert "문채원" in kinds["suspicious-date"]
     assert "윤지아" in kinds["unknown-student"] and "정우진" in kinds["bad-name"] and "임도윤" in kinds["invalid-notebook"]
+    review = issues[issues.kind == "needs-review"]  # the hostile student's evasion code, by line
+    assert len(review) == 1 and "서예린" in review.path.iloc[0] and "sys.setprofile" in review.detail.iloc[0]
     html = demo.report_html.read_text(encoding="utf-8")
     assert "박세훈" in html and 'id="class-table"' in html and "softmax/mixed_extremes" in html
+    assert 'id="review-table"' in html and "sys.setprofile" in html
 
 
 def test_tolerated_names_are_recorded(demo):
