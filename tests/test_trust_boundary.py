@@ -16,6 +16,7 @@ import pytest
 
 from autograder.engine import exchange
 from autograder.engine import grade_notebook
+from autograder.engine.pool import SandboxPool
 from autograder.notebooks import with_functions
 from tests.boundary_attacks import FORBIDDEN_EVASIONS, TAMPERING
 from tests.test_hostile import LIMITS
@@ -105,7 +106,8 @@ BATCH_ATTACKS = ["fifo_progress", "progress_links_to_dev_zero", "plants_fifos_in
                  "fills_tmp", "plants_results", "patches_run_call", "in_a_thread"]
 
 
-def test_a_batch_with_attackers_finishes_and_honest_students_score_as_when_graded_alone(tmp_path, need_git):
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "one-shot"])
+def test_a_batch_with_attackers_finishes_and_honest_students_score_as_when_graded_alone(tmp_path, need_git, warm):
     from sqlalchemy import select
 
     from autograder.casekit.loader import load_cases
@@ -120,10 +122,12 @@ def test_a_batch_with_attackers_finishes_and_honest_students_score_as_when_grade
     attackers = [(f"1910{k}", f"공격자{k}", True, ATTACKS[name][0], "canonical", ON_TIME)
                  for k, name in enumerate(BATCH_ATTACKS)]
     cfg = make_class(tmp_path, PROJECT, say=lambda *a: None, students=honest + attackers)
+    cfg = cfg.model_copy(update={"grading": cfg.grading.model_copy(update={"warm_pool": warm})})
     book = Gradebook(cfg.gradebook_path)
     collect_on_schedule(cfg, book)
     summary = grade_week(cfg, cfg.assignment("week02"), book, show_progress=False)
     assert summary.graded == len(honest) + len(attackers) and summary.infra_errors == 0
+    assert all(("+warm" in label) == warm for label in summary.isolation) or not SandboxPool.usable(LIMITS)
     query = (select(submissions.c.student_id, submissions.c.snapshot, runs.c.score)
              .join(runs, runs.c.submission_id == submissions.c.id).where(runs.c.current.is_(True)))
     with book.engine.connect() as conn:
