@@ -13,6 +13,9 @@ MUTANTS = {
         ("    elif p >= 1:\n        mask = torch.zeros_like(x)\n", "")]),
     "dropout_backward_ignores_mask": ("dropout/backward", "dropout_forward", [
         ("    return dout * mask", "    return dout")]),
+    # the mask drawn from torch's global generator: statistically right, not reproducible
+    "dropout_ignores_generator": ("dropout/uses_generator", "dropout_forward", [
+        ("torch.rand(x.shape, generator=generator, dtype=x.dtype", "torch.rand(x.shape, dtype=x.dtype")]),
     "dropout_library": ("dropout/drop_fraction", "dropout_forward", [
         ("    return x * mask, mask", "    return F.dropout(x, p, train), mask")]),
     "bn_unbiased_normalisation": ("batchnorm/train_forward", "batchnorm_forward", [
@@ -62,4 +65,23 @@ MUTANTS = {
         ("nn.ReLU(), nn.Dropout(0.2), nn.Linear", "nn.ReLU(), nn.Linear"),
         (", weight_decay=1e-4)", ")")]),
     "train_barely": ("train_regularized/val_accuracy", "train_regularized", [("for _ in range(150):", "for _ in range(5):")]),
+}
+
+# Correct solutions written another way (as students do): each must get full marks.
+ALTERNATIVES = {
+    # the common idiom: a bool mask divided by keep is a float32 scale (off by ~3e-8 in float64)
+    "float32_mask_idiom": {"dropout_forward": '''
+def dropout_forward(x, p, train, generator=None):
+    if not train or p == 0:
+        return x, torch.ones_like(x)
+    if p >= 1:
+        return x * 0, torch.zeros_like(x)
+    keep = 1 - p
+    mask = (torch.rand(x.shape, generator=generator) < keep) / keep
+    return x * mask, mask
+
+
+def dropout_backward(dout, mask):
+    return dout * mask
+'''},
 }

@@ -32,6 +32,11 @@ MUTANTS = {
         ("    h, hs = h0, []\n", "    h, hs = h0, [h0]\n")]),
     "rnn_always_from_h0": ("rnn/forward", "rnn_step", [
         ("        h = rnn_step(x[t], h, Wx, Wh, b)\n", "        h = rnn_step(x[t], h0, Wx, Wh, b)\n")]),
+    # scales the caller's q in place: the output is right, the caller's tensor is not
+    "attention_scales_q_in_place": ("attention/invariants", "scaled_dot_product_attention", [
+        ("    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])",
+         "    q /= math.sqrt(q.shape[-1])\n    scores = q @ k.transpose(-2, -1)")]),
+    "positions_float64": ("positions/float32", "sinusoidal_positions", [("    return pe.float()", "    return pe")]),
     "attention_scaled_by_d": ("attention/output", "scaled_dot_product_attention", [
         ("/ math.sqrt(q.shape[-1])", "/ q.shape[-1]")]),
     "attention_softmax_wrong_axis": ("attention/weights", "scaled_dot_product_attention", [

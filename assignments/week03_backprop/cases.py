@@ -21,6 +21,11 @@ from autograder.inside.wire import TensorValue
 
 SEEDS = (0, 1, 2)
 F32 = torch.float32
+# Measured on these two-moons sets (1000 points, noise 0.25): logistic regression trained on the
+# training points scores 0.841–0.878 held out over 200 seeds (median 0.860; 0.864 on seed 0), and
+# even fitted on the held-out points themselves at most 0.879. A 2-16-2 ReLU MLP after 300 Adam
+# steps scores 0.908–0.956 over 40 seeds. So 0.89 separates the two with a margin on each side.
+LINEAR_CEILING = 0.89
 
 LINEAR_FORBIDDEN = ForbiddenSpec(ops=frozenset({"linear"}), qualified=AUTOGRAD_CALLS)
 RELU_FORBIDDEN = ForbiddenSpec(ops=frozenset({"relu", "relu_", "relu6"}), qualified=AUTOGRAD_CALLS)
@@ -75,28 +80,42 @@ def extreme_grid():
 
 
 # -- optimisers --------------------------------------------------------------------------------
-def optimizer_grid(kind: str, settings: list[dict], *, steps: int, dtype=torch.float64, none_grad=False):
+def optimizer_grid(kind: str, settings: list[dict], *, steps: int, dtype=torch.float64, none_grad=False,
+                   lr_changes: bool = False, sparse_grad: bool = False):
+    """Trajectories of ``steps`` steps. ``none_grad``: the second parameter's grad is always None;
+    ``sparse_grad``: it is None on some steps only (Adam's t counts that parameter's own
+    updates); ``lr_changes``: ``opt.lr`` is set before every step (lr is read at each step)."""
     configs = []
     for kwargs in settings:
         for seed in SEEDS:
             shapes = [(3, 4), (5,), (2, 2, 2)]
             params = [randn(s, 100 * seed + i, dtype=dtype) for i, s in enumerate(shapes)]
-            grads = [[None if none_grad and i == 1 else randn(s, 100 * seed + 10 * (k + 1) + i, dtype=dtype)
+            grads = [[None if i == 1 and (none_grad or (sparse_grad and k % 3 == 1))
+                      else randn(s, 100 * seed + 10 * (k + 1) + i, dtype=dtype)
                       for i, s in enumerate(shapes)] for k in range(steps)]
             label = f"{kind}({', '.join(f'{k}={v}' for k, v in kwargs.items())}), {steps} steps, seed={seed}"
             if none_grad:
                 label += ", the second parameter's grad stays None"
-            configs.append(((params, grads, kwargs), {}, label))
+            if sparse_grad:
+                label += ", the second parameter's grad is None on steps 2, 5, 8"
+            args: tuple = (params, grads, kwargs)
+            if lr_changes:
+                base = kwargs.get("lr", 1e-3)
+                args += ([base * f for f in (1.0, 0.5, 2.0, 0.1, 1.5, 0.25, 1.0, 3.0, 0.5, 1.0)[:steps]],)
+                label += ", opt.lr changed before every step"
+            configs.append((args, {}, label))
     return configs
 
 
-def torch_trajectory(optimizer, params, grads, kwargs):
+def torch_trajectory(optimizer, params, grads, kwargs, lrs=None):
     leaves = [p.detach().to(torch.float64).clone().requires_grad_(True) for p in params]
     opt = optimizer(leaves, **kwargs)
     trajectory = []
-    for step_grads in grads:
+    for k, step_grads in enumerate(grads):
         for p, g in zip(leaves, step_grads):
             p.grad = None if g is None else g.detach().to(torch.float64).clone()
+        if lrs is not None:
+            opt.param_groups[0]["lr"] = lrs[k]
         opt.step()
         trajectory.append([p.detach().clone() for p in leaves])
     return trajectory
@@ -104,10 +123,10 @@ def torch_trajectory(optimizer, params, grads, kwargs):
 
 def trajectory_check(optimizer, *, tol: float = 1e-7, zero_grad: bool = False):
     def check(call, obs):
-        params, grads, kwargs = call.args
+        params, grads, kwargs, *lrs = call.args
         result = obs.output if isinstance(obs.output, dict) else {}
         got = result.get("trajectory")
-        expected = torch_trajectory(optimizer, params, grads, kwargs)
+        expected = torch_trajectory(optimizer, params, grads, kwargs, lrs[0] if lrs else None)
         if not isinstance(got, list) or len(got) != len(expected):
             return f"the driver got no trajectory ({describe(got)})"
         dtype = str(params[0].dtype).removeprefix("torch.")
@@ -302,9 +321,13 @@ def cases():
         driver_case("SGD/plain", "5 steps equal torch.optim.SGD without momentum", 1.0, "SGD",
                     optimizer_grid("SGD", sgd_settings, steps=5), trajectory_check(torch.optim.SGD),
                     driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("SGD/momentum", "5 steps with momentum equal torch.optim.SGD", 1.5, "SGD",
+        driver_case("SGD/momentum", "5 steps with momentum equal torch.optim.SGD", 1.0, "SGD",
                     optimizer_grid("SGD", momentum_settings, steps=5), trajectory_check(torch.optim.SGD),
                     driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
+        driver_case("SGD/lr_changes", "lr is read at every step: opt.lr changed between steps, with and without "
+                    "momentum", 0.5, "SGD", optimizer_grid("SGD", sgd_settings[:1] + momentum_settings, steps=5,
+                                                           lr_changes=True),
+                    trajectory_check(torch.optim.SGD), driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
         driver_case("SGD/none_grad", "parameters whose grad is None are skipped", 0.5, "SGD",
                     optimizer_grid("SGD", momentum_settings[:1], steps=5, none_grad=True),
                     trajectory_check(torch.optim.SGD), driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
@@ -316,12 +339,17 @@ def cases():
                     trajectory_check(torch.optim.SGD, tol=1e-4), driver="optimizer_trajectory",
                     forbidden=OPTIM_FORBIDDEN),
         # Adam — 4 points
-        driver_case("Adam/defaults", "10 steps equal torch.optim.Adam with default betas and eps", 1.5, "Adam",
+        driver_case("Adam/defaults", "10 steps equal torch.optim.Adam with default betas and eps", 1.0, "Adam",
                     optimizer_grid("Adam", adam_default, steps=10), trajectory_check(torch.optim.Adam),
                     driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("Adam/hyperparameters", "other lr, betas and eps (bias correction matters)", 1.5, "Adam",
+        driver_case("Adam/hyperparameters", "other lr, betas and eps (bias correction matters)", 1.0, "Adam",
                     optimizer_grid("Adam", adam_settings, steps=10), trajectory_check(torch.optim.Adam),
                     driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
+        driver_case("Adam/lr_and_sparse_grads", "opt.lr changed between steps; a parameter whose grad is None on "
+                    "some steps counts only its own updates in t", 1.0, "Adam",
+                    optimizer_grid("Adam", adam_default + adam_settings[:1], steps=10, lr_changes=True,
+                                   sparse_grad=True),
+                    trajectory_check(torch.optim.Adam), driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
         driver_case("Adam/none_grad_and_zero_grad", "None grads skipped; zero_grad() clears", 0.5, "Adam",
                     optimizer_grid("Adam", adam_default[1:], steps=10, none_grad=True),
                     trajectory_check(torch.optim.Adam, zero_grad=True), driver="optimizer_trajectory",
@@ -343,8 +371,9 @@ def cases():
                     value_configs([(f"random graph, seed={s}", random_program(s)) for s in (*SEEDS, 3, 4)]),
                     value_check, driver="value_graph", forbidden=NO_TORCH),
         # train_mlp — 3.5 points
-        driver_case("train_mlp/beats_linear", "held-out accuracy ≥ 0.86 (a linear model reaches ~0.83)", 1.0,
-                    "train_mlp", moons_configs(SEEDS[:1]), accuracy_check(moons_labels, 0.86),
+        driver_case("train_mlp/beats_linear", f"held-out accuracy ≥ {LINEAR_CEILING} (no linear model reaches "
+                    "0.88 here)", 1.0,
+                    "train_mlp", moons_configs(SEEDS[:1]), accuracy_check(moons_labels, LINEAR_CEILING),
                     driver="train_predict", timeout=60),
         driver_case("train_mlp/accuracy", "held-out accuracy ≥ 0.90 for each of 3 seeds", 2.5, "train_mlp",
                     moons_configs(SEEDS), accuracy_check(moons_labels, 0.90), driver="train_predict", timeout=90),

@@ -312,6 +312,15 @@ def sentiment_labels(call):
     return make_sentiment_data(1000, 200 + call.args[0][2])[1]
 
 
+def positions_dtype_check(call, obs):
+    t, d = call.args
+    if not isinstance(obs.output, TensorValue) or obs.output.shape != (t, d):
+        return f"expected a ({t}, {d}) tensor, got {describe(obs.output)}"
+    if obs.output.dtype != "float32":
+        return f"dtype {obs.output.dtype}; the positions are a float32 tensor"
+    return None
+
+
 def cases():
     return [
         # vocabulary — 5 points
@@ -348,9 +357,12 @@ def cases():
         invariants_case("rnn/invariants", "float32 stays float32, shape exactly (T, N, H), inputs untouched", 0.5,
                         "rnn_forward", rnn_configs(lengths=(3,), dtype=F32)[::2], ref_rnn_loop, forbidden=RNN_FORBIDDEN),
         # attention — 5.5 points
-        values_case("attention/output", "softmax(q kᵀ / √d) v for (B, T, d), T_q ≠ T_k", 1.5,
+        values_case("attention/output", "softmax(q kᵀ / √d) v for (B, T, d), T_q ≠ T_k", 1.25,
                     "scaled_dot_product_attention", attention_configs(), ref_attention, part=0,
                     forbidden=ATTENTION_FORBIDDEN),
+        invariants_case("attention/invariants", "output shape and dtype exact; q, k and v not modified", 0.25,
+                        "scaled_dot_product_attention", attention_configs()[::3] + mask_configs()[::3]
+                        + attention_configs(dtype=F32)[::3], ref_attention, part=0, forbidden=ATTENTION_FORBIDDEN),
         values_case("attention/weights", "attention weights: each row a distribution over the keys", 1.0,
                     "scaled_dot_product_attention", attention_configs()[::2] + attention_configs((2, 3))[::3],
                     ref_attention_weights, part=1, forbidden=ATTENTION_FORBIDDEN),
@@ -368,10 +380,13 @@ def cases():
                     "scaled_dot_product_attention", attention_configs()[:3], ref_attention, part=0,
                     forbidden=ATTENTION_FORBIDDEN, device="cuda"),
         # positions — 2 points
-        values_case("positions/closed_form", "sin at even, cos at odd columns (rtol 1e-4)", 1.5,
+        values_case("positions/closed_form", "sin at even, cos at odd columns (rtol 1e-4)", 1.25,
                     "sinusoidal_positions", [((t, d), {}, f"T={t}, d={d}") for t, d in [(1, 2), (10, 8), (50, 64),
                                                                                        (7, 6), (3, 128)]],
                     ref_positions, tol=1e-4),
+        driver_case("positions/float32", "a (T, d) float32 tensor, as the template states", 0.25,
+                    "sinusoidal_positions", [((t, d), {}, f"T={t}, d={d}") for t, d in [(10, 8), (3, 128)]],
+                    positions_dtype_check, driver="call"),
         raises_case("positions/odd_dimension", "odd d raises ValueError", 0.5, "sinusoidal_positions",
                     [((t, d), {}, f"T={t}, d={d}") for t, d in [(4, 5), (2, 1), (10, 63)]], "ValueError"),
         # sentiment — 3.5 points

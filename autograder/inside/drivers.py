@@ -52,15 +52,19 @@ def forward_backward(ns: dict, target: Callable, backward: str, fwd_args: tuple,
     return {"out": out, "grads": back(dout, cache)}
 
 
-def optimizer_trajectory(ns: dict, target: type, params: list, grads: list[list], kwargs: dict) -> dict:
-    """Build ``target(params, **kwargs)``; each step sets ``p.grad`` (None stays None) and calls
+def optimizer_trajectory(ns: dict, target: type, params: list, grads: list[list], kwargs: dict,
+                         lrs: list[float] | None = None) -> dict:
+    """Build ``target(params, **kwargs)``; each step sets ``p.grad`` (None stays None), sets
+    ``opt.lr`` to ``lrs[k]`` when given (the contract's public, mutable attribute), and calls
     ``step()``. Returns the parameters after every step and the grads after ``zero_grad()``."""
     leaves = [p.detach().clone().requires_grad_(True) for p in params]
     opt = target(leaves, **kwargs)
     trajectory = []
-    for step_grads in grads:
+    for k, step_grads in enumerate(grads):
         for p, g in zip(leaves, step_grads):
             p.grad = None if g is None else g.detach().clone()
+        if lrs is not None:
+            opt.lr = lrs[k]
         opt.step()
         trajectory.append([p.detach().clone() for p in leaves])
     opt.zero_grad()
