@@ -75,3 +75,23 @@ MUTANTS = {
         ("model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))",
          "model = nn.Sequential(nn.Linear(2, 2))")]),
 }
+
+# Correct solutions written another way (as students do): each must get full marks, under the
+# engine and under plain otter (what a function prints is not part of any test's output).
+ALTERNATIVES = {
+    "prints_shapes": {"linear_forward": '''
+def linear_forward(x, W, b):
+    print("linear_forward", tuple(x.shape), tuple(W.shape))
+    out = x.reshape(x.shape[0], -1) @ W + b
+    return out, (x, W)
+
+
+def linear_backward(dout, cache):
+    x, W = cache
+    print("dout", dout.shape)
+    dx = (dout @ W.T).reshape(x.shape)
+    dW = x.reshape(x.shape[0], -1).T @ dout
+    db = dout.sum(dim=0)
+    return dx, dW, db
+'''},
+}

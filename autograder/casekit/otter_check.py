@@ -7,8 +7,12 @@ the sandboxed engine gives. It is what makes the two paths comparable, not a sec
 
 from __future__ import annotations
 
+import contextlib
+import io
 from functools import lru_cache
 from pathlib import Path
+
+import torch
 
 from autograder.casekit.core import DEFAULT_TIMEOUT, Observation
 from autograder.casekit.loader import load_cases
@@ -25,8 +29,17 @@ def check(case_id: str, namespace: dict, folder: str = ".") -> None:
     if not case.runnable():
         return  # e.g. a CUDA case without CUDA: nothing to check (0 points by convention)
     arrays: dict = {}
-    raw = run_case(case.calls, namespace, arrays, forbidden=case.forbidden, device=case.device,
-                   timeout=case.timeout or DEFAULT_TIMEOUT, seed=case.seed)
+    # as in the sandbox: what the student's code prints is captured, not part of the test's
+    # output (otter's doctest-style test would fail on it), and torch uses one thread
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            raw = run_case(case.calls, namespace, arrays, forbidden=case.forbidden, device=case.device,
+                           timeout=case.timeout or DEFAULT_TIMEOUT, seed=case.seed)
+    finally:
+        torch.set_num_threads(threads)
     observations = [Observation.from_json(o, arrays) for o in raw]
     verdict = case.verdict(observations)
     assert verdict.passed, f"{case_id} [{verdict.status.value}]: {verdict.message}"
