@@ -1,4 +1,4 @@
-"""Command line: ``autograder build|collect|grade|report|feedback|manual|demo|validate``."""
+"""Command line: ``autograder build|collect|grade|report|feedback|manual|audit|demo|validate``."""
 
 from __future__ import annotations
 
@@ -198,6 +198,42 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
     if s.flags:
         console.print(f"[yellow]{s.flags} write-up(s) flagged for a TA[/] (similar to another or to the prompt): "
                       "see collection_issues in the report")
+
+
+@app.command()
+def audit(week: str, workers: Optional[int] = typer.Option(None, help="parallel sandboxes (default from grader.yml)"),
+          function: Optional[list[str]] = typer.Option(None, "--function", "-f", help="only these functions"),
+          limit: Optional[int] = typer.Option(None, help="at most this many mutants"),
+          training: bool = typer.Option(False, help="also mutate functions judged only by training cases"),
+          cfg_path: Path = ConfigOpt) -> None:
+    """Mutation testing of WEEK's hidden tests: which bugs in the reference do they miss?"""
+    from autograder.audit import run_audit, write_audit
+
+    cfg = _load(cfg_path)
+    try:
+        rep = run_audit(cfg, cfg.assignment(week), workers=workers, functions=set(function or []) or None,
+                        limit=limit, training=training)
+    except UserError as exc:
+        _fail(exc)
+    table = Table(title=f"audit {week}: mutation score per function")
+    for col in ("function", "mutants", "killed", "survived", "equivalent-suspect", "score %"):
+        table.add_column(col)
+    for name, row in sorted(rep.by_function().items()):
+        score = rep.score(row["killed"], row["survived"])
+        table.add_row(name, str(row["mutants"]), str(row["killed"]), str(row["survived"]),
+                      str(row["equivalent-suspect"]), "–" if score is None else f"{score:.1f}")
+    console.print(table)
+    for r in rep.results:
+        if r.status == "survived":
+            console.print(f"[yellow]survived[/] {r.mutant.function} ({r.mutant.operator}, line {r.mutant.line}):\n"
+                          f"{r.mutant.diff}", highlight=False)
+    total = rep.total
+    score = rep.score(total["killed"], total["survived"])
+    html, csv = write_audit(rep, cfg.path(cfg.reports.output))
+    console.print(f"mutation score {'–' if score is None else f'{score:.1f} %'} ({total['killed']} killed, "
+                  f"{total['survived']} survived, {total['equivalent-suspect']} equivalent-suspect; strict "
+                  f"{'–' if rep.strict_score is None else f'{rep.strict_score:.1f} %'}) in "
+                  f"{rep.seconds:.0f} s; page: {html}; every mutant: {csv}")
 
 
 @app.command()

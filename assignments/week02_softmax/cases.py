@@ -79,6 +79,8 @@ def softmax_grid(dtype=torch.float64, *, scale=3.0):
                 x = randn(shape, seed, scale=scale, dtype=dtype)
                 configs.append(((x,), {"dim": dim}, f"shape={shape}, dim={dim}, seed={seed}"))
     configs.append(((randn((3, 4), 9, dtype=dtype),), {}, "shape=(3, 4), default dim"))
+    # 3-D with the default: a default of dim=1 is right for 2-D inputs only (found by the audit)
+    configs.append(((randn((2, 3, 4), 10, dtype=dtype),), {}, "shape=(2, 3, 4), default dim (the last)"))
     return configs
 
 

@@ -202,6 +202,7 @@ REUSE = [
 ]
 ACTIVATIONS = [
     ("relu(a) for a > 0", [("leaf", 1.3), ("relu", 0)]),
+    ("relu(a) for 0 < a < 1", [("leaf", 0.4), ("relu", 0)]),  # a threshold of 1 for 0 (found by the audit)
     ("relu(a) for a < 0", [("leaf", -0.7), ("relu", 0)]),
     ("relu(0) has gradient 0", [("leaf", 0.0), ("relu", 0)]),
     ("tanh(a)", [("leaf", 0.8), ("tanh", 0)]),

@@ -170,6 +170,9 @@ def bn_grid(*, train=True, dtype=torch.float64, sizes=((4, 3), (16, 5), (64, 2))
             kwargs = {"train": train} if momentum is None else {"train": train, "momentum": momentum}
             configs.append(((x, gamma, beta, bn_state(d, seed, dtype)), kwargs,
                             f"x ({n}, {d}), train={train}, momentum={momentum or 0.1}, seed={seed}"))
+    if train and momentum is None:  # the signature's default train=True, once (found by the audit)
+        (x, gamma, beta, _), _, label = configs[-1]
+        configs.append(((x, gamma, beta, bn_state(x.shape[1], 9, dtype)), {}, label + ", train left at its default"))
     return configs
 
 

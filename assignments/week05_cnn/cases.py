@@ -50,8 +50,11 @@ def conv_config(n, c, hw, f, khw, stride, padding, seed, dtype=torch.float64):
 
 
 def conv_basic(dtype=torch.float64):
-    """The one configuration most students test: 3×3, padding 1, stride 1."""
-    return [conv_config(2, 3, (6, 6), 4, (3, 3), 1, 1, seed, dtype) for seed in SEEDS]
+    """The one configuration most students test: 3×3, padding 1, stride 1 — and the signature's
+    defaults (stride=1, padding=0) once, called without them (the audit found them untested)."""
+    args, _, label = conv_config(2, 3, (6, 6), 4, (3, 3), 1, 0, 0, dtype)
+    return [conv_config(2, 3, (6, 6), 4, (3, 3), 1, 1, seed, dtype) for seed in SEEDS] + \
+        [(args, {}, label.replace("stride=1, padding=0", "stride and padding left at their defaults (1, 0)"))]
 
 
 def conv_grid(strides=(1, 2), paddings=(0, 1, 2), kernels=(1, 2, 3, 5), dtype=torch.float64):
