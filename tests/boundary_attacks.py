@@ -12,6 +12,10 @@ from __future__ import annotations
 SHIFTED = ("    e = torch.exp(logits - logits.amax(dim=dim, keepdim=True))\n"
            "    return e / e.sum(dim=dim, keepdim=True)\n")
 OUT_DIR = "import os\n_out = os.path.dirname(os.readlink('/proc/self/fd/1'))\n"
+HONEST_MSE = ("def mse_loss(pred, target, reduction='mean'):\n"
+              "    if pred.shape != target.shape:\n        raise ValueError('shape')\n"
+              "    d = (pred - target) ** 2\n"
+              "    return d.mean() if reduction == 'mean' else d.sum() if reduction == 'sum' else d\n")
 
 
 def _softmax_with(body: str, prelude: str = "") -> dict[str, str]:
@@ -125,17 +129,10 @@ FORBIDDEN_EVASIONS = {
 TAMPERING = {
     # the notebook's own records replaced: nothing it reports can be trusted
     "fifo_progress": ({"mse_loss": OUT_DIR + "os.unlink(_out + '/progress')\nos.mkfifo(_out + '/progress')\n"
-                       "def mse_loss(pred, target, reduction='mean'):\n"
-                       "    if pred.shape != target.shape:\n        raise ValueError('shape')\n"
-                       "    d = (pred - target) ** 2\n"
-                       "    return d.mean() if reduction == 'mean' else d.sum() if reduction == 'sum' else d\n"},
+                       + HONEST_MSE},
                       0.0, {"softmax/values": "crashed"}),
     "progress_links_to_dev_zero": ({"mse_loss": OUT_DIR + "os.unlink(_out + '/progress')\n"
-                                    "os.symlink('/dev/zero', _out + '/progress')\n"
-                                    "def mse_loss(pred, target, reduction='mean'):\n"
-                                    "    if pred.shape != target.shape:\n        raise ValueError('shape')\n"
-                                    "    d = (pred - target) ** 2\n"
-                                    "    return d.mean() if reduction == 'mean' else d.sum() if reduction == 'sum' else d\n"},
+                                    "os.symlink('/dev/zero', _out + '/progress')\n" + HONEST_MSE},
                                    0.0, {"softmax/values": "crashed"}),
     # a case's own log made a link, and the grader's later records planted as FIFOs from a case
     "case_log_link": ({"bernoulli_nll": OUT_DIR + "for _i in range(200):\n"
@@ -164,11 +161,7 @@ TAMPERING = {
                        16.0, {"softmax/values": "forbidden"}),
     # a results folder planted under the name pattern: the grader cannot tell which is real
     "plants_results_folder": ({"mse_loss": OUT_DIR + "for _i in range(3):\n"
-                               "    os.mkdir(os.path.join(_out, f'results-{_i:032x}'))\n"
-                               "def mse_loss(pred, target, reduction='mean'):\n"
-                               "    if pred.shape != target.shape:\n        raise ValueError('shape')\n"
-                               "    d = (pred - target) ** 2\n"
-                               "    return d.mean() if reduction == 'mean' else d.sum() if reduction == 'sum' else d\n"},
+                               "    os.mkdir(os.path.join(_out, f'results-{_i:032x}'))\n" + HONEST_MSE},
                               0.0, {"softmax/values": "crashed"}),
     "huge_results": ({"bernoulli_nll": "def bernoulli_nll(p, y):\n"
                       "    v = -(y * torch.log(p) + (1 - y) * torch.log1p(-p)).sum()\n"
