@@ -106,6 +106,20 @@ class Assignment(_Strict):
     time_limit_s: float = Field(300, gt=0, description="wall clock for one whole project")
     holdout_seed: int | None = Field(None, description="private: which digits are held out; never shipped")
 
+    @field_validator("due", mode="before")
+    @classmethod
+    def _end_of_day(cls, value: Any) -> Any:
+        """A date alone (``due: 2026-12-08``) means the end of that day in the course's time zone
+        (23:59:59), never its first second."""
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return dt.datetime.combine(value, dt.time(23, 59, 59))
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                return dt.datetime.combine(dt.date.fromisoformat(value.strip()), dt.time(23, 59, 59))
+            except ValueError:
+                return value
+        return value
+
     @model_validator(mode="after")
     def _manual_fits(self) -> "Assignment":
         ids = [m.id for m in self.manual]

@@ -17,6 +17,7 @@ import pandas as pd
 from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
+from autograder.tables_csv import read_csv
 from autograder.gradebook import Gradebook, now
 
 COLUMNS = ["student_id", "name", "item", "item_title", "max_points", "points", "comment"]
@@ -63,11 +64,7 @@ def write_template(cfg: CourseConfig, assignment: Assignment, path: Path) -> Pat
 def import_scores(cfg: CourseConfig, assignment: Assignment, book: Gradebook, path: Path,
                   entered_by: str | None = None) -> ImportSummary:
     _need_items(assignment)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the CSV: {exc}", where=str(path)) from None
-    df.columns = [c.strip() for c in df.columns]
+    df = read_csv(path, "manual scores CSV")
     missing = [c for c in ("student_id", "item", "points") if c not in df.columns]
     if missing:
         raise UserError(f"missing column(s): {', '.join(missing)}", where=str(path),

@@ -1,14 +1,17 @@
-"""The class roster (roster.csv): student id, name, cohort, optional git user and team."""
+"""The class roster (roster.csv): student id, name, cohort, optional git user, team, repo and alias.
+
+Students are found by (cohort, name) from their file names. Two students with the same name in
+one cohort (김민준 is common) must each have an ``alias`` — the name they use in their file names
+(e.g. 김민준A) — or the roster is refused: a file must never go to one of them silently."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from autograder.errors import UserError
 from autograder.naming import nfc
+from autograder.tables_csv import read_csv
 
 REQUIRED = ("student_id", "name", "cohort")
 
@@ -21,12 +24,17 @@ class Student:
     git_user: str | None = None
     team: str | None = None  # a week-7 team folder carries this name; every member gets its score
     repo: str | None = None  # the student's own repository (URL or path), for `kind: student_repos`
+    alias: str | None = None  # the name in this student's file names when the roster has two of `name`
+
+    @property
+    def file_name(self) -> str:
+        return self.alias or self.name
 
 
 class Roster:
     def __init__(self, students: list[Student]):
         self.students = students
-        self._by_key = {(s.cohort, s.name): s for s in students}
+        self._by_key = {(s.cohort, s.file_name): s for s in students}
         self._by_id = {s.student_id: s for s in students}
 
     def find(self, cohort: int, name: str) -> Student | None:
@@ -46,16 +54,12 @@ class Roster:
 
 
 def load(path: Path) -> Roster:
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read roster: {exc}", where=str(path)) from None
-    df.columns = [c.strip() for c in df.columns]
+    df = read_csv(path, "roster")
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise UserError(f"roster lacks column(s) {', '.join(missing)}", where=str(path),
-                        fix="header must be: student_id,name,cohort[,git_user][,team][,repo]")
-    students, problems, seen = [], [], {}
+                        fix="header must be: student_id,name,cohort[,git_user][,team][,repo][,alias]")
+    students, problems, seen, named = [], [], {}, {}
     for i, row in df.iterrows():
         line = i + 2  # header is line 1
         sid, name, cohort = row["student_id"].strip(), nfc(row["name"].strip()), row["cohort"].strip()
@@ -69,7 +73,17 @@ def load(path: Path) -> Roster:
         git_user = row.get("git_user", "").strip() or None
         team = nfc(row.get("team", "").strip()) or None
         repo = row.get("repo", "").strip() or None
-        students.append(Student(sid, name, int(cohort), git_user, team, repo))
+        alias = nfc(row.get("alias", "").strip()) or None
+        student = Student(sid, name, int(cohort), git_user, team, repo, alias)
+        key = (student.cohort, student.file_name)
+        if key in named:
+            other = named[key]
+            problems.append(f"line {line}: {cohort}기 {student.file_name} ({sid}) and line {other[0]} ({other[1]}) "
+                            "would be found by the same file name — give each an 'alias' column value they "
+                            "use in their file names (e.g. 김민준A, 김민준B)")
+            continue
+        named[key] = (line, sid)
+        students.append(student)
     if problems:
         raise UserError("invalid roster rows:\n  " + "\n  ".join(problems), where=str(path))
     return Roster(students)

@@ -217,12 +217,19 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
                 continue
             if repo.owner:  # a student's own repository: the file is theirs whatever name it carries
                 owners = [repo.owner]
-                if nfc(parsed.name) != repo.owner.name:
+                if nfc(parsed.name) not in (repo.owner.name, repo.owner.alias):
                     parsed = dataclasses.replace(parsed, tolerated=(*parsed.tolerated, f"file names "
                                                  f"'{parsed.name}' but the repository is {repo.owner.name}'s"))
             else:
                 owners = [s for s in [roster.find(parsed.cohort, parsed.name)] if s]
         if not owners:
+            same = [s for s in roster if s.alias and s.cohort == parsed.cohort and s.name == nfc(parsed.name)]
+            if same:  # two students of that name: the file must say which one
+                issue(version.path, "ambiguous-student", f"{parsed.cohort}기 has {len(same)} students named "
+                      f"{parsed.name}; the file must use one of their aliases "
+                      f"({', '.join(f'{s.alias} = {s.student_id}' for s in same)}) — rename it and commit again",
+                      parsed.name)
+                continue
             renamed = _renamed(roster, version)
             issue(version.path, "unknown-student",
                   f"{parsed.cohort}기 {parsed.name} is not on the roster, nor a team in it"

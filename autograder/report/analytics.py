@@ -80,8 +80,10 @@ def item_analysis(tidy: pd.DataFrame) -> pd.DataFrame:
     cols = ["assignment", "week", "case_id", "title", "max_points", "graded", "skipped", "pass_rate", "mean_credit",
             "discrimination", "item_rest_r"]
     auto = tidy[tidy.origin == "auto"]
-    if auto.empty:
-        return pd.DataFrame(columns=cols)
+    if auto.empty:  # nothing graded yet: typed columns, so every view still works on it
+        numeric = {"week", "max_points", "graded", "skipped", "pass_rate", "mean_credit", "discrimination",
+                   "item_rest_r"}
+        return pd.DataFrame({c: pd.Series(dtype=float if c in numeric else object) for c in cols})
     run = auto[auto.status != "skipped"].copy()
     run["passed"] = (run.status == "passed").astype(float)
     run["credit"] = np.where(run.max_points > 0, run.points / run.max_points.where(run.max_points > 0, 1), run.passed)
