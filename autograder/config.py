@@ -207,6 +207,9 @@ class AtRisk(_Strict):
 class Reports(_Strict):
     output: Path = Path("out/reports")
     at_risk: AtRisk = AtRisk()
+    canvas_missing: Literal["blank", "zero"] = Field(
+        "blank", description="canvas_grades.csv for work not submitted by a deadline that has passed: left "
+                             "blank (Canvas keeps what it has) or 0; work not due yet is always blank")
 
 
 class Build(_Strict):

@@ -158,11 +158,35 @@ def test_workbook_canvas_csv_and_report_cards(course):
     assert list(canvas.columns[:5]) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert canvas.iloc[0, 0].strip() == "Points Possible" and float(canvas.iloc[0, 5]) == 20.0
     matrix = files.tables.matrix.set_index("student_id")
-    first = canvas.iloc[1]
-    assert float(first.iloc[5]) == pytest.approx(matrix.at[first["SIS User ID"], "week02"])
     for sid, name in truth.students[:5]:
         card = (files.folder / "cards" / f"{sid}.md").read_text(encoding="utf-8")
         assert name in card and f"{matrix.at[sid, 'percent']:.1f} %" in card  # the class view's figure
+
+
+def test_canvas_import_has_canvas_headers_and_never_writes_zeros_for_future_or_missing_work(course, tmp_path):
+    """Canvas matches students on its identity columns (SIS User ID = the student id; its own ID
+    and login unknown here: blank) and assignments on 'Title (id)'; a blank cell changes nothing
+    there, so work not due yet, and missing work unless canvas_missing: zero, is blank."""
+    cfg, truth, _ = course
+    early = dt.datetime(2026, 7, 15, tzinfo=dt.timezone.utc)  # week02 is due (07-07), the rest are not
+    files = write_report(cfg, Gradebook(cfg.gradebook_path), tmp_path / "early", as_of=early)
+    canvas = pd.read_csv(files.folder / "canvas_grades.csv", dtype=str, keep_default_na=False)
+    heads = [f"{a.title} ({a.id})" for a in cfg.assignments]
+    assert list(canvas.columns) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *heads]
+    assert canvas.iloc[0]["Student"].strip() == "Points Possible"
+    assert [float(canvas.iloc[0][h]) for h in heads] == [a.points for a in cfg.assignments]
+    students = canvas.iloc[1:].set_index("SIS User ID")
+    assert set(students.index) == {sid for sid, _ in truth.students} and (students["SIS Login ID"] == "").all()
+    finals = files.tables.students.set_index(["student_id", "assignment"])
+    due = {a.id: cfg.due(a) <= early for a in cfg.assignments}
+    assert due["week02"] and not due["week04"]
+    for sid, _ in truth.students:
+        for a, head in zip(cfg.assignments, heads):
+            row, got = finals.loc[(sid, a.id)], students.at[sid, head]
+            if row.accepted:
+                assert float(got) == pytest.approx(row.score), (sid, a.id)
+            else:
+                assert got == "", (sid, a.id, got)  # not due, or missing: blank, never 0
 
 
 def test_anonymized_report_names_no_student_anywhere(course, tmp_path):

@@ -53,16 +53,32 @@ def write_workbook(t: ClassTables, path: Path) -> Path:
     return path
 
 
+CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
 def write_canvas(cfg: CourseConfig, t: ClassTables, roster: pd.DataFrame, path: Path) -> Path:
-    """Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then one column per
-    assignment, and a 'Points Possible' row first. Scores are after late penalties."""
-    ids = [a.id for a in cfg.assignments]
+    """Canvas's gradebook import: the identity columns Canvas matches students on (``SIS User ID`` =
+    the student id; ``ID`` and ``SIS Login ID`` left blank: Canvas's own ids are not known here),
+    then one column per assignment, and a ``Points Possible`` row first. Scores are after late
+    penalties. A cell is blank for work not due yet as of the report, and for work not submitted
+    by a deadline that has passed unless ``reports.canvas_missing: zero`` — an upload mid-term never
+    writes zeros over future assignments."""
     heads = {a.id: f"{a.title} ({a.id})" for a in cfg.assignments}
-    scores = t.matrix.set_index("student_id")[ids]
+    due = {a.id: cfg.due(a) <= t.as_of for a in cfg.assignments}
+    finals = {(r.student_id, r.assignment): r for r in t.students.itertuples()}
+
+    def cell(student_id: str, assignment: str):
+        final = finals.get((student_id, assignment))
+        if final is None or not due[assignment] and not final.accepted:
+            return ""
+        if not final.accepted:
+            return 0.0 if cfg.reports.canvas_missing == "zero" else ""
+        return round(float(final.score), 2)
+
     rows = [{"Student": "    Points Possible", "ID": "", "SIS User ID": "", "SIS Login ID": "", "Section": "",
              **{heads[a.id]: a.points for a in cfg.assignments}}]
     for r in roster.itertuples():
-        rows.append({"Student": r.name, "ID": "", "SIS User ID": r.student_id, "SIS Login ID": r.git_user,
-                     "Section": f"{r.cohort}기", **{heads[i]: scores.at[r.student_id, i] for i in ids}})
-    pd.DataFrame(rows).to_csv(path, index=False, encoding="utf-8")
+        rows.append({"Student": r.name, "ID": "", "SIS User ID": r.student_id, "SIS Login ID": "",
+                     "Section": f"{r.cohort}기", **{heads[a.id]: cell(r.student_id, a.id) for a in cfg.assignments}})
+    pd.DataFrame(rows, columns=CANVAS_IDENTITY + list(heads.values())).to_csv(path, index=False, encoding="utf-8")
     return path
