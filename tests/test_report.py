@@ -187,6 +187,15 @@ def test_canvas_import_has_canvas_headers_and_never_writes_zeros_for_future_or_m
                 assert float(got) == pytest.approx(row.score), (sid, a.id)
             else:
                 assert got == "", (sid, a.id, got)  # not due, or missing: blank, never 0
+                assert (row.status == "not due yet") == (not due[a.id]), (sid, a.id, row.status)
+    # mid-term, the course percent so far counts only what is due (week02 alone here)
+    matrix = files.tables.matrix.set_index("student_id")
+    week02 = next(a for a in cfg.assignments if a.id == "week02")
+    for sid, _ in truth.students:
+        assert matrix.at[sid, "percent_so_far"] == pytest.approx(round(100 * matrix.at[sid, "week02"] / week02.points, 1),
+                                                                 abs=0.051)
+    progress = files.tables.progress.set_index("assignment")
+    assert progress.submission_rate.notna()["week02"] and progress.submission_rate.isna()["week04"]
 
 
 def test_anonymized_report_names_no_student_anywhere(course, tmp_path):

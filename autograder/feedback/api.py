@@ -45,7 +45,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
     due = cfg.due(assignment)
     folder = folder or cfg.path(cfg.reports.output) / "feedback" / assignment.id
     folder.mkdir(parents=True, exist_ok=True)
-    finals = final_scores(cfg, book)
+    finals = final_scores(cfg, book, at)
     finals = finals[finals.assignment == assignment.id].set_index("student_id")
     template = Environment(loader=PackageLoader("autograder.feedback", "templates"),
                            keep_trailing_newline=True).get_template("student.md.j2")

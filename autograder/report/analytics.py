@@ -24,9 +24,10 @@ from autograder.config import CourseConfig
 UPPER_LOWER = 0.27  # Kelley's groups for the discrimination index
 
 
-def score_matrix(cfg: CourseConfig, finals: pd.DataFrame) -> pd.DataFrame:
+def score_matrix(cfg: CourseConfig, finals: pd.DataFrame, as_of: dt.datetime | None = None) -> pd.DataFrame:
     """student × assignment final scores, then total points, late penalty, late days (and bank
-    days used and left), course percent."""
+    days used and left), course percent, and the percent so far: the same over the assignments
+    already due as of ``as_of`` (a student with full marks so far has 100 there mid-term)."""
     ids = [a.id for a in cfg.assignments]
     keys = ["student_id", "name"]
     matrix = finals.pivot(index=keys, columns="assignment", values="score")[ids]
@@ -39,6 +40,9 @@ def score_matrix(cfg: CourseConfig, finals: pd.DataFrame) -> pd.DataFrame:
                         bank_used=by_student["bank_used"].sum(),
                         bank_left=cfg.late_policy.bank_days - by_student["bank_used"].sum(),
                         percent=(matrix[ids] / points[ids] * weights[ids]).sum(axis=1).round(1))
+    due = [a.id for a in cfg.assignments if as_of is None or cfg.due(a) <= as_of]
+    out["percent_so_far"] = ((matrix[due] / points[due] * weights[due]).sum(axis=1) / weights[due].sum() * 100
+                             ).round(1) if due else np.nan
     out.columns.name = None
     order = finals.drop_duplicates("student_id")[keys]  # roster order
     return order.merge(out.reset_index(), on=keys, how="left")
@@ -117,8 +121,9 @@ def item_analysis(tidy: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().sort_values(["week", "case_id"], kind="stable", ignore_index=True)[cols]
 
 
-def progress(cfg: CourseConfig, finals: pd.DataFrame) -> pd.DataFrame:
-    """The class across the weeks: percent quartiles of counted work and the submission rate."""
+def progress(cfg: CourseConfig, finals: pd.DataFrame, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """The class across the weeks: percent quartiles of counted work and the submission rate
+    (none yet for a week that is not due as of ``as_of``: not a fall to 0)."""
     counted = finals[finals.accepted].astype({"percent": float})
     by_week = counted.groupby("week")["percent"]
     q = pd.DataFrame({"mean_percent": by_week.mean(), "q1_percent": by_week.quantile(0.25),
@@ -126,6 +131,8 @@ def progress(cfg: CourseConfig, finals: pd.DataFrame) -> pd.DataFrame:
     rate = finals.groupby("week")["accepted"].mean() * 100
     weeks = pd.DataFrame({"week": [a.week for a in cfg.assignments], "assignment": [a.id for a in cfg.assignments]})
     out = weeks.join(q, on="week").join(rate.rename("submission_rate"), on="week")
+    if as_of is not None:
+        out.loc[[cfg.due(a) > as_of for a in cfg.assignments], "submission_rate"] = np.nan
     return out.round(1)
 
 

@@ -12,6 +12,8 @@ penalty counts (the one that spends fewer bank days, then the earlier one, wins 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -100,8 +102,10 @@ def _spend_bank(cand: pd.DataFrame, order: dict[str, int], bank: int, penalty: f
     return picked
 
 
-def final_scores(cfg: CourseConfig, book: Gradebook) -> pd.DataFrame:
-    """One row per (roster student, assignment), in roster × assignment order (FINAL_COLUMNS)."""
+def final_scores(cfg: CourseConfig, book: Gradebook, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """One row per (roster student, assignment), in roster × assignment order (FINAL_COLUMNS).
+    With ``as_of``, work that is not in and whose deadline (with the student's extension) has not
+    passed is "not due yet", not "missing"."""
     people = roster_frame(cfg)
     lp = cfg.late_policy
     points = {a.id: a.points for a in cfg.assignments}
@@ -142,6 +146,11 @@ def final_scores(cfg: CourseConfig, book: Gradebook) -> pd.DataFrame:
     status[late_mask] = "late (" + late[late_mask].astype(str) + " d" + bank_note[late_mask] + ", −" + pct[late_mask] + ")"
     has_notes = out.why.notna()
     status[~accepted & has_notes] = out.why[~accepted & has_notes].map(lambda w: w[-1])
+    if as_of is not None:
+        due = pd.Series({a.id: cfg.due(a) for a in cfg.assignments})
+        deadline = pd.Series(due.reindex(out.index.get_level_values("assignment")).to_numpy(), index=out.index) + \
+            pd.to_timedelta(out.extension_days.fillna(0), unit="D")
+        status[~accepted & (deadline > as_of)] = "not due yet"
     out = out.reset_index()
     frame = pd.DataFrame({
         "student_id": out.student_id, "assignment": out.assignment,

@@ -31,13 +31,13 @@ class ClassTables:
 
 def class_tables(cfg: CourseConfig, book: Gradebook, as_of: dt.datetime | None = None) -> ClassTables:
     as_of = as_of or dt.datetime.now(dt.timezone.utc)
-    finals = final_scores(cfg, book)
+    finals = final_scores(cfg, book, as_of)
     tidy = tidy_table(cfg, book, finals)
     risk, rule = analytics.at_risk(cfg, finals, as_of)
     issues = read_sql(book, "SELECT assignment, path, kind, student, detail, collected_at FROM collection_issues "
                             "ORDER BY assignment, id")
     return ClassTables(
-        students=finals, matrix=analytics.score_matrix(cfg, finals), penalties=analytics.penalty_matrix(cfg, finals),
+        students=finals, matrix=analytics.score_matrix(cfg, finals, as_of), penalties=analytics.penalty_matrix(cfg, finals),
         stats=analytics.assignment_stats(cfg, finals), cases=analytics.item_analysis(tidy),
-        progress=analytics.progress(cfg, finals), at_risk=risk, at_risk_rule=rule, tidy=tidy, issues=issues,
+        progress=analytics.progress(cfg, finals, as_of), at_risk=risk, at_risk_rule=rule, tidy=tidy, issues=issues,
         as_of=as_of)
