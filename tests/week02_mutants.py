@@ -71,6 +71,15 @@ def mse_loss(pred, target, reduction='mean'):
     sq = (pred - target) ** 2
     return {'mean': sq.mean(), 'sum': sq.sum(), 'none': sq}[reduction]
 '''}),
+    # subtracts in place: the values are right, the caller's tensor is not
+    "mse_in_place": ("mse_loss/invariants", {"mse_loss": '''
+def mse_loss(pred, target, reduction='mean'):
+    if pred.shape != target.shape:
+        raise ValueError("pred and target must have the same shape")
+    pred -= target
+    sq = pred ** 2
+    return {'mean': sq.mean(), 'sum': sq.sum(), 'none': sq}[reduction]
+'''}),
     "gaussian_no_constant": ("gaussian_nll/scalar_sigma", {"gaussian_nll": '''
 def gaussian_nll(y, mu, sigma):
     sigma = torch.as_tensor(sigma, dtype=y.dtype)

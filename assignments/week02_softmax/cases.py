@@ -239,15 +239,19 @@ def cases():
         values_case("mse_loss/reductions", "reduction='sum' and 'none'",
                     0.5, "mse_loss", mse_grid("sum") + mse_grid("none"), ref_mse, forbidden=MSE_FORBIDDEN),
         raises_case("mse_loss/shape_mismatch", "(N, 1) vs (N,) raises ValueError instead of broadcasting",
-                    1.0, "mse_loss", [((randn((n, 1), s), randn((n,), s)), {}, f"pred (N={n}, 1), target ({n},)")
+                    0.75, "mse_loss", [((randn((n, 1), s), randn((n,), s)), {}, f"pred (N={n}, 1), target ({n},)")
                                       for n, s in [(4, 0), (1, 1), (7, 2)]]
                     + [((randn((3,), 5), randn((4,), 6)), {}, "pred (3,), target (4,)")],
                     "ValueError", forbidden=MSE_FORBIDDEN),
         values_case("mse_loss/float32", "float32 in, float32 out (rtol 1e-4)",
                     0.25, "mse_loss", mse_grid(dtype=f32), ref_mse, tol=1e-4, forbidden=MSE_FORBIDDEN),
         # gaussian_nll — 2 points
+        invariants_case("mse_loss/invariants", "pred and target not modified", 0.25, "mse_loss",
+                        mse_grid()[::3], ref_mse, forbidden=MSE_FORBIDDEN),
         values_case("gaussian_nll/scalar_sigma", "summed Gaussian NLL with a float sigma (incl. ½·log 2π)",
-                    0.75, "gaussian_nll", gaussian_grid("float"), ref_gaussian_nll, forbidden=DISTRIBUTIONS),
+                    0.5, "gaussian_nll", gaussian_grid("float"), ref_gaussian_nll, forbidden=DISTRIBUTIONS),
+        invariants_case("gaussian_nll/invariants", "a scalar; y, mu and sigma not modified", 0.25, "gaussian_nll",
+                        gaussian_grid("tensor")[::2], ref_gaussian_nll, forbidden=DISTRIBUTIONS),
         values_case("gaussian_nll/tensor_sigma", "sigma as a tensor broadcastable to y",
                     0.5, "gaussian_nll", gaussian_grid("tensor"), ref_gaussian_nll, forbidden=DISTRIBUTIONS),
         values_case("gaussian_nll/unit_sigma_is_mse", "with sigma = 1 it is ½·SSE + (n/2)·log 2π",

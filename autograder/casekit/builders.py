@@ -107,9 +107,10 @@ def grad_case(id: str, title: str, points: float, fn: str, configs: Sequence[Con
 
 def invariants_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
                     reference: Reference, *, forbidden: ForbiddenSpec = ForbiddenSpec(),
-                    part: int | None = None) -> Case:
-    """Shape exactly the reference's, dtype and device kept, inputs untouched, output finite."""
-    calls = calls_for(fn, configs)
+                    part: int | None = None, driver: str = "") -> Case:
+    """Shape exactly the reference's, dtype and device kept, inputs untouched, output finite.
+    ``driver="call"`` for inputs only a driver can build (a seeded generator)."""
+    calls = calls_for(fn, configs, driver=driver)
 
     def judge(calls: list[Call], obs: list[Observation]) -> str | None:
         for call, o in zip(calls, obs):

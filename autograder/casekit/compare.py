@@ -47,4 +47,9 @@ def unchanged(got: Any, original: Any, what: str = "input") -> str | None:
         if not isinstance(got, TensorValue) or not torch.equal(
                 got.to_torch(None), original.detach().cpu()):
             return f"{what} was modified in place — work on a copy"
+    elif isinstance(original, (list, tuple)) and isinstance(got, (list, tuple)):  # e.g. a list of parameters
+        for i, (g, o) in enumerate(zip(got, original)):
+            problem = unchanged(g, o, f"{what}[{i}]")
+            if problem:
+                return problem
     return None
