@@ -58,7 +58,7 @@ HOSTILE = {
                      "import builtins\nbuiltins.abs = lambda x: 0\nbuiltins.all = lambda x: True\n"
                      "def mse_loss(pred, target, reduction='mean'):\n    sq = (pred - target) ** 2\n"
                      "    return {'mean': sq.mean(), 'sum': sq.sum(), 'none': sq}[reduction]\n"},
-        19.0, {"mse_loss/shape_mismatch": "failed"}),
+        19.25, {"mse_loss/shape_mismatch": "failed"}),
     "liar_eq": ({"mse_loss": "class Liar:\n    def __eq__(self, o): return True\n    __hash__ = None\n"
                  "def mse_loss(pred, target, reduction='mean'):\n    return Liar()\n"},
                 17.5, {"mse_loss/mean": "failed"}),

@@ -22,7 +22,10 @@ from tests.boundary_attacks import FORBIDDEN_EVASIONS, TAMPERING
 from tests.test_hostile import LIMITS
 
 ATTACKS = {**FORBIDDEN_EVASIONS, **TAMPERING}
-ONE_SHOT = sorted(TAMPERING) + ["aten_overload", "in_a_thread", "grad_via_engine_entry"]
+# one-shot sandboxes read the exchange folder in place (warm ones get it by rename): the file
+# attacks there by default; AUTOGRADER_FULL_BOUNDARY=1 adds the rest and a one-shot batch (~1 min)
+FULL = os.environ.get("AUTOGRADER_FULL_BOUNDARY") == "1"
+ONE_SHOT = sorted(TAMPERING) + (["aten_overload", "in_a_thread", "grad_via_engine_entry"] if FULL else [])
 
 
 def _grade(built, tmp_path, name: str, runner):
@@ -106,7 +109,9 @@ BATCH_ATTACKS = ["fifo_progress", "progress_links_to_dev_zero", "plants_fifos_in
                  "fills_tmp", "plants_results", "patches_run_call", "in_a_thread"]
 
 
-@pytest.mark.parametrize("warm", [True, False], ids=["warm", "one-shot"])
+@pytest.mark.parametrize("warm", [True, pytest.param(False, marks=pytest.mark.skipif(
+    not FULL, reason="the one-shot batch runs with AUTOGRADER_FULL_BOUNDARY=1 (the one-shot attacks run alone)"))],
+    ids=["warm", "one-shot"])
 def test_a_batch_with_attackers_finishes_and_honest_students_score_as_when_graded_alone(tmp_path, need_git, warm):
     from sqlalchemy import select
 

@@ -85,3 +85,7 @@ def dropout_backward(dout, mask):
     return dout * mask
 '''},
 }
+
+# plain otter grades no alternative of this week in the default suite (its time budget):
+# AUTOGRADER_FULL_PARITY=1 grades them all
+OTTER_SAMPLE: list[str] = []
