@@ -17,7 +17,7 @@ import pandas as pd
 from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
-from autograder.tables_csv import read_csv
+from autograder.text_files import read_csv
 from autograder.gradebook import Gradebook, now
 
 COLUMNS = ["student_id", "name", "item", "item_title", "max_points", "points", "comment"]

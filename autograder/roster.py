@@ -11,7 +11,7 @@ from pathlib import Path
 
 from autograder.errors import UserError
 from autograder.naming import nfc
-from autograder.tables_csv import read_csv
+from autograder.text_files import read_csv
 
 REQUIRED = ("student_id", "name", "cohort")
 

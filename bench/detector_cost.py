@@ -35,11 +35,12 @@ from tests.conftest import Built  # noqa: E402
 from tests.test_weeks_grading import mutants  # noqa: E402
 
 
-def _namespace(built: Built) -> dict:
-    """The reference notebook executed here, as the sandbox executes a submission."""
+def reference_namespace(nb) -> dict:
+    """A course notebook (the reference, an alternative) executed here, as the sandbox executes a
+    submission (the benches run the course's own code in-process)."""
     install_otter_stub()
     namespace: dict = {"__name__": "__main__"}
-    run_cells([c.source for c in built.solution.cells if c.cell_type == "code"], namespace, None)
+    run_cells([c.source for c in nb.cells if c.cell_type == "code"], namespace, None)
     return namespace
 
 
@@ -71,7 +72,7 @@ def main(n: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-detector-"))
     (work / "course").mkdir()
     built = Built(work / "course", "week02")
-    namespace = _namespace(built)
+    namespace = reference_namespace(built.solution)
     modes = {"no detection": (False, False), "mode + profile (before)": (True, False),
              "every layer (now)": (True, True)}
     for args in modes.values():  # warm every path once

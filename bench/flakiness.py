@@ -24,28 +24,12 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.casekit.core import DEFAULT_TIMEOUT, Observation  # noqa: E402
-from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
-from autograder.inside.probe import run_case  # noqa: E402
+from autograder.audit.api import TRAINING_TIMEOUT  # noqa: E402
+from autograder.casekit.otter_check import verdict_here  # noqa: E402
 from autograder.notebooks import with_functions  # noqa: E402
+from bench.detector_cost import reference_namespace  # noqa: E402
 from tests.conftest import Built  # noqa: E402
 from tests.test_weeks_grading import alternatives  # noqa: E402
-
-TRAINING_TIMEOUT = 30.0
-
-
-def _namespace(nb) -> dict:
-    install_otter_stub()
-    namespace: dict = {"__name__": "__main__"}
-    run_cells([c.source for c in nb.cells if c.cell_type == "code"], namespace, None)
-    return namespace
-
-
-def _status(case, namespace: dict) -> str:
-    arrays: dict = {}
-    raw = run_case(case.calls, namespace, arrays, forbidden=case.forbidden, device=case.device,
-                   timeout=case.timeout or DEFAULT_TIMEOUT, seed=case.seed)
-    return case.verdict([Observation.from_json(o, arrays) for o in raw]).status.value
 
 
 def check_week(week: str, runs: int, training: bool) -> int:
@@ -56,13 +40,14 @@ def check_week(week: str, runs: int, training: bool) -> int:
     cases = [c for c in built.cases if c.runnable() and (training or (c.timeout or 0) < TRAINING_TIMEOUT)]
     flips, start = 0, time.perf_counter()
     for name, nb in variants.items():
-        namespace = _namespace(nb)
+        namespace = reference_namespace(nb)
         seen: dict[str, set[str]] = {}
         for run in range(runs):
             for threads in (1, 2):
                 torch.set_num_threads(threads)
                 for case in cases:
-                    status = _status(dataclasses.replace(case, seed=case.seed + 7919 * run), namespace)
+                    reseeded = dataclasses.replace(case, seed=case.seed + 7919 * run)
+                    status = verdict_here(reseeded, namespace).status.value
                     seen.setdefault(case.id, set()).add(status)
         for case_id, statuses in seen.items():
             if len(statuses) > 1:

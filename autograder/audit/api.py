@@ -13,7 +13,10 @@ from __future__ import annotations
 import ast
 import dataclasses
 import difflib
+import itertools
+import shutil
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,8 +125,7 @@ def generate(solution: nbformat.NotebookNode, functions: set[str] | None = None)
     for source, key in cells.items():
         owners = _owner_by_line(source)
         for op_name, op in operators().items():
-            occurrence = 0
-            while True:
+            for occurrence in itertools.count():
                 try:
                     mutated = mutate_code(source, op, occurrence)
                 except Exception:  # noqa: BLE001 - an operator that cannot handle a node: next one
@@ -132,7 +134,6 @@ def generate(solution: nbformat.NotebookNode, functions: set[str] | None = None)
                     break
                 line, diff = _changed_line(source, mutated)
                 owner = owners.get(line)
-                occurrence += 1
                 if mutated in seen or owner is None or (functions and owner not in functions):
                     continue
                 try:
@@ -140,7 +141,7 @@ def generate(solution: nbformat.NotebookNode, functions: set[str] | None = None)
                 except SyntaxError:
                     continue
                 seen.add(mutated)
-                found.append(Mutant(owner, key, op_name, occurrence - 1, line, diff, mutated))
+                found.append(Mutant(owner, key, op_name, occurrence, line, diff, mutated))
     return found
 
 
@@ -203,8 +204,6 @@ def run_audit(cfg: CourseConfig, assignment: Assignment, *, workers: int | None 
               cases: list[Case] | None = None) -> AuditReport:
     """Audit ``assignment``'s hidden cases (or ``cases``, e.g. a draft) against mutants of its
     reference solution (built now, unless ``solution_path`` is the built one)."""
-    import time
-
     if assignment.kind != "notebook":
         raise UserError(f"{assignment.id} is a {assignment.kind}: only notebook weeks have hidden tests to audit",
                         where="grader.yml")
@@ -213,15 +212,12 @@ def run_audit(cfg: CourseConfig, assignment: Assignment, *, workers: int | None 
     start = time.monotonic()
     solution = nbformat.read(str(solution_path or build_week(cfg, assignment).solution), as_version=4)
     cases = cases if cases is not None else load_cases(cfg.path(assignment.folder))
-    mutants = generate(solution, functions)[:limit] if limit else generate(solution, functions)
+    mutants = generate(solution, functions)[:limit or None]
     limits = dataclasses.replace(Limits.from_config(cfg.grading), wall_s=max(cfg.grading.timeout_s, 120.0))
     pool = SandboxPool(limits) if cfg.grading.warm_pool and SandboxPool.usable(limits) else None
     runner = pool.run if pool else None
     work = Path(tempfile.mkdtemp(prefix=f"audit-{assignment.id}-"))
-    reference_path = work / "reference.ipynb"
-    nbformat.write(solution, str(reference_path))
-    reference: dict[str, Any] = {}
-    grade_notebook(reference_path, _recording([c for c in cases if c.runnable()], reference), limits, runner=runner)
+    reference: dict[str, Any] = {}  # every case's observations of the reference, for equivalence
 
     def one(k_m: tuple[int, Mutant]) -> MutantResult:
         k, m = k_m
@@ -243,6 +239,10 @@ def run_audit(cfg: CourseConfig, assignment: Assignment, *, workers: int | None 
     columns = (TextColumn(f"auditing {assignment.id}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     results: list[MutantResult] = []
     try:
+        reference_path = work / "reference.ipynb"
+        nbformat.write(solution, str(reference_path))
+        grade_notebook(reference_path, _recording([c for c in cases if c.runnable()], reference), limits,
+                       runner=runner)
         with Progress(*columns, disable=not show_progress) as progress, \
                 ThreadPoolExecutor(workers or cfg.grading.workers) as threads:
             task = progress.add_task("audit", total=len(mutants))
@@ -252,4 +252,5 @@ def run_audit(cfg: CourseConfig, assignment: Assignment, *, workers: int | None 
     finally:
         if pool:
             pool.close()
+        shutil.rmtree(work, ignore_errors=True)
     return AuditReport(assignment.id, results, time.monotonic() - start)

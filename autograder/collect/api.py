@@ -27,6 +27,7 @@ from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook, now
 from autograder.naming import looks_like_submission, nfc, parse
+from autograder.text_files import decode
 
 MAX_BYTES = 50 << 20
 EXTENSIONS = {"notebook": ("ipynb",), "writeup": ("md", "txt", "ipynb"), "project": ()}
@@ -67,13 +68,7 @@ def _notebook_problem(data: bytes) -> str | None:
 def _text_problem(data: bytes) -> str | None:
     if b"\x00" in data[:8192]:
         return "binary content, not text"
-    for encoding in ("utf-8", "cp949"):
-        try:
-            data.decode(encoding)
-            return None
-        except UnicodeDecodeError:
-            continue
-    return "not UTF-8 text"
+    return None if decode(data) is not None else "not UTF-8 text"
 
 
 def _problem(data: bytes, ext: str) -> str | None:

@@ -10,11 +10,13 @@ which the judge turns into a named verdict — never a hang, an exception or a r
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 from autograder import protocol
 
@@ -25,9 +27,10 @@ _RESULTS_DIR = re.compile(re.escape(protocol.RESULTS_PREFIX) + r"[0-9a-f]{32}")
 class Tampered(Exception):
     """A harness file is not a regular file within its size cap."""
 
-    def __init__(self, name: str, why: str):
+    def __init__(self, name: str, why: str, *, oversized: bool = False):
         super().__init__(f"{TAMPERED} ({name}: {why})")
         self.name = name
+        self.oversized = oversized  # a regular file, only larger than its cap
 
 
 def _kind(mode: int) -> str:
@@ -53,7 +56,7 @@ def read_bytes(path: Path, cap: int) -> bytes | None:
         if not stat.S_ISREG(info.st_mode):
             raise Tampered(path.name, _kind(info.st_mode))
         if info.st_size > cap:
-            raise Tampered(path.name, f"{info.st_size} bytes, over the {cap}-byte limit")
+            raise Tampered(path.name, f"{info.st_size} bytes, over the {cap}-byte limit", oversized=True)
         chunks, left = [], cap + 1
         while left > 0:
             chunk = os.read(fd, min(left, 1 << 20))
@@ -63,7 +66,7 @@ def read_bytes(path: Path, cap: int) -> bytes | None:
             left -= len(chunk)
         data = b"".join(chunks)
         if len(data) > cap:  # grew while we read
-            raise Tampered(path.name, f"over the {cap}-byte limit")
+            raise Tampered(path.name, f"over the {cap}-byte limit", oversized=True)
         return data
     finally:
         os.close(fd)
@@ -72,6 +75,16 @@ def read_bytes(path: Path, cap: int) -> bytes | None:
 def read_text(path: Path, cap: int) -> str | None:
     data = read_bytes(path, cap)
     return None if data is None else data.decode("utf-8", "replace")
+
+
+def read_json(path: Path, cap: int) -> Any:
+    """The JSON value in the file, None when it is absent or not JSON (nested too deeply
+    included); ``Tampered`` as for ``read_bytes``."""
+    text = read_text(path, cap)
+    try:
+        return json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
+        return None
 
 
 def size(path: Path) -> int:

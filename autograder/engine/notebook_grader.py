@@ -6,7 +6,6 @@ the sandbox wrote, with size limits, and compares them with references it comput
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -85,7 +84,7 @@ def _observations(results: Path | None, index: int) -> list[Observation] | Verdi
             return None
         archive = exchange.read_bytes(wire.arrays_path(results / name), MAX_RESULT_BYTES - len(document))
     except exchange.Tampered as exc:
-        if "limit" in str(exc):
+        if exc.oversized:
             return Verdict(Status.output_limit, f"returned more than {MAX_RESULT_BYTES >> 20} MiB of values")
         return Verdict(Status.crashed, str(exc))
     try:
@@ -123,11 +122,7 @@ def _progress(out: Path) -> tuple[list[int], list[int]]:
 
 def _json_records(path: Path) -> list | None:
     """A JSON list the harness wrote, or None (absent or unreadable); ``Tampered`` passes up."""
-    text = exchange.read_text(path, MAX_RECORD_BYTES)
-    try:
-        value = json.loads(text) if text is not None else None
-    except (ValueError, RecursionError):
-        return None
+    value = exchange.read_json(path, MAX_RECORD_BYTES)
     return value if isinstance(value, list) else None
 
 

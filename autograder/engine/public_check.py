@@ -5,7 +5,6 @@ Only the public tests run here; the hidden tests are graded by the course."""
 from __future__ import annotations
 
 import ast
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from pathlib import Path
 from autograder import protocol
 from autograder.engine import exchange, sandbox
 from autograder.engine.limits import Limits
-from autograder.engine.notebook_grader import read_code_cells
+from autograder.engine.notebook_grader import MAX_RECORD_BYTES, read_code_cells
 from autograder.errors import UserError
 from autograder.inside import wire
 
@@ -60,18 +59,20 @@ def check_notebook(path: Path, tests: list[dict], limits: Limits = Limits()) -> 
         run = sandbox.run(work, limits)
         try:
             results = exchange.results_dir(work / "out")
-            records = json.loads(exchange.read_text(results / protocol.CELLS, 4 << 20) or "")
-        except (TypeError, ValueError, RecursionError, exchange.Tampered):
+            records = exchange.read_json(results / protocol.CELLS, MAX_RECORD_BYTES) if results else None
+            if not isinstance(records, list):
+                raise ValueError("no cell records")
+        except (ValueError, exchange.Tampered):
             why = "timed out" if run.timed_out else f"stopped (exit status {run.returncode})"
             raise UserError(f"the notebook {why} before all its cells ran", where=str(path),
                             fix="run it top to bottom in Jupyter and fix the cell that hangs or crashes") from None
         checked = []
         for j, test in enumerate(tests):
             try:
-                got = json.loads(exchange.read_text(results / protocol.public_result(j), 1 << 20) or "")
+                got = exchange.read_json(results / protocol.public_result(j), 1 << 20)
                 checked.append(PublicResult(test["name"], got["failed"] == 0 and got["attempted"] > 0,
                                             str(got["report"]).strip()))
-            except (TypeError, ValueError, KeyError, RecursionError, exchange.Tampered):
+            except (TypeError, KeyError, exchange.Tampered):
                 checked.append(PublicResult(test["name"], False, "the test crashed or ran out of time"))
         return checked, records
     finally:

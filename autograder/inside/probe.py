@@ -186,19 +186,15 @@ def run_case(calls: list[Call], namespace: dict, arrays: dict[str, np.ndarray], 
     observations = []
     arm_dispatch(forbidden)
     try:
-        _run_calls(calls, namespace, arrays, forbidden, device, deadline, seed, observations)
+        for call in calls:
+            torch.manual_seed(seed)
+            np.random.seed(seed % (2**32))
+            left = max(deadline - time.perf_counter(), 0.001) if deadline else None
+            obs = run_call(call, namespace, forbidden, device, arrays, left)
+            observations.append(obs)
+            if obs["status"] in ("timeout", "missing"):
+                break
     finally:
         if not keep_armed:
             disarm_dispatch()
     return observations
-
-
-def _run_calls(calls, namespace, arrays, forbidden, device, deadline, seed, observations) -> None:
-    for call in calls:
-        torch.manual_seed(seed)
-        np.random.seed(seed % (2**32))
-        left = max(deadline - time.perf_counter(), 0.001) if deadline else None
-        obs = run_call(call, namespace, forbidden, device, arrays, left)
-        observations.append(obs)
-        if obs["status"] in ("timeout", "missing"):
-            break

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from autograder.errors import UserError
 from autograder.naming import nfc
+from autograder.text_files import decode
 
 MAX_CHARS = 200_000
 
@@ -18,13 +19,8 @@ def read_text(path: Path, ext: str) -> str:
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         raise UserError("binary content, not text", where=path.name, fix="save the write-up as UTF-8 .md or .txt")
-    for encoding in ("utf-8-sig", "cp949"):  # Korean Windows editors still save cp949
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode(data)  # Korean Windows editors still save cp949
+    if text is None:
         raise UserError("not UTF-8 text", where=path.name, fix="save the file as UTF-8")
     if ext == "ipynb":
         try:

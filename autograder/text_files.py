@@ -1,5 +1,5 @@
-"""Reading the CSV files TAs edit (roster, manual scores): UTF-8, UTF-8 with BOM, or CP949 —
-what Excel writes on a Korean Windows machine."""
+"""Text files written on Korean machines: UTF-8, UTF-8 with BOM, or CP949 (what Excel and older
+Windows editors save) — the CSV files TAs edit (roster, manual scores) and students' write-ups."""
 
 from __future__ import annotations
 
@@ -13,19 +13,24 @@ from autograder.errors import UserError
 ENCODINGS = ("utf-8-sig", "cp949")
 
 
+def decode(data: bytes) -> str | None:
+    """The text in the first of ``ENCODINGS`` that decodes it, or None."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def read_csv(path: Path, what: str) -> pd.DataFrame:
     """Every cell as text; a UserError naming the file and what to do otherwise."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read the {what}: {exc.strerror}", where=str(path)) from None
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode(data)
+    if text is None:
         raise UserError(f"the {what} is neither UTF-8 nor CP949 text", where=str(path),
                         fix="in Excel: File → Save As → 'CSV UTF-8 (comma delimited)'")
     try:
