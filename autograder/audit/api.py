@@ -35,7 +35,8 @@ from autograder.engine import Limits, grade_notebook
 from autograder.engine.pool import SandboxPool
 from autograder.errors import UserError
 from autograder.inside.wire import Opaque, TensorValue
-from autograder.notebooks import function_sources, with_functions
+from autograder.build.inject_hidden import CASES_FILE
+from autograder.notebooks import function_sources, master_notebook, with_functions
 
 TRAINING_TIMEOUT = 30.0  # cases allowed this long train a model: left out unless asked for
 
@@ -198,6 +199,17 @@ def _recording(cases: list[Case], into: dict[str, Any]) -> list[Case]:
     return [dataclasses.replace(c, judge=recorder(c)) for c in cases]
 
 
+def _built_solution(cfg: CourseConfig, assignment: Assignment) -> Path | None:
+    """The solution ``autograder build`` left, when it is newer than the master and cases.py: an
+    audit then does not rebuild (which would also rewrite the committed student template)."""
+    built = cfg.path(cfg.build.output) / "solutions" / f"{assignment.id}.ipynb"
+    folder = cfg.path(assignment.folder)
+    sources = [master_notebook(folder), folder / CASES_FILE]
+    if built.exists() and all(built.stat().st_mtime >= p.stat().st_mtime for p in sources if p.exists()):
+        return built
+    return None
+
+
 def run_audit(cfg: CourseConfig, assignment: Assignment, *, workers: int | None = None,
               functions: set[str] | None = None, limit: int | None = None, training: bool = False,
               show_progress: bool = True, solution_path: Path | None = None,
@@ -210,7 +222,8 @@ def run_audit(cfg: CourseConfig, assignment: Assignment, *, workers: int | None 
     from autograder.build import build_week
 
     start = time.monotonic()
-    solution = nbformat.read(str(solution_path or build_week(cfg, assignment).solution), as_version=4)
+    solution = nbformat.read(str(solution_path or _built_solution(cfg, assignment) or
+                                 build_week(cfg, assignment).solution), as_version=4)
     cases = cases if cases is not None else load_cases(cfg.path(assignment.folder))
     mutants = generate(solution, functions)[:limit or None]
     limits = dataclasses.replace(Limits.from_config(cfg.grading), wall_s=max(cfg.grading.timeout_s, 120.0))
