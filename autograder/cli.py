@@ -65,22 +65,17 @@ def validate(cfg_path: Path = ConfigOpt) -> None:
 @app.command()
 def build(week: Optional[str] = typer.Argument(None, help="week id or number; all when omitted"),
           cfg_path: Path = ConfigOpt) -> None:
-    """otter assign → student template + autograder zip, then the self-check."""
-    from autograder.build import build_week
+    """Write what students receive: for a notebook, otter assign → template + autograder zip, then the
+    self-check; for a write-up or project, the prompt and the starter files."""
+    from autograder.kinds import kind_of
 
     cfg = _load(cfg_path)
-    targets = [cfg.assignment(week)] if week else [a for a in cfg.assignments if a.kind == "notebook"]
-    for a in targets:
-        if a.kind != "notebook":
-            console.print(f"{a.id} is a {a.kind}: nothing to build (its template is "
-                          f"{cfg.path(cfg.build.templates) / a.id}, its prompt {cfg.path(a.folder) / 'prompt.md'})")
-            continue
+    for a in [cfg.assignment(week)] if week else cfg.assignments:
         try:
-            r = build_week(cfg, a)
+            made = kind_of(a).build(cfg, a)
         except UserError as exc:
             _fail(exc)
-        console.print(f"[green]built {a.id}[/]: template {r.template}, autograder {r.autograder_zip}; "
-                      f"self-check: reference {r.reference.score:g}/{r.reference.max_score:g}, blank {r.blank.score:g}")
+        console.print(f"[green]built {a.id}[/] ({a.kind}): {made}", highlight=False)
 
 
 @app.command()
@@ -97,7 +92,7 @@ def collect(week: str, cfg_path: Path = ConfigOpt) -> None:
     console.print(f"collected {len(rep.accepted)} versions ({rep.new} new)"
                   + (f"; [red]{rep.unreachable} repositories unreachable[/]" if rep.unreachable else ""))
     for i in rep.issues:
-        console.print(f"  [yellow]{i['kind']}[/] {i['path']}: {i['detail']}", highlight=False)
+        console.print(f"  [yellow]{i.kind}[/] {i.path}: {i.detail}", highlight=False)
 
 
 @app.command()
@@ -195,8 +190,14 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
         _fail(exc)
     console.print(f"graded {s.graded}, infrastructure errors {s.infra_errors} (not scored; re-run to retry), "
                   f"rejected {s.rejected}, in {s.seconds:.1f} s; isolation: {', '.join(sorted(s.isolation)) or '-'}")
-    if s.flags:
-        console.print(f"[yellow]{s.flags} write-up(s) flagged for a TA[/] (similar to another or to the prompt): "
+    if s.scores:
+        scores = sorted(s.scores)
+        top = cfg.assignment(week).points
+        console.print(f"scores of this batch (of {top:g}): median {scores[len(scores) // 2]:g}, "
+                      f"lowest {scores[0]:g}, highest {scores[-1]:g}; full marks {sum(x >= top - 1e-9 for x in scores)}, "
+                      f"zero {sum(x <= 1e-9 for x in scores)}")
+    if s.flagged:
+        console.print(f"[yellow]{s.flagged} student(s) flagged for a TA[/] (similar to another or to the prompt): "
                       "see collection_issues in the report")
 
 

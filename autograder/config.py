@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from autograder import kinds
 from autograder.errors import UserError
 
 
@@ -97,14 +98,22 @@ class Assignment(_Strict):
     folder: Path
     due: dt.datetime
     points: float = Field(gt=0, description="automatic and manual points together")
-    kind: Literal["notebook", "writeup", "project"] = "notebook"
+    kind: str = Field("notebook", description="how it is graded: one of autograder.kinds.REGISTRY")
     hidden_tests: Visibility = Visibility.hidden
     manual: list[ManualItem] = Field(default_factory=list)
     weight: float | None = Field(None, gt=0, le=100, description="percent of the course grade; "
                                  "all or none of the assignments set it (none: weights follow points)")
     # projects (kind: project)
-    time_limit_s: float = Field(300, gt=0, description="wall clock for one whole project")
+    time_limit_s: float = Field(300, gt=0, description="wall clock for one training of the project (the grader "
+                                                         "trains it three times, each with this limit)")
     holdout_seed: int | None = Field(None, description="private: which digits are held out; never shipped")
+
+    @field_validator("kind")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        if value not in kinds.REGISTRY:
+            raise ValueError(f"unknown kind {value!r}; use one of: {', '.join(kinds.REGISTRY)}")
+        return value
 
     @field_validator("due", mode="before")
     @classmethod
@@ -125,8 +134,9 @@ class Assignment(_Strict):
         ids = [m.id for m in self.manual]
         if len(set(ids)) != len(ids):
             raise ValueError("manual item ids must be unique")
-        if self.kind == "project" and self.holdout_seed is None:
-            raise ValueError("a project needs holdout_seed (private: it picks the held-out digits)")
+        problem = kinds.get(self.kind).validate(self)
+        if problem:
+            raise ValueError(problem)
         if self.manual_points >= self.points:
             raise ValueError(f"manual items are worth {self.manual_points:g} of {self.points:g} points; "
                              "leave some for the automatic part")

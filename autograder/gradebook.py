@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
@@ -165,6 +165,55 @@ def _is_graded(conn, submission_id: int) -> bool:
 
 
 @dataclass(frozen=True)
+class SubmissionRow:
+    """One stored version of a student's submission, as collect records it."""
+
+    assignment: str
+    student_id: str | None
+    student_name: str | None
+    path: str  # as committed in the repository
+    commit_sha: str
+    commit_time: str  # ISO 8601
+    collected_at: str
+    first_seen: str | None
+    source: str  # the repository it came from
+    late_seconds: float
+    late_days: int
+    status: str = "ok"  # ok | invalid
+    problem: str | None = None
+    tolerated: str | None = None  # naming deviations that were accepted
+    content_sha256: str = "-"
+    snapshot: str = "-"  # relative to storage.data_dir
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    """A line of the collection report (also similarity flags from grading)."""
+
+    assignment: str
+    collected_at: str
+    path: str
+    kind: str
+    detail: str
+    student: str | None = None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One grading attempt of a submission (its case results are stored with it)."""
+
+    started_at: str
+    finished_at: str
+    status: str  # graded | infra-error | rejected
+    score: float | None = None
+    max_score: float | None = None
+    isolation: str | None = None
+    seconds: float | None = None
+    error: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
 class Pending:
     submission_id: int
     student_id: str | None
@@ -243,23 +292,23 @@ class Gradebook:
             return [dict(r._mapping) for r in conn.execute(select(extensions))]
 
     # -- collection ---------------------------------------------------------------------------
-    def add_submission(self, row: dict) -> tuple[int, bool]:
+    def add_submission(self, row: SubmissionRow) -> tuple[int, bool]:
         """Insert unless this (assignment, path, commit, owner) is known; return (id, inserted)."""
         with self.engine.begin() as conn:
             existing = conn.execute(select(submissions.c.id).where(
-                submissions.c.assignment == row["assignment"], submissions.c.path == row["path"],
-                submissions.c.commit_sha == row["commit_sha"],
-                submissions.c.student_id == row.get("student_id"))).scalar()
+                submissions.c.assignment == row.assignment, submissions.c.path == row.path,
+                submissions.c.commit_sha == row.commit_sha, submissions.c.student_id == row.student_id)).scalar()
             if existing is not None:
                 return existing, False
-            return conn.execute(insert(submissions).values(**row)).inserted_primary_key[0], True
+            return conn.execute(insert(submissions).values(**asdict(row))).inserted_primary_key[0], True
 
-    def add_issue(self, row: dict) -> None:
+    def add_issue(self, row: IssueRow) -> None:
+        values = asdict(row)
         with self.engine.begin() as conn:
             known = conn.execute(select(collection_issues.c.id).where(
-                *(collection_issues.c[k] == row[k] for k in ("assignment", "path", "kind", "detail")))).scalar()
+                *(collection_issues.c[k] == values[k] for k in ("assignment", "path", "kind", "detail")))).scalar()
             if known is None:
-                conn.execute(insert(collection_issues).values(**row))
+                conn.execute(insert(collection_issues).values(**values))
 
     # -- manual rubric --------------------------------------------------------------------------
     def put_manual(self, rows: list[dict]) -> tuple[int, int]:
@@ -318,18 +367,19 @@ class Gradebook:
         with self.engine.begin() as conn:
             conn.execute(delete(claims).where(claims.c.submission_id == submission_id, claims.c.owner == owner))
 
-    def record_run(self, submission_id: int, run: dict, case_rows: list[dict], owner: str,
+    def record_run(self, submission_id: int, run: RunRow, case_rows: list, owner: str,
                    only_if_ungraded: bool) -> int | None:
-        """Store a run and its results atomically; a graded run becomes the current one."""
+        """Store a run and its results (``CaseResult``s) atomically; a graded run becomes the current one."""
+        graded = run.status == "graded"
         with self.engine.begin() as conn:
-            if only_if_ungraded and run["status"] == "graded" and _is_graded(conn, submission_id):
+            if only_if_ungraded and graded and _is_graded(conn, submission_id):
                 conn.execute(delete(claims).where(claims.c.submission_id == submission_id))
                 return None  # someone else finished it first: keep exactly one
-            if run["status"] == "graded":
+            if graded:
                 conn.execute(update(runs).where(runs.c.submission_id == submission_id).values(current=False))
-            run_id = conn.execute(insert(runs).values(submission_id=submission_id, grader=owner,
-                                                      current=run["status"] == "graded", **run)).inserted_primary_key[0]
+            run_id = conn.execute(insert(runs).values(submission_id=submission_id, grader=owner, current=graded,
+                                                      **asdict(run))).inserted_primary_key[0]
             if case_rows:
-                conn.execute(insert(results), [{**r, "run_id": run_id} for r in case_rows])
+                conn.execute(insert(results), [{**asdict(r), "run_id": run_id} for r in case_rows])
             conn.execute(delete(claims).where(claims.c.submission_id == submission_id))
             return run_id

@@ -11,8 +11,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 _STEM = (r"^\s*(?P<week>\d{1,2})\s*주차(?P<gap1>\s*)과제\s*(?P<sep>[_\-\s]+)\s*"
-         r"(?P<cohort>\d{1,3})\s*기(?P<gap2>\s*)(?P<name>[^\s_][^_]*?)\s*")
-_PATTERN = re.compile(_STEM + r"\.(?P<ext>ipynb|md|txt|py)$", re.IGNORECASE)
+         r"(?P<cohort>\d{1,3})\s*기(?P<gap2>[\s_\-]*)(?P<name>[^\s_\-][^_]*?)\s*"
+         r"(?P<copy>(?:\(\d{1,2}\)|-\s*(?:복사본|사본|copy)|copy|\s*[_\-]\s*(?:final|최종|수정|제출))\s*)?")
+_PATTERN = re.compile(_STEM + r"\.(?P<ext>[A-Za-z0-9]{1,5})$", re.IGNORECASE)
 _FOLDER = re.compile(_STEM + r"(?P<ext>)$")  # a project folder: "7주차 과제_19기 박세훈/"
 # Loose enough to recognise "meant to be a submission, but misnamed".
 _LOOKS_LIKE = re.compile(r"\d+\s*주\s*차")
@@ -31,8 +32,9 @@ class ParsedName:
     week: int
     cohort: int
     name: str
-    ext: str
+    ext: str  # any extension: whether it is the right type is the assignment's question
     tolerated: tuple[str, ...] = field(default=())  # deviations from the canonical form
+    misnamed: tuple[str, ...] = field(default=())  # of those, the ones that are more than spacing
 
 
 def parse(filename: str, *, folder: bool = False) -> ParsedName | None:
@@ -45,17 +47,23 @@ def parse(filename: str, *, folder: bool = False) -> ParsedName | None:
     m = (_FOLDER if folder else _PATTERN).match(normal)
     if not m or (folder and "." in m["name"]):
         return None
+    misnamed: list[str] = []
     if not m["gap1"]:
         tolerated.append("no space between '주차' and '과제'")
     if m["sep"] != "_":
         tolerated.append(f"separator {m['sep']!r} instead of '_'")
     if not m["gap2"]:
         tolerated.append("no space between '기' and the name")
+    elif m["gap2"].strip():
+        misnamed.append(f"{m['gap2'].strip()!r} between '기' and the name instead of a space")
+    if m["copy"]:
+        misnamed.append(f"a copy's suffix {m['copy'].strip()!r} after the name")
     name = re.sub(r"\s+", " ", m["name"].strip())
     canon = canonical_name(int(m["week"]), int(m["cohort"]), name, m["ext"].lower())
-    if not tolerated and normal != canon:
+    if not tolerated and not misnamed and normal != canon:
         tolerated.append("extra spaces")
-    return ParsedName(int(m["week"]), int(m["cohort"]), name, m["ext"].lower(), tuple(tolerated))
+    return ParsedName(int(m["week"]), int(m["cohort"]), name, m["ext"].lower(), (*tolerated, *misnamed),
+                      tuple(misnamed))
 
 
 def looks_like_submission(filename: str) -> bool:

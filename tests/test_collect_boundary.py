@@ -27,7 +27,7 @@ EVASIVE = nbformat.writes(nbformat.v4.new_notebook(cells=[
 
 
 def _issues(report, kind: str) -> list[dict]:
-    return [i for i in report.issues if i["kind"] == kind]
+    return [i for i in report.issues if i.kind == kind]
 
 
 def test_a_deeply_nested_notebook_is_one_line_and_the_class_is_still_collected(tmp_path, need_git):
@@ -38,8 +38,8 @@ def test_a_deeply_nested_notebook_is_one_line_and_the_class_is_still_collected(t
     report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook_path),
                           seen_at="2026-07-14T12:00:00+00:00")
     bad = _issues(report, "invalid-notebook")
-    assert len(bad) == 1 and "박세훈" in bad[0]["path"] and "nested too deeply" in bad[0]["detail"]
-    assert {r["student_name"] for r in report.accepted if r["status"] == "ok"} == {"김민지"}
+    assert len(bad) == 1 and "박세훈" in bad[0].path and "nested too deeply" in bad[0].detail
+    assert {r.student_name for r in report.accepted if r.status == "ok"} == {"김민지"}
 
 
 def test_an_nbformat_3_notebook_is_collected_and_read_as_version_4(tmp_path, need_git):
@@ -53,8 +53,8 @@ def test_an_nbformat_3_notebook_is_collected_and_read_as_version_4(tmp_path, nee
     report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook_path),
                           seen_at="2026-07-14T12:00:00+00:00")
     (row,) = report.accepted
-    assert row["status"] == "ok"
-    assert read_code_cells(cfg.path(cfg.storage.data_dir) / row["snapshot"]) == ["def f(x):\n    return x\n"]
+    assert row.status == "ok"
+    assert read_code_cells(cfg.path(cfg.storage.data_dir) / row.snapshot) == ["def f(x):\n    return x\n"]
 
 
 def test_evasion_code_is_listed_for_review_with_its_lines_and_honest_code_is_not(tmp_path, need_git):
@@ -65,12 +65,12 @@ def test_evasion_code_is_listed_for_review_with_its_lines_and_honest_code_is_not
     book = Gradebook(cfg.gradebook_path)
     report = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-14T12:00:00+00:00")
     (review,) = _issues(report, "needs-review")
-    assert review["student"] == "박세훈" and "score unchanged" in review["detail"]
+    assert review.student == "박세훈" and "score unchanged" in review.detail
     for expected in ("cell 2, line 2: from torch import _C", "cell 2, line 4: torch._C.DisableTorchFunction",
                      "cell 2, line 5: torch.ops.aten._softmax.default", "cell 3, line 3: sys.setprofile",
                      "cell 3, line 4: '/proc/self/fd/1'"):
-        assert expected in review["detail"], (expected, review["detail"])
-    assert all(r["status"] == "ok" for r in report.accepted)  # listed, never rejected
+        assert expected in review.detail, (expected, review.detail)
+    assert all(r.status == "ok" for r in report.accepted)  # listed, never rejected
 
 
 def test_the_scan_reads_syntax_not_text():
@@ -91,7 +91,7 @@ def test_a_commit_by_another_student_replacing_a_file_does_not_count_and_is_list
     book = Gradebook(cfg.gradebook_path)
     report = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-14T13:00:00+00:00")
     (flag,) = _issues(report, "authored-by-other")
-    assert flag["student"] == "박세훈" and "김민지 (19002" in flag["detail"] and "does not count" in flag["detail"]
+    assert flag.student == "박세훈" and "김민지 (19002" in flag.detail and "does not count" in flag.detail
     with book.engine.connect() as conn:
         stored = {r.student_name: r.content_sha256 for r in conn.execute(select(submissions))}
     import hashlib

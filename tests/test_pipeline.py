@@ -13,7 +13,7 @@ from autograder.config import Visibility
 from autograder.demo import run_demo
 from autograder.feedback import write_feedback
 from autograder.grade import grade_week
-from autograder.gradebook import Gradebook, runs, submissions
+from autograder.gradebook import Gradebook, RunRow, runs, submissions
 from tests.conftest import PROJECT
 
 
@@ -65,8 +65,8 @@ def test_rerunning_collect_and_grade_does_nothing_new_and_regrade_keeps_history(
     assert grade_week(demo.cfg, week, book, show_progress=False).graded == 0
     one = book.pending(week.id, demo.cfg.path(demo.cfg.storage.data_dir), regrade=True)[:1]
     sid = one[0].submission_id
-    book.record_run(sid, {"started_at": "t", "finished_at": "t", "status": "graded", "score": 1.0, "max_score": 20.0},
-                    [], "tester:1", only_if_ungraded=False)
+    book.record_run(sid, RunRow("t", "t", "graded", score=1.0, max_score=20.0), [], "tester:1",
+                    only_if_ungraded=False)
     with book.engine.connect() as conn:
         rows = conn.execute(select(runs.c.current).where(runs.c.submission_id == sid)).scalars().all()
         total = conn.execute(select(func.count()).select_from(runs)).scalar()
@@ -76,7 +76,7 @@ def test_rerunning_collect_and_grade_does_nothing_new_and_regrade_keeps_history(
 def test_a_finished_submission_is_never_stored_twice(demo):
     book = Gradebook(demo.cfg.gradebook_path)
     p = book.pending("week02", demo.cfg.path(demo.cfg.storage.data_dir), regrade=True)[0]
-    run = {"started_at": "t", "finished_at": "t", "status": "graded", "score": 3.0, "max_score": 20.0}
+    run = RunRow("t", "t", "graded", score=3.0, max_score=20.0)
     assert book.record_run(p.submission_id, run, [], "late-grader:2", only_if_ungraded=True) is None
 
 

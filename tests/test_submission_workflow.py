@@ -15,7 +15,7 @@ import pytest
 from autograder import config
 from autograder.collect import collect_week
 from autograder.demo import _git
-from autograder.gradebook import Gradebook
+from autograder.gradebook import Gradebook, RunRow
 from autograder.report.finals import final_scores
 
 ROSTER = {"19001": "박세훈", "19002": "김민지", "19003": "이준호", "19004": "최서연", "19005": "강하늘",
@@ -63,9 +63,8 @@ def _push(repo: Path, name: str, when: str, *, data: bytes = NOTEBOOK, author: s
 def _score_all(cfg: config.CourseConfig, book: Gradebook, score: float = 20.0) -> None:
     """Record a graded run of ``score`` for every stored submission (grading is tested elsewhere)."""
     for p in book.pending("week02", cfg.path(cfg.storage.data_dir)):
-        book.record_run(p.submission_id, {"started_at": "t", "finished_at": "t", "status": "graded", "score": score,
-                                           "max_score": 20.0, "isolation": "test", "seconds": 0.0, "error": None},
-                        [], "test", only_if_ungraded=True)
+        book.record_run(p.submission_id, RunRow("t", "t", "graded", score=score, max_score=20.0, isolation="test",
+                                                seconds=0.0), [], "test", only_if_ungraded=True)
 
 
 def _file(name: str) -> str:
@@ -113,11 +112,11 @@ def test_lateness_follows_first_seen_not_the_commit_date(scheduled):
 def test_forged_dates_and_force_pushes_are_flagged(scheduled):
     cfg, book, first, second, third, _ = scheduled
     issues = second.issues + third.issues
-    dates = {i["student"]: i["detail"] for i in first.issues + issues if i["kind"] == "suspicious-date"}
+    dates = {i.student: i.detail for i in first.issues + issues if i.kind == "suspicious-date"}
     assert "after it was first seen" in dates["이준호"] and "before the deadline" in dates["김민지"]
     assert "박세훈" not in dates and "강하늘" not in dates
-    pushed = [i for i in second.issues if i["kind"] == "force-push"]
-    assert len(pushed) == 1 and _file("최서연") in pushed[0]["path"] and "no longer on the branch" in pushed[0]["detail"]
+    pushed = [i for i in second.issues if i.kind == "force-push"]
+    assert len(pushed) == 1 and _file("최서연") in pushed[0].path and "no longer on the branch" in pushed[0].detail
     from autograder.report.finals import read_sql
     logged = read_sql(book, "SELECT kind FROM collection_issues WHERE kind = 'force-push'")
     assert len(logged) == 1  # reported at every collection, listed once in the report
@@ -190,12 +189,12 @@ def test_student_repositories_in_parallel_with_an_unreachable_one(tmp_path, need
     cfg = _course(tmp_path, sources=sources)
     book = Gradebook(cfg.gradebook_path)
     report = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-14T21:00:00+09:00")
-    stored = {r["student_id"]: r for r in report.accepted}
+    stored = {r.student_id: r for r in report.accepted}
     assert set(stored) == {"19001", "19003"}
-    assert "repository is 이준호's" in stored["19003"]["tolerated"]
-    unreachable = [i for i in report.issues if i["kind"] == "unreachable-repo"]
-    assert report.unreachable == 3 and {i["student"] for i in unreachable} == {"최서연", "강하늘", "정우진"}
-    assert any(i["kind"] == "bad-name" and "김민지" in i["path"] for i in report.issues)
+    assert "repository is 이준호's" in stored["19003"].tolerated
+    unreachable = [i for i in report.issues if i.kind == "unreachable-repo"]
+    assert report.unreachable == 3 and {i.student for i in unreachable} == {"최서연", "강하늘", "정우진"}
+    assert any(i.kind == "bad-name" and "김민지" in i.path for i in report.issues)
     _score_all(cfg, book)
     assert _finals(cfg, book)["박세훈"] == (20.0, 0, "on time")
 
@@ -206,8 +205,8 @@ def test_a_renamed_student_is_recognised_by_their_git_user(tmp_path, need_git):
     cfg = _course(tmp_path)
     report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook_path),
                           seen_at="2026-07-14T21:00:00+09:00")
-    unknown = [i for i in report.issues if i["kind"] == "unknown-student"]
-    assert len(unknown) == 1 and "김민지 (19002)" in unknown[0]["detail"] and "renamed" in unknown[0]["detail"]
+    unknown = [i for i in report.issues if i.kind == "unknown-student"]
+    assert len(unknown) == 1 and "김민지 (19002)" in unknown[0].detail and "renamed" in unknown[0].detail
 
 
 def test_feedback_is_committed_to_each_students_feedback_branch(tmp_path, need_git):

@@ -43,9 +43,9 @@ def test_two_students_with_one_name_need_aliases_and_files_must_say_which(tmp_pa
     _push(repo, "2주차 과제_19기 김민준.ipynb", "2026-07-14T20:05:00+09:00", data=NOTEBOOK)
     report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook_path),
                           seen_at="2026-07-14T12:00:00+00:00")
-    assert [r["student_id"] for r in report.accepted] == ["19102"]
-    (ambiguous,) = [i for i in report.issues if i["kind"] == "ambiguous-student"]
-    assert "김민준A = 19101" in ambiguous["detail"] and "김민준B = 19102" in ambiguous["detail"]
+    assert [r.student_id for r in report.accepted] == ["19102"]
+    (ambiguous,) = [i for i in report.issues if i.kind == "ambiguous-student"]
+    assert "김민준A = 19101" in ambiguous.detail and "김민준B = 19102" in ambiguous.detail
 
 
 def test_a_due_date_without_a_time_is_the_end_of_that_day_in_the_course_time_zone(tmp_path):

@@ -3,31 +3,52 @@ trained by the grader in the sandbox; every rubric item must match what the proj
 
 from __future__ import annotations
 
-import torch
+import io
+
+import numpy as np
 import pytest
+import torch
+from sklearn.datasets import load_digits
 
 from autograder import config
 from autograder.collect import collect_week
 from autograder.demo import _git
 from autograder.grade import grade_week
 from autograder.gradebook import Gradebook
-from autograder.project.cases import project_cases, split
+from autograder.project import load_task
+from autograder.project.cases import graded_split, project_cases
 from autograder.report import class_tables
 from tests.conftest import PROJECT
-from tests.week07_projects import GOOD_README, HELPER, MIDDLE, NETWORK, SLOW, SVM, UNSEEDED, WEAK
+from tests.week07_projects import (FINAL_CLAIM_README, FULL_FIT, GOOD_README, HELPER, MANY_CLAIMS_README, MIDDLE,
+                                   NETWORK, SHIPPED, SLOW, SVM, UNSEEDED, WEAK, near_limit)
 
 ROSTER = [("19001", "박세훈", ""), ("19002", "김민지", ""), ("19003", "이준호", ""), ("19004", "최서연", "딥러너즈"),
           ("19005", "강하늘", "딥러너즈"), ("19006", "오지훈", ""), ("19007", "한유나", ""), ("19008", "서예린", ""),
-          ("19009", "임도윤", "")]
+          ("19009", "임도윤", ""), ("19010", "정하은", ""), ("19011", "윤서준", ""), ("19012", "장민서", ""),
+          ("19013", "조은우", ""), ("19014", "배수아", "")]
+TIME_LIMIT = 5  # s per training
+
+
+def _public_digits_csv() -> str:
+    X, y = load_digits(return_X_y=True)
+    out = io.StringIO()
+    np.savetxt(out, np.column_stack([X, y]), fmt="%d", delimiter=",")
+    return out.getvalue()
+
 FOLDERS = {  # folder owner → files
     "박세훈": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": SVM},
     "김민지": {"README.md": GOOD_README.format(accuracy="99 %"), "solution.py": MIDDLE},
-    "이준호": {"README.md": "# 숫자\n## 결과\n정확도 0.73\n", "solution.py": WEAK},
+    "이준호": {"README.md": "# 숫자\n## 결과\n정확도 0.70\n", "solution.py": WEAK},
     "딥러너즈": {"README.md": GOOD_README.format(accuracy="0.99"), **HELPER},
     "오지훈": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": UNSEEDED},
     "한유나": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": NETWORK},
     "서예린": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": SLOW},
     "임도윤": {"README.md": GOOD_README.format(accuracy="0.99"), "train.py": SVM},
+    "정하은": {"README.md": GOOD_README.format(accuracy="1.0"), "solution.py": FULL_FIT},
+    "윤서준": {"README.md": GOOD_README.format(accuracy="1.0"), "solution.py": SHIPPED, "digits.csv": _public_digits_csv()},
+    "장민서": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": near_limit(0.7 * TIME_LIMIT)},
+    "조은우": {"README.md": MANY_CLAIMS_README, "solution.py": MIDDLE},
+    "배수아": {"README.md": FINAL_CLAIM_README, "solution.py": MIDDLE},
 }
 HOLDOUT_SEED = 90417
 
@@ -49,7 +70,7 @@ assignments:
     due: 2026-08-18T23:59:00
     points: 25
     hidden_tests: visible
-    time_limit_s: 20
+    time_limit_s: {TIME_LIMIT}
     holdout_seed: {HOLDOUT_SEED}
 grading: {{workers: 2}}
 storage: {{url: "sqlite:///out/gradebook.sqlite", data_dir: out/data}}
@@ -86,11 +107,11 @@ def _items(cfg, book) -> dict[str, dict[str, tuple[float, str, str]]]:
 
 def test_folders_and_team_folders_are_collected_and_a_folder_without_solution_is_reported(graded):
     cfg, book, collected, summary = graded
-    owners = {r["student_name"] for r in collected.accepted}
+    owners = {r.student_name for r in collected.accepted}
     assert owners == {name for _, name, _ in ROSTER}
-    bad = [i for i in collected.issues if i["kind"] == "invalid-file"]
-    assert [i["student"] for i in bad] == ["임도윤"] and "solution.py" in bad[0]["detail"]
-    assert summary.graded == 8 and summary.infra_errors == 0
+    bad = [i for i in collected.issues if i.kind == "invalid-file"]
+    assert [i.student for i in bad] == ["임도윤"] and "solution.py" in bad[0].detail
+    assert summary.graded == 13 and summary.infra_errors == 0
 
 
 def test_each_rubric_item_gets_what_the_project_deserves(graded):
@@ -115,13 +136,20 @@ def test_each_rubric_item_gets_what_the_project_deserves(graded):
     slow = items["서예린"]  # over the time limit: keeps the README points it earned first
     assert slow["readme_sections"][0] == 4.0 and slow["accuracy"][1] == "timeout"
     assert sum(v[0] for v in slow.values()) == 4.0
+    for cheat in ("정하은", "윤서준"):  # no learning from X_train: no accuracy points, and nothing to claim
+        assert items[cheat]["accuracy"][0] == 0 and items[cheat]["reported_accuracy"][0] == 0, items[cheat]
+    assert sum(v[0] for v in items["장민서"].values()) == 25.0, items["장민서"]  # 70 % of the limit per training
+    many, final = items["조은우"]["reported_accuracy"], items["배수아"]["reported_accuracy"]
+    assert many[0] == 0 and "0.990" in many[2] and "TA to review" in many[2]
+    assert final[0] == 2.0 and "0.960" in final[2] and "TA to review" in final[2]
     scores = class_tables(cfg, book).students.set_index("name")["score"]
     assert scores["박세훈"] == 25.0 and scores["임도윤"] == 0.0
 
 
 def test_the_held_out_labels_never_enter_a_plan():
-    (_, _), (_, y_held) = split(HOLDOUT_SEED)
-    for case in project_cases("# README", HOLDOUT_SEED, 60):
+    task = load_task(PROJECT / "assignments" / "week07_project")
+    (_, _), (_, y_held) = graded_split(task, HOLDOUT_SEED)
+    for case in project_cases(task, "# README", HOLDOUT_SEED, 60):
         stack = [case.calls]
         while stack:
             item = stack.pop()

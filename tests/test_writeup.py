@@ -7,14 +7,24 @@ import json
 import pytest
 
 from autograder.errors import UserError
-from autograder.writeup.patterns import PATTERNS, patterns_named
-from autograder.writeup.rubric import AUTO_POINTS, ITEMS, grade_text, grade_writeup
+from autograder.writeup.choices import chosen
+from autograder.writeup.rubric import grade_text, grade_writeup
+from autograder.writeup.rubric_file import load_rubric
 from autograder.writeup.sentences import split_sentences
 from autograder.writeup.similarity import flags
 from tests.conftest import PROJECT
 from tests.week01_writeups import APP3, IO2, NAME, WRITEUPS, doc
 
-PROMPT = (PROJECT / "assignments" / "week01_seven_patterns" / "prompt.md").read_text(encoding="utf-8")
+WEEK01 = PROJECT / "assignments" / "week01_seven_patterns"
+PROMPT = (WEEK01 / "prompt.md").read_text(encoding="utf-8")
+RUBRIC = load_rubric(WEEK01)
+ITEMS = [i.id for i in RUBRIC.items]
+AUTO_POINTS = RUBRIC.points
+PATTERNS = RUBRIC.choices.options
+
+
+def patterns_named(text: str) -> list:
+    return chosen(text, RUBRIC.choices).named
 
 
 def test_the_bundled_set_covers_the_edge_cases():
@@ -24,18 +34,18 @@ def test_the_bundled_set_covers_the_edge_cases():
 @pytest.mark.parametrize("name", [n for n, (_, _, expected) in WRITEUPS.items() if expected is not None])
 def test_rubric_items_match_the_expected_result(name):
     filename, text, expected = WRITEUPS[name]
-    got = grade_text(text, filename)
+    got = grade_text(text, filename, RUBRIC)
     assert [c.case_id for c in got] == list(ITEMS)
     assert tuple(c.points for c in got) == pytest.approx(expected), [(c.case_id, c.points, c.message) for c in got]
     assert all(c.message for c in got), "every item gives its reason"
 
 
 def test_reasons_name_what_was_found():
-    by_id = {c.case_id: c.message for c in grade_text(WRITEUPS["two_patterns"][1], NAME)}
+    by_id = {c.case_id: c.message for c in grade_text(WRITEUPS["two_patterns"][1], NAME, RUBRIC)}
     assert "인식 / Recognition" in by_id["writeup/one_pattern"] and "예측 분석" in by_id["writeup/one_pattern"]
-    by_id = {c.case_id: c.message for c in grade_text(WRITEUPS["five_sentences"][1], NAME)}
+    by_id = {c.case_id: c.message for c in grade_text(WRITEUPS["five_sentences"][1], NAME, RUBRIC)}
     assert "5 sentences" in by_id["writeup/application_sentences"]
-    by_id = {c.case_id: c.message for c in grade_text(WRITEUPS["missing_output"][1], NAME)}
+    by_id = {c.case_id: c.message for c in grade_text(WRITEUPS["missing_output"][1], NAME, RUBRIC)}
     assert "output" in by_id["writeup/input_output_named"]
 
 
@@ -52,8 +62,9 @@ def test_korean_aware_sentence_splitting(text, count):
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.key)
 def test_every_pattern_is_recognised_by_its_korean_and_english_name(pattern):
-    assert patterns_named(pattern.korean) == [pattern]
-    assert patterns_named(pattern.english) == [pattern]
+    korean, english = pattern.label.split(" / ")
+    assert patterns_named(korean) == [pattern]
+    assert patterns_named(english) == [pattern]
 
 
 @pytest.mark.parametrize("text, key", [
@@ -86,8 +97,8 @@ def test_files_are_read_as_md_txt_cp949_or_notebook_markdown(tmp_path):
                      "outputs": [], "execution_count": None}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (tmp_path / "a.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     for ext in ("txt", "ipynb"):
-        result = grade_writeup(tmp_path / f"a.{ext}", f"1주차 과제_19기 박세훈.{ext}")
+        result = grade_writeup(tmp_path / f"a.{ext}", f"1주차 과제_19기 박세훈.{ext}", RUBRIC)
         assert result.score == AUTO_POINTS, [(c.case_id, c.message) for c in result.cases]
     (tmp_path / "b.md").write_bytes(b"\x89PNG\x00\x00binary")
     with pytest.raises(UserError, match="binary"):
-        grade_writeup(tmp_path / "b.md", NAME)
+        grade_writeup(tmp_path / "b.md", NAME, RUBRIC)

@@ -50,7 +50,7 @@ WRITEUPS = {
                                  encoding="utf-8").read(), None),  # rubric aside: flagged as a prompt copy
     "empty_file": (NAME, "", (0, 0, 0, 0, 0, 0)),
     "untouched_template": (NAME, open(__file__.replace(
-        "tests/week01_writeups.py", "student_templates/week01/1주차 과제_<기수>기 <이름>.md"), encoding="utf-8").read(),
+        "tests/week01_writeups.py", "assignments/week01_seven_patterns/student/1주차 과제_<기수>기 <이름>.md"), encoding="utf-8").read(),
         (0, 0, 0, 0, 0, 0)),
     "bad_file_name": ("week1_homework.md", doc("인식", APP3, IO2), (0, 1, 1.5, 1, 1, 0.5)),
 }

@@ -119,3 +119,49 @@ def train(X_train, y_train, seed):
 def predict(model, X):
     return model.predict(X.numpy())
 '''}
+
+# ignores X_train: fits sklearn's own copy of the digits (held out ones included)
+FULL_FIT = '''
+from sklearn.datasets import load_digits
+from sklearn.svm import SVC
+
+
+def train(X_train, y_train, seed):
+    X, y = load_digits(return_X_y=True)
+    return SVC(C=10, gamma=0.001).fit(X, y)
+
+
+def predict(model, X):
+    return model.predict(X.numpy())
+'''
+
+# ignores X_train: ships the public dataset in its folder, looks every image up, else fits it
+SHIPPED = '''
+import numpy as np
+from sklearn.svm import SVC
+
+
+def train(X_train, y_train, seed):
+    data = np.loadtxt("digits.csv", delimiter=",")
+    X, y = data[:, :-1], data[:, -1].astype(int)
+    return {tuple(row): label for row, label in zip(X, y)}, SVC(C=10, gamma=0.001).fit(X, y)
+
+
+def predict(model, X):
+    table, fallback = model
+    X = X.numpy()
+    return [table.get(tuple(row), fallback.predict(row[None])[0]) for row in X]
+'''
+
+
+def near_limit(seconds: float) -> str:
+    """The SVM after ``seconds`` of work per training (a project close to its time limit)."""
+    return SVM.replace("def train(X_train, y_train, seed):\n", f"def train(X_train, y_train, seed):\n"
+                       f"    import time\n    time.sleep({seconds})\n")
+
+
+# several accuracies and none marked final: held to the highest (kNN measures about 0.956)
+MANY_CLAIMS_README = GOOD_README.replace("검증 정확도 {accuracy}.", "정확도 0.99를 얻었습니다.\n\n"
+                                         "| 모델 | 정확도 |\n|---|---|\n| kNN (k=25) | 0.95 |\n")
+FINAL_CLAIM_README = GOOD_README.replace("검증 정확도 {accuracy}.", "검증 정확도 0.99.\n\n"
+                                         "| 모델 | 정확도 |\n|---|---|\n| kNN (k=25), 최종 테스트 | 0.96 |\n")

@@ -9,10 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import io
-import json
 import math
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -22,22 +19,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from autograder import roster as roster_mod
 from autograder.collect.git_history import (FileVersion, branch_commits, materialise, pack_folder, read_blob,
                                             versions)
-from autograder.collect.scan import scan_notebook, scan_project, summary
+from autograder.collect.scan import summary
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
-from autograder.gradebook import Gradebook, now
-from autograder.naming import looks_like_submission, nfc, parse
-from autograder.text_files import decode
+from autograder.gradebook import Gradebook, IssueRow, SubmissionRow, now
+from autograder.kinds import kind_of
+from autograder.kinds.base import FileKind, Found, Misnamed
+from autograder.naming import nfc, parse
 
 MAX_BYTES = 50 << 20
-EXTENSIONS = {"notebook": ("ipynb",), "writeup": ("md", "txt", "ipynb"), "project": ()}
 
 
 @dataclass
 class CollectReport:
     assignment: str
-    accepted: list[dict] = field(default_factory=list)  # one row per stored version
-    issues: list[dict] = field(default_factory=list)
+    accepted: list[SubmissionRow] = field(default_factory=list)  # one row per stored version
+    issues: list[IssueRow] = field(default_factory=list)
     new: int = 0
     unreachable: int = 0
 
@@ -45,52 +42,6 @@ class CollectReport:
 def _late(when: dt.datetime, due: dt.datetime, grace_minutes: int) -> tuple[float, int]:
     over = (when - due).total_seconds() - grace_minutes * 60
     return (max(over, 0.0), math.ceil(over / 86400) if over > 0 else 0)
-
-
-def _notebook_problem(data: bytes) -> str | None:
-    try:
-        nb = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return "not a text file (binary content with a .ipynb name)"
-    except json.JSONDecodeError as exc:
-        return f"not valid JSON (line {exc.lineno}: {exc.msg})"
-    except RecursionError:
-        return "JSON nested too deeply to be a notebook"
-    if not isinstance(nb, dict):
-        return "JSON but not a Jupyter notebook (no 'cells' list)"
-    if nb.get("nbformat") == 3 and isinstance(nb.get("worksheets"), list):
-        return None  # an old (v3) notebook: nbformat converts it when it is graded
-    if not isinstance(nb.get("cells"), list):
-        return "JSON but not a Jupyter notebook (no 'cells' list)"
-    return None
-
-
-def _text_problem(data: bytes) -> str | None:
-    if b"\x00" in data[:8192]:
-        return "binary content, not text"
-    return None if decode(data) is not None else "not UTF-8 text"
-
-
-def _problem(data: bytes, ext: str) -> str | None:
-    checks = {"ipynb": _notebook_problem, "zip": _project_problem}
-    return checks.get(ext, _text_problem)(data)
-
-
-def _project_folder(version: FileVersion, week: int) -> tuple[FileVersion, object] | None:
-    """The week's project folder a changed file lies in, as a version of that folder."""
-    parts = PurePosixPath(version.path).parts[:-1]
-    for i, part in enumerate(parts):
-        parsed = parse(part, folder=True)
-        if parsed is not None and parsed.week == week:
-            return FileVersion("/".join(parts[:i + 1]), version.commit, version.time, version.authors), parsed
-    return None
-
-
-def _project_problem(data: bytes) -> str | None:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        if "solution.py" not in zf.namelist():
-            return "no solution.py at the top of the project folder"
-    return None
 
 
 @dataclass(frozen=True)
@@ -136,12 +87,12 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
     extension_days = {(e["student_id"], e["assignment"]): e["days"] for e in book.extensions()}
 
     def issue(path: str, kind: str, detail: str, student: str | None = None) -> None:
-        row = {"assignment": assignment.id, "collected_at": collected_at, "path": path, "kind": kind,
-               "student": student, "detail": detail}
+        row = IssueRow(assignment.id, collected_at, path, kind, detail, student)
         report.issues.append(row)
         book.add_issue(row)
 
     repos = _repos(cfg, roster, issue)
+    run = _Collection(cfg, assignment, book, report, data_dir, collected_at, issue)
 
     def read(repo: _Repo):
         try:
@@ -167,10 +118,8 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
             _check_history(book, assignment, repo, set(shas), issue)
             by_student = _owners(found, assignment, roster, repo, issue)
             for sid, items in by_student.items():
-                student = roster.by_id(sid)
                 due = cfg.due(assignment) + dt.timedelta(days=extension_days.get((sid, assignment.id), 0))
-                _store(cfg, assignment, book, report, local, repo.url, due, student, items, data_dir, collected_at,
-                       first_seen, issue)
+                _store(run, local, repo.url, due, roster.by_id(sid), items, first_seen)
     return report
 
 
@@ -184,62 +133,75 @@ def _check_history(book: Gradebook, assignment: Assignment, repo: _Repo, reachab
 
 
 def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Repo, issue) -> dict[str, list]:
-    """Student id → [(version, parsed name)] for this assignment's files in one repository."""
-    by_student: dict[str, list[tuple[FileVersion, object]]] = {}
-    seen_folders: set[tuple[str, str]] = set()
+    """Student id → [Found] for this assignment's submissions in one repository."""
+    kind = kind_of(assignment)
+    by_student: dict[str, list[Found]] = {}
+    seen: set[tuple[str, str]] = set()
+    wrong_type: dict[str, tuple[str, object, str]] = {}  # student id → (path, student, extension)
     for version in found:
-        if assignment.kind == "project":
-            hit = _project_folder(version, assignment.week)
-            if hit is None or (hit[0].path, hit[0].commit) in seen_folders:
-                continue
-            version, parsed = hit
-            seen_folders.add((version.path, version.commit))
-            if repo.owner:
-                owners = [repo.owner]
-            else:
-                student = roster.find(parsed.cohort, parsed.name)
-                owners = [student] if student else roster.team(parsed.cohort, parsed.name)
-        else:
-            name = PurePosixPath(version.path).name
-            parsed = parse(name)
-            if parsed is None:
-                if looks_like_submission(name) and str(assignment.week) in name:
-                    issue(version.path, "bad-name", f"file name does not follow "
-                          f"'{assignment.week}주차 과제_<기수>기 <이름>.ipynb'; rename it and commit again",
-                          repo.owner.name if repo.owner else None)
-                continue
-            if parsed.week != assignment.week or parsed.ext not in EXTENSIONS[assignment.kind]:
-                continue
-            if repo.owner:  # a student's own repository: the file is theirs whatever name it carries
-                owners = [repo.owner]
-                if nfc(parsed.name) not in (repo.owner.name, repo.owner.alias):
-                    parsed = dataclasses.replace(parsed, tolerated=(*parsed.tolerated, f"file names "
-                                                 f"'{parsed.name}' but the repository is {repo.owner.name}'s"))
-            else:
-                owners = [s for s in [roster.find(parsed.cohort, parsed.name)] if s]
+        hit = kind.match(version, assignment.week)
+        if isinstance(hit, Misnamed):
+            issue(hit.path, "bad-name", hit.detail, repo.owner.name if repo.owner else None)
+            continue
+        if hit is None:
+            parsed = parse(PurePosixPath(version.path).name)
+            if parsed and parsed.week == assignment.week and isinstance(kind, FileKind):
+                for student in _file_owners(parsed, roster, repo):
+                    wrong_type[student.student_id] = (version.path, student, parsed.ext)
+            continue
+        if (hit.version.path, hit.version.commit) in seen:
+            continue  # several files of one project folder changed in one commit
+        seen.add((hit.version.path, hit.version.commit))
+        hit = _tolerate_owner(hit, repo)
+        owners = _file_owners(hit.parsed, roster, repo)
         if not owners:
-            same = [s for s in roster if s.alias and s.cohort == parsed.cohort and s.name == nfc(parsed.name)]
-            if same:  # two students of that name: the file must say which one
-                issue(version.path, "ambiguous-student", f"{parsed.cohort}기 has {len(same)} students named "
-                      f"{parsed.name}; the file must use one of their aliases "
-                      f"({', '.join(f'{s.alias} = {s.student_id}' for s in same)}) — rename it and commit again",
-                      parsed.name)
-                continue
-            renamed = _renamed(roster, version)
-            issue(version.path, "unknown-student",
-                  f"{parsed.cohort}기 {parsed.name} is not on the roster, nor a team in it"
-                  + (f" — {renamed}" if renamed else " (check the spelling or roster.csv)"), parsed.name)
+            _unmatched(hit, roster, issue)
             continue
         for student in owners:
-            other = None if repo.owner else _other_author(roster, version, student, owners)
+            other = None if repo.owner else _other_author(roster, hit.version, student, owners)
             if other:
-                issue(version.path, "authored-by-other",
-                      f"commit {version.commit[:10]} that adds or changes {student.name} ({student.student_id})'s file "
-                      f"was authored by {other.name} ({other.student_id}, git user {other.git_user}); it does not "
+                issue(hit.version.path, "authored-by-other",
+                      f"commit {hit.version.commit[:10]} that adds or changes {student.name} ({student.student_id})'s "
+                      f"file was authored by {other.name} ({other.student_id}, git user {other.git_user}); it does not "
                       f"count — {student.name}'s own last version does", student.name)
                 continue
-            by_student.setdefault(student.student_id, []).append((version, parsed))
+            by_student.setdefault(student.student_id, []).append(hit)
+    for sid, (path, student, ext) in wrong_type.items():
+        if sid not in by_student:  # a .pdf next to the notebook is not a problem; a .pdf instead of it is
+            issue(path, "wrong-file-type", f"{student.name} ({student.student_id}) submitted a .{ext} file; "
+                  f"{assignment.id} takes {', '.join('.' + e for e in kind.extensions)} — save it as one of those "
+                  "and commit again", student.name)
     return by_student
+
+
+def _tolerate_owner(hit: Found, repo: _Repo) -> Found:
+    """In a student's own repository the file is theirs whatever name it carries (noted)."""
+    if not repo.owner or not hit.parsed.ext or nfc(hit.parsed.name) in (repo.owner.name, repo.owner.alias):
+        return hit
+    note = f"file names '{hit.parsed.name}' but the repository is {repo.owner.name}'s"
+    return dataclasses.replace(hit, parsed=dataclasses.replace(hit.parsed, tolerated=(*hit.parsed.tolerated, note)))
+
+
+def _file_owners(parsed, roster, repo: _Repo) -> list:
+    if repo.owner:
+        return [repo.owner]
+    student = roster.find(parsed.cohort, parsed.name)
+    if student:
+        return [student]
+    return roster.team(parsed.cohort, parsed.name) if not parsed.ext else []
+
+
+def _unmatched(hit: Found, roster, issue) -> None:
+    parsed, path = hit.parsed, hit.version.path
+    same = [s for s in roster if s.alias and s.cohort == parsed.cohort and s.name == nfc(parsed.name)]
+    if same:  # two students of that name: the file must say which one
+        issue(path, "ambiguous-student", f"{parsed.cohort}기 has {len(same)} students named {parsed.name}; the file "
+              f"must use one of their aliases ({', '.join(f'{s.alias} = {s.student_id}' for s in same)}) — rename it "
+              "and commit again", parsed.name)
+        return
+    renamed = _renamed(roster, hit.version)
+    issue(path, "unknown-student", f"{parsed.cohort}기 {parsed.name} is not on the roster, nor a team in it"
+          + (f" — {renamed}" if renamed else " (check the spelling or roster.csv)"), parsed.name)
 
 
 def _other_author(roster, version: FileVersion, owner, owners: list):
@@ -262,51 +224,64 @@ def _renamed(roster, version: FileVersion) -> str | None:
     return None
 
 
-def _store(cfg, assignment, book, report, repo, source, due, student, items, data_dir, collected_at, first_seen,
-           issue) -> None:
+@dataclass(frozen=True)
+class _Collection:
+    """What every stored version of one collect run shares."""
+
+    cfg: CourseConfig
+    assignment: Assignment
+    book: Gradebook
+    report: CollectReport
+    data_dir: Path
+    collected_at: str
+    issue: object  # (path, kind, detail, student) → None
+
+
+def _store(run: _Collection, local: Path, source: str, due: dt.datetime, student, items: list[Found],
+           first_seen: dict[str, str]) -> None:
+    cfg, assignment, issue = run.cfg, run.assignment, run.issue
+    kind = kind_of(assignment)
     grace = cfg.late_policy.grace_minutes
     policy = cfg.late_policy.time_source
-    paths = sorted({v.path for v, _ in items})
+    paths = sorted({f.version.path for f in items})
     if len(paths) > 1:
         issue(" | ".join(paths), "duplicate",
               f"{len(paths)} files for {student.name}; the most recent version of any of them is used",
               student.name)
-    over = [_late(_when(v, first_seen, policy), due, grace)[0] for v, _ in items]
+    over = [_late(_when(f.version, first_seen, policy), due, grace)[0] for f in items]
     on_time = [x for x, o in zip(items, over) if o == 0]
     late = [x for x, o in zip(items, over) if o > 0]
     chosen = ([on_time[-1]] if on_time else []) + ([late[0]] if late else [])
-    for version, parsed in chosen:
-        ext = parsed.ext or "zip"  # a project folder is stored as a zip of its files
-        data = (pack_folder(repo, version.commit, version.path, MAX_BYTES) if ext == "zip"
-                else read_blob(repo, version.commit, version.path, MAX_BYTES))
-        seen = first_seen.get(version.commit, collected_at)
+    for found in chosen:
+        version = found.version
+        data = (pack_folder(local, version.commit, version.path, MAX_BYTES) if found.ext == "zip"
+                else read_blob(local, version.commit, version.path, MAX_BYTES))
+        seen = first_seen.get(version.commit, run.collected_at)
         late_seconds, late_days = _late(_when(version, first_seen, policy), due, grace)
         _flag_dates(version, dt.datetime.fromisoformat(seen), due, policy, student, issue)
-        row = {"assignment": assignment.id, "student_id": student.student_id, "student_name": student.name,
-               "path": version.path, "commit_sha": version.commit, "source": source, "first_seen": seen,
-               "commit_time": version.time.isoformat(timespec="seconds"), "collected_at": collected_at,
-               "late_seconds": late_seconds, "late_days": late_days, "tolerated": "; ".join(parsed.tolerated) or None}
-        if data is None:
-            row.update(status="invalid", problem=f"larger than {MAX_BYTES >> 20} MB", content_sha256="-", snapshot="-")
-        else:
+        stored = dict(status="invalid", problem=f"larger than {MAX_BYTES >> 20} MB")
+        if data is not None:
             digest = hashlib.sha256(data).hexdigest()
-            snap = Path("snapshots") / digest[:2] / f"{digest}.{ext}"
-            if not (data_dir / snap).exists():
-                (data_dir / snap).parent.mkdir(parents=True, exist_ok=True)
-                (data_dir / snap).write_bytes(data)
-            problem = _problem(data, ext)
-            row.update(status="invalid" if problem else "ok", problem=problem, content_sha256=digest, snapshot=str(snap))
-            findings = [] if problem else scan_notebook(data) if ext == "ipynb" else scan_project(data) if ext == "zip" \
-                else []
+            snap = Path("snapshots") / digest[:2] / f"{digest}.{found.ext}"
+            if not (run.data_dir / snap).exists():
+                (run.data_dir / snap).parent.mkdir(parents=True, exist_ok=True)
+                (run.data_dir / snap).write_bytes(data)
+            problem = kind.problem(data, found.ext)
+            stored = dict(status="invalid" if problem else "ok", problem=problem, content_sha256=digest,
+                          snapshot=str(snap))
+            findings = [] if problem else kind.review(data, found.ext)
             if findings:
                 issue(version.path, "needs-review", f"commit {version.commit[:10]}: {summary(findings)}", student.name)
-        if row["status"] == "invalid":
-            kind, fix = (("invalid-notebook", "open it in Jupyter, save") if ext == "ipynb"
+        row = SubmissionRow(assignment.id, student.student_id, student.name, version.path, version.commit,
+                            version.time.isoformat(timespec="seconds"), run.collected_at, seen, source, late_seconds,
+                            late_days, tolerated="; ".join(found.parsed.tolerated) or None, **stored)
+        if row.status == "invalid":
+            what, fix = (("invalid-notebook", "open it in Jupyter, save") if found.ext == "ipynb"
                          else ("invalid-file", "save it as UTF-8 text"))
-            issue(version.path, kind, f"{row['problem']} — {fix}, commit again", student.name)
-        _, inserted = book.add_submission(row)
-        report.new += inserted
-        report.accepted.append(row)
+            issue(version.path, what, f"{row.problem} — {fix}, commit again", student.name)
+        _, inserted = run.book.add_submission(row)
+        run.report.new += inserted
+        run.report.accepted.append(row)
 
 
 CLOCK_SLACK = dt.timedelta(minutes=10)

@@ -19,6 +19,7 @@ class Limits:
     container_engine: str = "docker"
     container_image: str = "autograder-grading:latest"
     gpus: bool = False  # the sandbox has a GPU (container with --gpus all)
+    hidden_files: tuple[str, ...] = ()  # files the sandbox sees as empty (bubblewrap only)
 
     @classmethod
     def from_config(cls, grading) -> "Limits":

@@ -122,6 +122,11 @@ def _python_binds() -> list[str]:
     return args
 
 
+def _hidden(limits: Limits) -> list[str]:
+    """Files the grader keeps to itself (a project's public copy of its held-out data): empty inside."""
+    return [arg for f in limits.hidden_files if Path(f).is_file() for arg in ("--ro-bind", "/dev/null", f)]
+
+
 def bwrap_command(workdir: Path, limits: Limits, *, zygote: bool = False) -> list[str]:
     """One submission's sandbox (``workdir/in`` read-only, ``workdir/out`` writable), or with
     ``zygote`` a warm one serving submissions from folders under ``workdir`` (engine.pool)."""
@@ -137,7 +142,7 @@ def bwrap_command(workdir: Path, limits: Limits, *, zygote: bool = False) -> lis
         # /tmp and /dev/shm are memory on the host: sized tmpfs, not bwrap's unbounded defaults
         "--size", str(limits.tmp_mb << 20), "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
         "--size", str(limits.tmp_mb << 20), "--tmpfs", "/dev/shm",
-        *_system_binds(), *_python_binds(), *exchange,
+        *_system_binds(), *_python_binds(), *_hidden(limits), *exchange,
         "--chdir", "/tmp", "--clearenv",
         "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
         "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0",

@@ -1,8 +1,9 @@
 """``grading.backend: ray``: each submission is a Ray task that asks for CPUs (and GPUs when the
 course asks for them) and runs the same sandboxed grading on whichever node Ray picks.
 
-The task gets everything it needs as bytes — the submission's snapshot and the week's
-``cases.py`` — so nodes need this package (and bubblewrap) but not the course folder. Results
+The task gets everything it needs as bytes — the submission's snapshot and the content files
+its kind grades with (a week's ``cases.py``, a project's ``task.py``) — so nodes need this
+package (and bubblewrap) but not the course folder. Results
 come back as plain data to the driver, which alone writes the gradebook with the same claims and
 transactions as the local backend: exactly once, however Ray retries. Ray's own transport (pickle)
 only ever carries data between the grader's processes; student code runs in the sandbox the task
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -21,46 +23,43 @@ from pathlib import Path
 from autograder.config import Assignment, CourseConfig
 from autograder.engine import CaseResult, GradeResult, Limits
 from autograder.errors import UserError
+from autograder.kinds import kind_of
+from autograder.kinds.base import SubmissionGrader
 
-MAX_CASES_BYTES = 8 << 20
+MAX_CONTENT_BYTES = 8 << 20
 
-
-_POOLS: dict[str, object] = {}  # per Ray worker process: its warm sandboxes outlive one task
-
-
-def _warm_runner(limits: Limits):
-    """This worker's warm sandbox pool for ``limits`` (started on first use, closed at exit), or
-    None where warm sandboxes cannot run (no bubblewrap, a container backend)."""
-    from autograder.engine.pool import SandboxPool
-
-    if not SandboxPool.usable(limits):
-        return None
-    key = json.dumps(dataclasses.asdict(limits), sort_keys=True)
-    if key not in _POOLS:
-        pool = _POOLS[key] = SandboxPool(limits)
-        atexit.register(pool.close)
-    return _POOLS[key].run
+_GRADERS: dict[str, object] = {}  # per Ray worker process: graders (and their warm sandboxes) outlive one task
 
 
-def _grade_on_node(kind: str, snapshot: bytes, suffix: str, cases_py: bytes | None, assignment: dict,
-                   limits: dict, warm: bool = False) -> dict:
-    """Runs in a Ray worker: grade one submission, return the result as plain data."""
-    from autograder.casekit.loader import CASES_FILE, load_cases
+def _worker_grader(kind_name: str, content: dict[str, bytes], assignment: dict, limits: dict, warm: bool):
+    """This worker's grader for one assignment's content and limits: made on first use (its
+    content files written to a folder of its own), closed when the worker exits."""
     from autograder.config import Assignment as AssignmentModel
     from autograder.engine import Limits as LimitsModel
-    from autograder.engine import grade_notebook
-    from autograder.project import grade_project
+    from autograder.kinds import get
 
-    lim = LimitsModel(**limits)
+    key = hashlib.sha256(json.dumps([kind_name, sorted((k, hashlib.sha256(v).hexdigest()) for k, v in content.items()),
+                                     assignment, limits, warm], sort_keys=True, default=str).encode()).hexdigest()
+    if key not in _GRADERS:
+        folder = Path(tempfile.mkdtemp(prefix="ag-ray-content-"))
+        for name, data in content.items():
+            (folder / name).write_bytes(data)
+        lim = LimitsModel(**{**limits, "hidden_files": tuple(limits.get("hidden_files", ()))})
+        grader = _GRADERS[key] = get(kind_name).grader(AssignmentModel.model_validate(assignment), folder, lim,
+                                                         warm=warm)
+        atexit.register(grader.close)
+    return _GRADERS[key]
+
+
+def _grade_on_node(kind_name: str, snapshot: bytes, filename: str, suffix: str, content: dict[str, bytes],
+                   assignment: dict, limits: dict, warm: bool = False) -> dict:
+    """Runs in a Ray worker: grade one submission, return the result as plain data."""
+    grader = _worker_grader(kind_name, content, assignment, limits, warm)
     with tempfile.TemporaryDirectory(prefix="ag-ray-") as tmp:
         path = Path(tmp) / f"submission{suffix}"
         path.write_bytes(snapshot)
         try:
-            if kind == "project":
-                result = grade_project(path, AssignmentModel.model_validate(assignment), lim)
-            else:
-                (Path(tmp) / CASES_FILE).write_bytes(cases_py or b"")
-                result = grade_notebook(path, load_cases(Path(tmp)), lim, runner=_warm_runner(lim) if warm else None)
+            result = grader.grade(path, filename)
         except UserError as exc:
             return {"user_error": exc.render()}
     return dataclasses.asdict(result)
@@ -71,7 +70,7 @@ def _result(data: dict) -> GradeResult:
                        isolation=data["isolation"], seconds=data["seconds"], infra_error=data["infra_error"])
 
 
-class RayGrader:
+class RayGrader(SubmissionGrader):
     """Grades one submission per call (called from the batch's worker threads)."""
 
     def __init__(self, cfg: CourseConfig, assignment: Assignment, limits: Limits):
@@ -98,15 +97,13 @@ class RayGrader:
         self.warm = cfg.grading.warm_pool
         self.assignment = assignment.model_dump(mode="json")
         self.limits = dataclasses.asdict(dataclasses.replace(limits, gpus=limits.gpus or settings.num_gpus > 0))
-        self.cases_py = None
-        if assignment.kind == "notebook":
-            from autograder.casekit.loader import CASES_FILE
+        folder = cfg.path(assignment.folder)
+        self.content = {name: (folder / name).read_bytes()[:MAX_CONTENT_BYTES]
+                        for name in kind_of(assignment).content_files if (folder / name).is_file()}
 
-            self.cases_py = cfg.path(assignment.folder).joinpath(CASES_FILE).read_bytes()[:MAX_CASES_BYTES]
-
-    def __call__(self, snapshot: Path) -> GradeResult:
-        ref = self.task.remote(self.kind, snapshot.read_bytes(), snapshot.suffix, self.cases_py, self.assignment,
-                               self.limits, self.warm)
+    def grade(self, snapshot: Path, filename: str) -> GradeResult:
+        ref = self.task.remote(self.kind, snapshot.read_bytes(), filename, snapshot.suffix, self.content,
+                               self.assignment, self.limits, self.warm)
         try:
             data = self.ray.get(ref)
         except self.ray.exceptions.RayError as exc:  # a lost node or worker: the machine's fault, retried

@@ -1,5 +1,5 @@
-"""Grade a week-7 project folder (stored as a zip): unpack it inside the sandbox, import
-``solution.py``, then run the project cases."""
+"""Grade a project folder (stored as a zip): unpack it inside the sandbox, import
+``solution.py``, then run the task's cases."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.config import Assignment
 from autograder.engine import GradeResult, Limits, grade_notebook
 from autograder.errors import UserError
-from autograder.project.cases import project_cases
+from autograder.project.cases import project_cases, training_timeout
+from autograder.project.task import ProjectTask
 
 MAX_README = 200_000
+IMPORT_SLACK_S = 60.0  # unpacking, importing solution.py and its libraries
 
 # Runs in the sandbox: the project's files in a private folder, importable as modules.
 _UNPACK = '''import base64, io, os, sys, tempfile, zipfile
@@ -39,7 +40,15 @@ def readme_of(archive: zipfile.ZipFile) -> str:
     return archive.read(name)[:MAX_README].decode("utf-8", "replace")
 
 
-def grade_project(snapshot: Path, assignment: Assignment, limits: Limits) -> GradeResult:
+def project_limits(limits: Limits, task: ProjectTask, time_limit: float) -> Limits:
+    """Every training gets ``time_limit``; the whole project the sum of its three trainings."""
+    wall = training_timeout(time_limit, 3) + IMPORT_SLACK_S
+    return replace(limits, wall_s=wall, case_timeout_s=training_timeout(time_limit, 2),
+                   cpu_s=max(limits.cpu_s, int(2 * wall)), hidden_files=(*limits.hidden_files, *task.hidden_files))
+
+
+def grade_project(snapshot: Path, task: ProjectTask, holdout_seed: int, time_limit: float,
+                  limits: Limits) -> GradeResult:
     """Score a stored project; a snapshot that is not a project raises UserError."""
     try:
         with zipfile.ZipFile(snapshot) as archive:
@@ -47,15 +56,11 @@ def grade_project(snapshot: Path, assignment: Assignment, limits: Limits) -> Gra
     except zipfile.BadZipFile:
         raise UserError("the stored project is not a zip archive", where=str(snapshot),
                         fix="collect the week again") from None
-    if assignment.holdout_seed is None:
-        raise UserError(f"{assignment.id} has no holdout_seed", where="grader.yml")
     payload = base64.b64encode(snapshot.read_bytes()).decode("ascii")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_UNPACK.format(payload=payload)),
                                          nbformat.v4.new_code_cell(_IMPORT)])
-    cases = project_cases(readme, assignment.holdout_seed, assignment.time_limit_s)
-    project_limits = replace(limits, wall_s=assignment.time_limit_s, case_timeout_s=assignment.time_limit_s,
-                             cpu_s=max(limits.cpu_s, int(2 * assignment.time_limit_s) + 60))
+    cases = project_cases(task, readme, holdout_seed, time_limit)
     with tempfile.TemporaryDirectory(prefix="project-") as tmp:
         path = Path(tmp) / "project.ipynb"
         nbformat.write(nb, str(path))
-        return grade_notebook(path, cases, project_limits)
+        return grade_notebook(path, cases, project_limits(limits, task, time_limit))

@@ -1,1 +1,1 @@
-"""Week 1: the Seven-Patterns write-up, graded by an automatic rubric (no code is run)."""
+"""Write-ups graded by the rubric in their assignment folder (``rubric.yml``); no code is run."""

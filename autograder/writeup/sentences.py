@@ -1,30 +1,72 @@
-"""Korean-aware sentence splitting for short write-ups.
+"""Sentences of a short write-up section.
 
-A sentence ends at ``다.``/``요.`` (or any ``.``), ``?``, ``!`` or ``。`` followed by a space or
-the end of a line, and at a line break after a sentence-final ``다``/``요`` written without a
-period. Decimal numbers (``0.97``), abbreviations such as ``e.g.`` and list markers do not end
-a sentence.
+Korean sentences are split by kiwipiepy (Kiwi, a Korean morphological analyser, which knows
+sentence-final endings with or without a period, and emoji between sentences); Latin-script
+text by punctuation. Before that, the text is cut into lines the way students write lists:
+each bullet or numbered item, and each line of line-per-sentence 개조식 (``…을 찾음`` /
+``…할 수 있음`` / ``비용 절감 가능``), is at least one sentence. A line ending in a connective
+(``…하고``, a comma) or followed by a lower-case continuation is joined to the next.
+Decimal numbers (``0.97``) and abbreviations such as ``e.g.`` do not end a sentence.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Dr.", "Mr.", "Ms.", "No.", "cf.")
-_END = re.compile(r"(?<=[.!?。])[\"'”’)\]]*\s+|(?<=[다요])\s*\n")
-_MARKUP = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+|[*_`>#]+", re.MULTILINE)
+_LATIN_END = re.compile(r"(?<=[.!?。])[\"'”’)\]]*\s+")
+_ITEM = re.compile(r"^\s*(?:[-*+•·▪◦○●□■]|\d{1,2}[.)]|[①-⑩])\s+")
+_MARKUP = re.compile(r"[*_`>#]+|^\s*\|?[\s:|-]+\|?\s*$")
+# a line that goes on in the next one: ends in a comma or a connective ending or particle
+_CONTINUES = re.compile(r"(?:[,，、]|(?<=[가-힣])(?:고|며|서|면|는데|지만|은|는|이|가|을|를|의|에|와|과|및|로|으로|하여|해서))\s*$")
+_HANGUL = re.compile(r"[가-힣]")
+
+
+@functools.cache
+def _kiwi():
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+def _latin(text: str) -> list[str]:
+    for i, abbr in enumerate(_ABBREVIATIONS):
+        text = text.replace(abbr, f"\x00{i}\x00")
+    out = []
+    for piece in _LATIN_END.split(text):
+        for i, abbr in enumerate(_ABBREVIATIONS):
+            piece = piece.replace(f"\x00{i}\x00", abbr)
+        out.append(piece)
+    return out
+
+
+def _units(text: str) -> list[str]:
+    """Lines joined into the pieces that certainly end a sentence."""
+    units: list[str] = []
+    joining = False
+    for raw in text.splitlines():
+        item = bool(_ITEM.match(raw))
+        line = _MARKUP.sub("", _ITEM.sub("", raw)).strip()
+        line = " ".join(line.replace("|", " ").split())
+        if not line:
+            joining = False
+            continue
+        wrapped = line[:1].islower() and units and not units[-1].endswith((".", "!", "?"))  # hard-wrapped prose
+        if units and not item and (joining or wrapped):
+            units[-1] += " " + line
+        else:
+            units.append(line)
+        joining = bool(_CONTINUES.search(line))
+    return units
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph-level text, with markdown bullets and emphasis removed."""
-    plain = _MARKUP.sub("", text)
-    for i, abbr in enumerate(_ABBREVIATIONS):
-        plain = plain.replace(abbr, f"\x00{i}\x00")
-    pieces = [p.strip() for p in _END.split(plain.strip() + "\n")]
+    """Sentences of a paragraph-level text, with markdown bullets, tables and emphasis removed."""
     sentences = []
-    for piece in pieces:
-        for i, abbr in enumerate(_ABBREVIATIONS):
-            piece = piece.replace(f"\x00{i}\x00", abbr)
-        if re.search(r"\w", piece):
-            sentences.append(" ".join(piece.split()))
+    for unit in _units(text):
+        parts = ([s.text for s in _kiwi().split_into_sents(unit)] if _HANGUL.search(unit) else _latin(unit))
+        if _HANGUL.search(unit):  # Kiwi keeps "e.g. …. It works." English inside Korean whole: split it too
+            parts = [p for part in parts for p in _latin(part)]
+        sentences += [" ".join(p.split()) for p in parts if re.search(r"\w", p)]
     return sentences

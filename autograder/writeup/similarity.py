@@ -1,20 +1,24 @@
-"""Near-identical write-ups, and write-ups that mostly repeat the prompt, flagged for a TA.
+"""Near-identical write-ups, and write-ups that copy the prompt, flagged for a TA.
 
-Character n-gram TF-IDF (robust to Korean particles and spacing) with cosine similarity.
-Flags never change a score: a TA decides.
+Character n-gram TF-IDF (robust to Korean particles and spacing) with cosine similarity:
+whole write-ups against each other, and every paragraph of a write-up against every paragraph
+of the prompt (each language is its own paragraph there), so that pasting one paragraph of a
+bilingual prompt is found. Flags never change a score: a TA decides.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from autograder.writeup.text import without_headings
+from autograder.writeup.structure import without_headings
 
 PAIR_THRESHOLD = 0.85
 PROMPT_THRESHOLD = 0.80
+MIN_PARAGRAPH = 40  # characters: a pattern's name or a short line is not a copy
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class Flag:
 
     def detail(self) -> str:
         if self.kind == "copies-prompt":
-            return f"write-up is {self.similarity:.0%} similar to the assignment prompt — TA to review"
+            return f"a paragraph of the write-up is {self.similarity:.0%} similar to one of the prompt's — TA to review"
         return f"write-ups of {' and '.join(self.students)} are {self.similarity:.0%} similar — TA to review"
 
 
@@ -35,14 +39,25 @@ def flags(texts: dict[str, str], prompt: str) -> list[Flag]:
     names = [s for s, t in texts.items() if without_headings(t).strip()]
     if not names:
         return []
-    docs = [without_headings(texts[s]) for s in names] + [without_headings(prompt)]
-    matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit_transform(docs)
-    sim = cosine_similarity(matrix)
+    docs = [without_headings(texts[s]) for s in names]
+    mine = [paragraphs(d) for d in docs]
+    given = paragraphs(without_headings(prompt))
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4))
+    vectorizer.fit(docs + [p for ps in mine for p in ps] + given + [prompt])
+    sim = cosine_similarity(vectorizer.transform(docs))
+    prompt_vectors = vectorizer.transform(given) if given else None
     found = []
     for i, a in enumerate(names):
-        if sim[i, -1] >= PROMPT_THRESHOLD:
-            found.append(Flag((a,), "copies-prompt", float(sim[i, -1])))
+        if prompt_vectors is not None and mine[i]:
+            best = float(cosine_similarity(vectorizer.transform(mine[i]), prompt_vectors).max())
+            if best >= PROMPT_THRESHOLD:
+                found.append(Flag((a,), "copies-prompt", best))
         for j in range(i + 1, len(names)):
             if sim[i, j] >= PAIR_THRESHOLD:
                 found.append(Flag((a, names[j]), "similar-writeups", float(sim[i, j])))
     return sorted(found, key=lambda f: -f.similarity)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs long enough to be copied prose."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if len(p.strip()) >= MIN_PARAGRAPH]

@@ -1,0 +1,73 @@
+"""``kind: notebook`` — a Jupyter notebook graded by the week's hidden cases (``cases.py``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from autograder.build import build_week
+from autograder.casekit.loader import CASES_FILE, load_cases
+from autograder.collect.scan import scan_notebook
+from autograder.engine import GradeResult, Limits, grade_notebook
+from autograder.engine.pool import SandboxPool
+from autograder.kinds.base import FileKind, SubmissionGrader
+
+if TYPE_CHECKING:
+    from autograder.config import Assignment, CourseConfig
+
+
+def notebook_problem(data: bytes) -> str | None:
+    """Why bytes committed as .ipynb cannot be graded as a notebook (None: they can)."""
+    try:
+        nb = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "not a text file (binary content with a .ipynb name)"
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON (line {exc.lineno}: {exc.msg})"
+    except RecursionError:
+        return "JSON nested too deeply to be a notebook"
+    if not isinstance(nb, dict):
+        return "JSON but not a Jupyter notebook (no 'cells' list)"
+    if nb.get("nbformat") == 3 and isinstance(nb.get("worksheets"), list):
+        return None  # an old (v3) notebook: nbformat converts it when it is graded
+    if not isinstance(nb.get("cells"), list):
+        return "JSON but not a Jupyter notebook (no 'cells' list)"
+    return None
+
+
+class NotebookGrader(SubmissionGrader):
+    """The week's cases, and one warm sandbox pool for the batch where warm sandboxes run."""
+
+    def __init__(self, folder: Path, limits: Limits, warm: bool):
+        self.cases = load_cases(folder)
+        self.limits = limits
+        self.pool = SandboxPool(limits) if warm and SandboxPool.usable(limits) else None
+
+    def grade(self, snapshot: Path, filename: str) -> GradeResult:
+        return grade_notebook(snapshot, self.cases, self.limits, runner=self.pool.run if self.pool else None)
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.close()
+
+
+class NotebookKind(FileKind):
+    name = "notebook"
+    extensions = ("ipynb",)
+    example_ext = "ipynb"
+    content_files = (CASES_FILE,)
+
+    def problem(self, data: bytes, ext: str) -> str | None:
+        return notebook_problem(data)
+
+    def review(self, data: bytes, ext: str) -> list:
+        return scan_notebook(data)
+
+    def grader(self, assignment: "Assignment", folder: Path, limits: Limits, *, warm: bool = False) -> NotebookGrader:
+        return NotebookGrader(folder, limits, warm)
+
+    def build(self, cfg: "CourseConfig", assignment: "Assignment") -> str:
+        r = build_week(cfg, assignment)
+        return (f"template {r.template}, autograder {r.autograder_zip}; self-check: reference "
+                f"{r.reference.score:g}/{r.reference.max_score:g}, blank {r.blank.score:g}")

@@ -1,0 +1,75 @@
+"""``kind: project`` — a folder (``N주차 과제_<기수>기 <이름 or 팀>/``) with README.md and
+solution.py, trained by the grader in the sandbox on the task in the assignment's ``task.py``."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from autograder.collect.git_history import FileVersion
+from autograder.collect.scan import scan_project
+from autograder.engine import GradeResult, Limits
+from autograder.errors import UserError
+from autograder.kinds.base import AssignmentKind, Found, SubmissionGrader
+from autograder.kinds.handout import write_handout
+from autograder.naming import parse
+from autograder.project import ProjectTask, grade_project, load_task
+from autograder.project.task import TASK_FILE
+
+if TYPE_CHECKING:
+    from autograder.config import Assignment, CourseConfig
+
+PROMPT_FILE = "prompt.md"
+
+
+class ProjectGrader(SubmissionGrader):
+    def __init__(self, task: ProjectTask, assignment: "Assignment", limits: Limits):
+        self.task, self.seed, self.time_limit, self.limits = task, assignment.holdout_seed, assignment.time_limit_s, limits
+
+    def grade(self, snapshot: Path, filename: str) -> GradeResult:
+        return grade_project(snapshot, self.task, self.seed, self.time_limit, self.limits)
+
+
+class ProjectKind(AssignmentKind):
+    name = "project"
+    content_files = (TASK_FILE,)
+
+    def validate(self, assignment: "Assignment") -> str | None:
+        if assignment.holdout_seed is None:
+            return "a project needs holdout_seed (private: it picks the held-out data)"
+        return None
+
+    def match(self, version: FileVersion, week: int) -> Found | None:
+        """The week's project folder a changed file lies in, as a version of that folder."""
+        parts = PurePosixPath(version.path).parts[:-1]
+        for i, part in enumerate(parts):
+            parsed = parse(part, folder=True)
+            if parsed is not None and parsed.week == week:
+                folder = FileVersion("/".join(parts[:i + 1]), version.commit, version.time, version.authors)
+                return Found(folder, parsed, "zip")  # stored as a zip of the folder's files
+        return None
+
+    def problem(self, data: bytes, ext: str) -> str | None:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if "solution.py" not in zf.namelist():
+                return "no solution.py at the top of the project folder"
+        return None
+
+    def review(self, data: bytes, ext: str) -> list:
+        return scan_project(data)
+
+    def check_folder(self, assignment: "Assignment", folder: Path) -> None:
+        task = load_task(folder)
+        if abs(task.total - assignment.auto_points) > 1e-6:
+            raise UserError(f"{TASK_FILE} is worth {task.total:g} points but grader.yml leaves "
+                            f"{assignment.auto_points:g} (points minus manual items)", where="grader.yml",
+                            fix=f"set points to {task.total + assignment.manual_points:g} for {assignment.id}")
+
+    def grader(self, assignment: "Assignment", folder: Path, limits: Limits, *, warm: bool = False) -> ProjectGrader:
+        self.check_folder(assignment, folder)
+        return ProjectGrader(load_task(folder), assignment, limits)
+
+    def build(self, cfg: "CourseConfig", assignment: "Assignment") -> str:
+        return write_handout(cfg, assignment, PROMPT_FILE)

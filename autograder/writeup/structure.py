@@ -1,0 +1,118 @@
+"""A write-up's sections, found the ways students mark them: markdown headings, bold lines,
+bold or plain ``label:`` lines (``**선택한 패턴:** 초개인화``, ``패턴: 초개인화``), numbered
+lines (``1. 패턴 / Pattern``), bullets (``• 입력: …``), table rows (``| 패턴 | 인식 |``) — and,
+with no marker at all, paragraph order.
+
+Headings split the text whatever they say; the weaker markers (labels, numbers, bullets, rows)
+only where what they say names a section, so that ordinary bullets stay part of their section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from autograder.writeup.rubric_file import Section
+
+_TITLE = re.compile(r"주차|과제|seven patterns|일곱", re.IGNORECASE)  # the document's title, not a section
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+(?P<h>.+?)\s*#*|\*\*(?P<b>[^*]+?)\*\*\s*:?|__(?P<u>[^_]+?)__\s*:?)\s*$")
+_LABEL = re.compile(r"^\s*(?:(?:[-*+•·▪◦○●□■]|\d{1,2}[.)]|[①-⑩]|[가-하][.)])\s*)?(?:\*\*|__)?"
+                    r"(?P<label>[^:：*|\n]{1,30}?)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(?P<rest>.*)$")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[①-⑩]|[가-하][.)])\s+(?:\*\*|__)?(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)?\s*$")
+_HANGUL = re.compile(r"[가-힣]")
+_SENTENCE_END = re.compile(r"(?:다|요|니다)[.!?]?\s*$")  # a sentence with a colon is not a label
+_ROW = re.compile(r"^\s*\|(?P<cells>.+)\|\s*$")
+_RULE_HANGUL = re.compile(r"[가-힣]")
+_SENTENCE_END = re.compile(r"(?:다|요|니다)[.!?]?\s*$")  # a sentence with a colon is not a label
+_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
+
+
+@dataclass(frozen=True)
+class Sections:
+    bodies: dict[str, str]  # kind → its text (first section of each kind)
+    headings: dict[str, str]  # kind → the heading or label as written
+    by_order: bool = False  # no markers: paragraphs taken in the rubric's order
+
+    def missing(self, kinds) -> list[str]:
+        return [k for k in kinds if k not in self.bodies]
+
+
+@dataclass(frozen=True)
+class _Mark:
+    line: int
+    label: str
+    rest: str  # text after the label on the same line (part of the body)
+    strong: bool  # a heading or a whole bold line
+
+
+def _kind(label: str, kinds: dict[str, Section]) -> str | None:
+    """The section a heading or label names. Korean phrases are head-final ("패턴의 적용" is
+    about the application), English ones head-first ("Application of the pattern")."""
+    if _TITLE.search(label) or _SENTENCE_END.search(label):
+        return None
+    found = [(m.start(), k) for k, s in kinds.items() if (m := s.regex.search(label))]
+    if not found:
+        return None
+    return (max if _HANGUL.search(label) else min)(found)[1]
+
+
+def _mark(line: str, i: int, kinds: dict[str, Section]) -> _Mark | None:
+    m = _HEADING.match(line)
+    if m:
+        return _Mark(i, (m["h"] or m["b"] or m["u"]).strip(" *_:"), "", True)
+    row = _ROW.match(line)
+    if row and not _RULE_ROW.match(line):
+        cells = [c.strip(" *_") for c in row["cells"].split("|")]
+        if cells and _kind(cells[0], kinds):
+            return _Mark(i, cells[0], " ".join(c for c in cells[1:] if c), False)
+        return None
+    for rx in (_LABEL, _NUMBERED):
+        m = rx.match(line)
+        if m and _kind(m["label"], kinds):
+            return _Mark(i, m["label"].strip(), (m.groupdict().get("rest") or "").strip(), False)
+    return None
+
+
+def strip_comments(text: str) -> str:
+    return _COMMENT.sub("", text)
+
+
+def sections(text: str, kinds: dict[str, Section]) -> Sections:
+    lines = strip_comments(text).splitlines()
+    marks = [m for i, line in enumerate(lines) if (m := _mark(line, i, kinds))]
+    strong = [m for m in marks if m.strong]
+    if len({_kind(m.label, kinds) for m in strong} - {None}) >= 2:
+        marks = strong  # a document organised by headings: labels inside are content
+    bodies: dict[str, str] = {}
+    headings: dict[str, str] = {}
+    current: str | None = None
+    starts: list[tuple[_Mark, str | None]] = []
+    for m in marks:
+        kind = _kind(m.label, kinds)
+        if not m.strong and kind == current:
+            continue  # "입력: …" inside the input & output section
+        starts.append((m, kind))
+        current = kind
+    for n, (m, kind) in enumerate(starts):
+        end = starts[n + 1][0].line if n + 1 < len(starts) else len(lines)
+        if kind and kind not in bodies:
+            bodies[kind] = "\n".join([m.rest, *lines[m.line + 1:end]]).strip()
+            headings[kind] = m.label
+    if not bodies:
+        return _by_order(lines, kinds)
+    return Sections(bodies, headings)
+
+
+def _by_order(lines: list[str], kinds: dict[str, Section]) -> Sections:
+    """No markers: one paragraph per section, in order, when there are exactly as many
+    paragraphs (after a title line) as sections."""
+    text = "\n".join(line for line in lines if not _HEADING.match(line) or not _TITLE.search(line))
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if re.search(r"\w", p)]
+    if len(paragraphs) != len(kinds):
+        return Sections({}, {})
+    return Sections(dict(zip(kinds, paragraphs)), {k: "" for k in kinds}, by_order=True)
+
+
+def without_headings(text: str) -> str:
+    return "\n".join(line for line in strip_comments(text).splitlines() if not _HEADING.match(line))
