@@ -79,7 +79,9 @@ def build(week: Optional[str] = typer.Argument(None, help="week id or number; al
 
 
 @app.command()
-def collect(week: str, cfg_path: Path = ConfigOpt) -> None:
+def collect(week: str, cfg_path: Path = ConfigOpt,
+            allow_unreachable: bool = typer.Option(False, help="exit 0 even when some repositories cannot be read")
+            ) -> None:
     """Read every submission source for WEEK; log what is seen (run it on a schedule around deadlines)."""
     from autograder.collect import collect_week
     from autograder.gradebook import Gradebook
@@ -93,6 +95,10 @@ def collect(week: str, cfg_path: Path = ConfigOpt) -> None:
                   + (f"; [red]{rep.unreachable} repositories unreachable[/]" if rep.unreachable else ""))
     for i in rep.issues:
         console.print(f"  [yellow]{i.kind}[/] {i.path}: {i.detail}", highlight=False)
+    if rep.unreachable and not allow_unreachable:
+        console.print(f"[red]{rep.unreachable} repositories could not be read[/] (listed above as unreachable-repo); "
+                      "what was read is stored — fix access and collect again, or pass --allow-unreachable")
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -165,7 +171,14 @@ def extend(student: str = typer.Argument(..., help="student id or name"), week: 
     if found is None:
         _fail(UserError(f"no student {student!r} on the roster", where=str(cfg.path(cfg.roster)),
                         fix="use a student_id or the name exactly as in roster.csv"))
-    replaced = Gradebook(cfg.gradebook_path).put_extension(
+    book = Gradebook(cfg.gradebook_path)
+    if days == 0:
+        withdrawn = book.withdraw_extension(found.student_id, a.id)
+        console.print(f"withdrawn: {found.name} ({found.student_id}) {a.id} is due "
+                      f"{cfg.due(a).isoformat(timespec='minutes')} again" if withdrawn else
+                      f"nothing to withdraw: {found.name} ({found.student_id}) has no extension for {a.id}")
+        return
+    replaced = book.put_extension(
         {"student_id": found.student_id, "assignment": a.id, "days": days, "reason": reason or None,
          "granted_by": by or getpass.getuser(), "granted_at": now()})
     due = cfg.due(a)
@@ -258,7 +271,7 @@ def report(cfg_path: Path = ConfigOpt, out: Optional[Path] = typer.Option(None, 
 
 @app.command()
 def feedback(week: str, cfg_path: Path = ConfigOpt,
-             out: Optional[Path] = typer.Option(None, help="output folder (default: reports/feedback/WEEK)"),
+             out: Optional[Path] = typer.Option(None, help="output folder (default: the reports folder of grader.yml, then feedback/WEEK, e.g. out/reports/feedback/week02)"),
              commit: bool = typer.Option(False, "--commit", help="also commit each file to the 'feedback' branch "
                                                                  "of the student's own repository")) -> None:
     """One markdown feedback file per student; hidden tests as grader.yml's hidden_tests allows."""

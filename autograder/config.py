@@ -71,6 +71,10 @@ class StudentReposSource(_Strict):
             if unknown:
                 raise ValueError(f"unknown field(s) {sorted(unknown)} in the url; use {{student_id}}, {{git_user}} "
                                  "or {name}")
+            if not names:
+                raise ValueError("the url names no student ({student_id}, {git_user} or {name}): every student "
+                                 "would be read from the same repository — use kind: class_repo for one shared "
+                                 "repository, or put a field in the url")
         return value
 
     def url_for(self, student) -> str | None:
@@ -242,10 +246,13 @@ class CourseConfig(_Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "CourseConfig":
-        ids = [a.id for a in self.assignments]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"assignment ids must be unique; repeated: {', '.join(dupes)}")
+        for key in ("id", "week"):
+            values = [getattr(a, key) for a in self.assignments]
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise ValueError(f"assignment {key}s must be unique; repeated: {', '.join(map(str, dupes))} "
+                                 f"(file names carry the week, so two assignments of one week cannot be told apart)"
+                                 if key == "week" else f"assignment ids must be unique; repeated: {', '.join(dupes)}")
         weighted = [a.id for a in self.assignments if a.weight is not None]
         if weighted and len(weighted) != len(self.assignments):
             unset = ", ".join(a.id for a in self.assignments if a.weight is None)
@@ -322,24 +329,64 @@ def load(path: Path | str = "grader.yml") -> CourseConfig:
         raise UserError(f"not valid YAML: {exc}", where=str(path)) from None
     if not isinstance(data, dict):
         raise UserError("expected a mapping of course settings at the top level", where=str(path))
+    problems = _repeated_assignments(data, tree)
     try:
         cfg = CourseConfig.model_validate({**data, "root": path.resolve().parent})
     except ValidationError as exc:
-        problems = []
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("class_repo",)))
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("class_repo", "student_repos")))
+            if not loc and problems and "repeated" in err["msg"]:
+                continue  # already said with its line
             line = _line_of(tree, loc)
-            key = ".".join(str(p) for p in loc) or "(top level)"
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check the spelling; see grader.yml in the project for the keys)"
             elif err["type"] == "missing":
                 msg = "required key is missing"
-            problems.append(f"  line {line}: {key}: {msg}" if line else f"  {key}: {msg}")
+            problems.append(f"  line {line}: {_key(loc, data)}: {msg}" if line else f"  {_key(loc, data)}: {msg}")
+    if problems:
         raise UserError("invalid course file:\n" + "\n".join(problems), where=str(path),
                         fix="fix the keys above; dates look like 2026-07-14T23:59:00") from None
     _check_files(cfg, path, tree)
     return cfg
+
+
+def _key(loc: tuple, data: dict) -> str:
+    """``assignments[week02].due`` rather than ``assignments.1.due``: an assignment by its id."""
+    parts = []
+    for i, p in enumerate(loc):
+        if isinstance(p, int) and i == 1 and loc[0] == "assignments":
+            items = data.get("assignments")
+            item = items[p] if isinstance(items, list) and p < len(items) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts[-1] += f"[{ident}]" if ident else f"[{p}]"
+        elif isinstance(p, int):
+            parts[-1] += f"[{p}]"
+        else:
+            parts.append(str(p))
+    return ".".join(parts) or "(top level)"
+
+
+def _repeated_assignments(data: dict, tree: yaml.Node) -> list[str]:
+    """A repeated assignment id or week, said at the line that repeats it."""
+    items = data.get("assignments")
+    problems: list[str] = []
+    if not isinstance(items, list):
+        return problems
+    for key in ("id", "week"):
+        first: dict = {}
+        for i, item in enumerate(items):
+            value = item.get(key) if isinstance(item, dict) else None
+            if value is None:
+                continue
+            line = _line_of(tree, ("assignments", i, key))
+            if value in first:
+                why = "" if key == "id" else " (file names carry the week: two assignments of one week cannot be told apart)"
+                problems.append(f"  line {line}: {_key(('assignments', i, key), data)}: {key} {value} repeats "
+                                f"line {first[value]}{why}")
+            else:
+                first[value] = line
+    return problems
 
 
 def _check_files(cfg: CourseConfig, path: Path, tree: yaml.Node) -> None:
@@ -349,7 +396,7 @@ def _check_files(cfg: CourseConfig, path: Path, tree: yaml.Node) -> None:
     for i, a in enumerate(cfg.assignments):
         if not cfg.path(a.folder).is_dir():
             problems.append(f"  line {_line_of(tree, ('assignments', i, 'folder'))}: "
-                            f"assignments.{i}.folder: no folder {cfg.path(a.folder)}")
+                            f"assignments[{a.id}].folder: no folder {cfg.path(a.folder)}")
     if problems:
         raise UserError("missing files:\n" + "\n".join(problems), where=str(path),
                         fix="paths are relative to the folder that holds grader.yml")

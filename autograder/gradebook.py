@@ -287,6 +287,12 @@ class Gradebook:
             conn.execute(insert(extensions).values(**row))
             return False
 
+    def withdraw_extension(self, student_id: str, assignment: str) -> bool:
+        """Remove an extension; False when there was none."""
+        with self.engine.begin() as conn:
+            return bool(conn.execute(delete(extensions).where(extensions.c.student_id == student_id,
+                                                              extensions.c.assignment == assignment)).rowcount)
+
     def extensions(self) -> list[dict]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(extensions))]

@@ -19,6 +19,16 @@ _FOLDER = re.compile(_STEM + r"(?P<ext>)$")  # a project folder: "7주차 과제
 _LOOKS_LIKE = re.compile(r"\d+\s*주\s*차")
 
 
+COHORT_PLACEHOLDERS = ("<기수>", "<cohort>")  # in handed-out file names and text: the course's cohort
+
+
+def fill_cohort(text: str, cohort: int | None) -> str:
+    """Handed-out text with the course's cohort in place of the placeholders (kept without one)."""
+    for placeholder in COHORT_PLACEHOLDERS if cohort is not None else ():
+        text = text.replace(placeholder, str(cohort))
+    return text
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 

@@ -59,7 +59,7 @@ def load(path: Path) -> Roster:
     if missing:
         raise UserError(f"roster lacks column(s) {', '.join(missing)}", where=str(path),
                         fix="header must be: student_id,name,cohort[,git_user][,team][,repo][,alias]")
-    students, problems, seen, named = [], [], {}, {}
+    students, problems, seen, named, users = [], [], {}, {}, {}
     for i, row in df.iterrows():
         line = i + 2  # header is line 1
         sid, name, cohort = row["student_id"].strip(), nfc(row["name"].strip()), row["cohort"].strip()
@@ -82,7 +82,14 @@ def load(path: Path) -> Roster:
                             "would be found by the same file name — give each an 'alias' column value they "
                             "use in their file names (e.g. 김민준A, 김민준B)")
             continue
+        if git_user and git_user.casefold() in users:
+            other = users[git_user.casefold()]
+            problems.append(f"line {line}: git_user {git_user} of {sid} repeats line {other[0]} ({other[1]}) — "
+                            "commits are matched to students by git user, so each needs their own")
+            continue
         named[key] = (line, sid)
+        if git_user:
+            users[git_user.casefold()] = (line, sid)
         students.append(student)
     if problems:
         raise UserError("invalid roster rows:\n  " + "\n  ".join(problems), where=str(path))

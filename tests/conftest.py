@@ -90,6 +90,19 @@ def need_git():
         pytest.skip("git is not installed")
 
 
+def commit_files(repo: Path, files: dict[str, bytes], when: str, message: str = "submissions") -> None:
+    """A new repository at ``repo`` holding ``files`` (name → bytes) in one commit dated ``when``."""
+    from autograder.demo import _git
+
+    repo.mkdir(parents=True, exist_ok=True)
+    _git(repo, "init", "-q", "-b", "main")
+    for name, data in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_bytes(data)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", message, when=when)
+
+
 def otter_points(autograder_zip: Path, notebook: Path, tmp_path: Path) -> dict[str, float]:
     """Points per question from plain ``otter run`` (the comparison path)."""
     out = tmp_path / f"otter-{notebook.stem}"

@@ -37,7 +37,7 @@ def test_bad_date_names_the_assignment_line(tmp_path):
     line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "next tuesday" in t)
     with pytest.raises(UserError) as err:
         config.load(path)
-    assert "assignments.0.due" in err.value.render() and f"line {line}" in err.value.render()
+    assert "assignments[week02].due" in err.value.render() and f"line {line}" in err.value.render()
 
 
 def test_missing_roster_file_is_reported(tmp_path):

@@ -41,3 +41,18 @@ def test_roster_matches_nfc_and_rejects_bad_rows(tmp_path):
     path.write_text("student_id,name,cohort\n1,박세훈,19\n1,김민지,x\n", encoding="utf-8")
     with pytest.raises(UserError, match="line 3"):
         roster.load(path)
+
+
+@pytest.mark.parametrize("name, says", [
+    ("1주차과제_19기_노가은.md", "'_' between '기' and the name"),
+    ("1주차 과제_19기 주민호 (1).md", "a copy's suffix '(1)'"),
+    ("2주차 과제_19기 김민지_final.ipynb", "a copy's suffix '_final'"),
+    ("2주차 과제_19기 김민지 - 복사본.ipynb", "a copy's suffix '- 복사본'"),
+])
+def test_near_miss_names_find_their_student_and_say_what_is_off(name, says):
+    p = naming.parse(name)
+    assert p is not None and p.name in ("노가은", "주민호", "김민지") and any(says in m for m in p.misnamed)
+
+
+def test_any_extension_parses_so_a_wrong_type_can_be_named():
+    assert naming.parse("1주차 과제_19기 김민지.hwp").ext == "hwp"

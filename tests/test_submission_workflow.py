@@ -183,7 +183,7 @@ def test_extend_cli_names_a_bad_student_and_records_a_good_one(scheduled):
 def test_student_repositories_in_parallel_with_an_unreachable_one(tmp_path, need_git):
     own = {sid: _repo(tmp_path / "repos" / f"user{sid}") for sid in ("19001", "19002", "19003")}
     _push(own["19001"], _file("박세훈"), "2026-07-14T20:00:00+09:00")
-    _push(own["19002"], "2주차 과제_19기 김민지_final.ipynb", "2026-07-14T20:00:00+09:00")  # not the canonical name
+    _push(own["19002"], "2주차_김민지_final.ipynb", "2026-07-14T20:00:00+09:00")  # not the naming convention
     _push(own["19003"], _file("김철수"), "2026-07-14T20:00:00+09:00")  # someone else's name in 이준호's repo
     sources = f"  - {{kind: student_repos, url: '{tmp_path / 'repos'}/{{git_user}}', parallel: 4}}"
     cfg = _course(tmp_path, sources=sources)

@@ -12,14 +12,13 @@ import pytest
 
 from autograder import config
 from autograder.collect import collect_week
-from autograder.demo import _git
 from autograder.errors import UserError
 from autograder.feedback import write_feedback
 from autograder.grade import grade_week
 from autograder.gradebook import Gradebook
 from autograder.manual import import_scores, write_template
 from autograder.report import class_tables
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, commit_files
 from tests.week01_writeups import APP3, IO2, WRITEUPS, doc
 
 STUDENTS = {"19001": "박세훈", "19002": "김민지", "19003": "이준호", "19004": "최서연", "19005": "강하늘"}
@@ -49,9 +48,6 @@ late_policy: {{grace_minutes: 15, penalty_per_day: 0.1, max_late_days: 3}}
 storage: {{url: "sqlite:///out/gradebook.sqlite", data_dir: out/data}}
 reports: {{output: out/reports}}
 """, encoding="utf-8")
-    repo = root / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q", "-b", "main")
     files = {
         "1주차 과제_19기 박세훈.md": doc("인식", APP3, IO2).encode(),
         # the same text lightly edited: flagged for a TA, scored like any other
@@ -59,10 +55,7 @@ reports: {{output: out/reports}}
         "1주차 과제_19기 이준호.md": WRITEUPS["copy_of_prompt"][1].encode(),
         "1주차 과제_19기 최서연.md": b"\x00\x01binary with a .md name",
     }
-    for name, data in files.items():
-        (repo / name).write_bytes(data)
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "week 1", when="2026-07-07T20:00:00+09:00")
+    commit_files(root / "repo", files, "2026-07-07T20:00:00+09:00", "week 1")
     cfg = config.load(root / "grader.yml")
     book = Gradebook(cfg.gradebook_path)
     week = cfg.assignment("week01")

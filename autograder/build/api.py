@@ -16,6 +16,7 @@ from autograder.casekit.loader import load_cases
 from autograder.config import Assignment, CourseConfig
 from autograder.engine import GradeResult, Limits, grade_notebook
 from autograder.errors import UserError
+from autograder.naming import fill_cohort
 from autograder.notebooks import master_notebook
 
 
@@ -35,6 +36,15 @@ def _otter_assign(workdir: Path, master_name: str) -> None:
     if proc.returncode != 0:
         raise UserError(f"otter assign failed:\n{(proc.stdout + proc.stderr)[-3000:]}", where=master_name,
                         fix="check the master notebook's BEGIN/END markers and the public tests")
+
+
+def _fill_cohort(template: Path, cohort: int | None) -> None:
+    """The course's cohort in the template's text (``2주차 과제_<기수>기 <이름>.ipynb`` → ``…_20기 …``)."""
+    nb = nbformat.read(str(template), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = fill_cohort(cell.source, cohort)
+    nbformat.write(nb, str(template))
 
 
 def _problems(result: GradeResult, expect_full: bool) -> list[str]:
@@ -67,6 +77,7 @@ def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None 
         if templates.exists():
             shutil.rmtree(templates)
         shutil.copytree(dist / "student", templates)
+        _fill_cohort(templates / master.name, cfg.course.cohort)
         (out / "autograder").mkdir(parents=True, exist_ok=True)
         (out / "solutions").mkdir(parents=True, exist_ok=True)
         zips = sorted((dist / "autograder").glob("*.zip"))

@@ -45,7 +45,7 @@ def materialise(url: str, cache: Path, branch: str | None) -> Path:
         cache.mkdir(parents=True, exist_ok=True)
         proc = subprocess.run(["git", "clone", "--mirror", url, str(mirror)], capture_output=True)
         if proc.returncode != 0:
-            raise UserError(f"cannot clone the class repository: {proc.stderr.decode('utf-8', 'replace')[:400]}",
+            raise UserError(f"cannot clone the repository: {proc.stderr.decode('utf-8', 'replace')[:400]}",
                             where=url, fix="check submissions[].url in grader.yml and your git credentials")
     return mirror
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
+from nbformat.warnings import MissingIDFieldWarning
 
 from autograder.casekit.core import Case, Observation, Status, Verdict
 from autograder import protocol
@@ -53,15 +55,26 @@ class GradeResult:
     @property
     def notes(self) -> str | None:
         """What the student should know about how their notebook ran (skipped magics, ...)."""
-        found = [f"cell {int(c['cell']) + 1}: {str(c['note'])[:200]}" for c in self.cells[:500]
-                 if isinstance(c, dict) and c.get("note") and str(c.get("cell", "")).isdigit()]
+        found = []
+        for c in self.cells[:500]:
+            if not (isinstance(c, dict) and str(c.get("cell", "")).isdigit()):
+                continue
+            where = f"cell {int(c['cell']) + 1}"
+            if c.get("note"):
+                found.append(f"{where}: {str(c['note'])[:200]}")
+            error = c.get("error") if c.get("status") in ("error", "timeout") else None
+            if isinstance(error, dict):  # e.g. drive.mount on a machine without Colab
+                found.append(f"{where} failed ({str(error.get('type'))[:60]}: {str(error.get('message'))[:160]}); "
+                             "the cells after it still ran, without what it would have defined")
         return "; ".join(found[:20]) or None
 
 
 def read_code_cells(path: Path) -> list[str]:
     """Code cells of a submission, or a UserError saying what is wrong with the file."""
     try:
-        nb = nbformat.read(str(path), as_version=4)
+        with warnings.catch_warnings():  # notebooks from older Jupyter have no cell ids: harmless here
+            warnings.simplefilter("ignore", MissingIDFieldWarning)
+            nb = nbformat.read(str(path), as_version=4)
     except Exception as exc:  # nbformat raises several unrelated types for bad files
         raise UserError(f"not a readable notebook ({type(exc).__name__}: {str(exc)[:200]})",
                         where=str(path), fix="open it in Jupyter, save it, and commit again") from None

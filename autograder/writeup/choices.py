@@ -3,7 +3,7 @@ the sentences say, not by every mention.
 
 A name used as a verb ("자세를 인식해서", "예측하고") is not a mention. When several are named,
 the wording decides: "초개인화도 고려했지만 최종적으로 예측 분석을 선택했다", "X 대신 Y",
-"선택한 패턴: Y", "I chose Y" pick Y; an option rejected so ("…도 고려했지만", "X가 아니라")
+"선택한 패턴: Y", "I chose Y", or Y opening its line ("초개인화 — …") pick Y; an option rejected so ("…도 고려했지만", "X가 아니라")
 does not count. Two options are reported only when nothing says which one was chosen.
 """
 
@@ -25,6 +25,9 @@ _REJECTED_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:패턴|시스템)?\s*(?:�
                              r"(?:(?:고려|생각|고민|검토)(?:했|하였|해\s*봤|해보았)[^.。\n]{0,10}?(?:지만|으나|는데|만)|"
                              r"대신|이\s*아니라|가\s*아니라|보다는|말고|(?:은|는)\s*제외)", re.IGNORECASE)
 _REJECTED_BEFORE = re.compile(r"(?:instead\s+of|rather\s+than|not)\s*(?:the\s+)?$", re.IGNORECASE)
+_LISTED_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:과|와|및|,|/|·|그리고|하고|이랑|랑|\band\b|&)", re.IGNORECASE)
+# what may precede a name that opens its line ("초개인화 — …", "- 인식", "A. 인식", "선택: 인식")
+_LINE_LEAD = re.compile(r"^[\s>*_#\-•·]*(?:(?:\d{1,2}|[A-Z])[.)]\s*)?(?:[^:：\n]{0,15}[:：]\s*)?(?:\*\*)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,12 @@ def _mentions(text: str, option: Option) -> list[re.Match]:
     return [m for rx in option.regexes for m in rx.finditer(text) if not _VERB.match(text[m.end():m.end() + 3])]
 
 
+def _opens_line(text: str, m: re.Match) -> bool:
+    """The name opens its line, and is not the first of a list ("인식과 예측 분석을 같이 …")."""
+    return (bool(_LINE_LEAD.match(text[text.rfind("\n", 0, m.start()) + 1:m.start()]))
+            and not _LISTED_AFTER.match(text[m.end():m.end() + 10]))
+
+
 def chosen(text: str, choices: Choices) -> Chosen:
     found = {o.key: _mentions(text, o) for o in choices.options}
     named = [o for o in choices.options if found[o.key]]
@@ -46,10 +55,11 @@ def chosen(text: str, choices: Choices) -> Chosen:
     picked, rejected = [], []
     for o in named:
         for m in found[o.key]:
-            before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 40]
+            line_start = text.rfind("\n", 0, m.start()) + 1  # cues are read within the name's line
+            before, after = text[max(line_start, m.start() - 40):m.start()], text[m.end():m.end() + 40]
             if _REJECTED_AFTER.match(after) or _REJECTED_BEFORE.search(before):
                 rejected.append(o)
-            elif _CHOSEN_AFTER.match(after) or _CHOSEN_BEFORE.search(before):
+            elif _CHOSEN_AFTER.match(after) or _CHOSEN_BEFORE.search(before) or _opens_line(text, m):
                 picked.append(o)
     picked = [o for o in named if o in picked and o not in rejected]
     if picked:

@@ -16,7 +16,7 @@ import re
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Dr.", "Mr.", "Ms.", "No.", "cf.")
 _LATIN_END = re.compile(r"(?<=[.!?。])[\"'”’)\]]*\s+")
-_ITEM = re.compile(r"^\s*(?:[-*+•·▪◦○●□■]|\d{1,2}[.)]|[①-⑩])\s+")
+_ITEM = re.compile(r"^\s*(?:[-*+•·▪◦○●□■]|\d{1,2}[.)]|[①-⑩]|(?:A|답)\s*[.):])\s+")
 _MARKUP = re.compile(r"[*_`>#]+|^\s*\|?[\s:|-]+\|?\s*$")
 # a line that goes on in the next one: ends in a comma or a connective ending or particle
 _CONTINUES = re.compile(r"(?:[,，、]|(?<=[가-힣])(?:고|며|서|면|는데|지만|은|는|이|가|을|를|의|에|와|과|및|로|으로|하여|해서))\s*$")

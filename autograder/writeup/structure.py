@@ -19,13 +19,11 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+(?P<h>.+?)\s*#*|\*\*(?P<b>[^*]+?)\*\*\s*:?|__(?P<u>[^_]+?)__\s*:?)\s*$")
 _LABEL = re.compile(r"^\s*(?:(?:[-*+•·▪◦○●□■]|\d{1,2}[.)]|[①-⑩]|[가-하][.)])\s*)?(?:\*\*|__)?"
                     r"(?P<label>[^:：*|\n]{1,30}?)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(?P<rest>.*)$")
-_NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[①-⑩]|[가-하][.)])\s+(?:\*\*|__)?(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)?\s*$")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[①-⑩]|[가-하][.)]|Q\d{0,2}[.):]?|질문\s*\d{0,2}[.):]?)\s+(?:\*\*|__)?(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)?\s*$")
 _HANGUL = re.compile(r"[가-힣]")
-_SENTENCE_END = re.compile(r"(?:다|요|니다)[.!?]?\s*$")  # a sentence with a colon is not a label
+_SENTENCE_END = re.compile(r"(?:다|요|니다)[.!]?\s*$")  # a sentence with a colon is not a label (a question is)
 _ROW = re.compile(r"^\s*\|(?P<cells>.+)\|\s*$")
-_RULE_HANGUL = re.compile(r"[가-힣]")
-_SENTENCE_END = re.compile(r"(?:다|요|니다)[.!?]?\s*$")  # a sentence with a colon is not a label
-_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
+_RULE_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 
 
 @dataclass(frozen=True)
