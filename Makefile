@@ -18,18 +18,23 @@ $(STAMP): pyproject.toml
 		echo "note: bubblewrap not installed; grading falls back to rlimit isolation"; }
 	touch $(STAMP)
 
-# the dashboard tests open the report in headless Chromium; fonts-nanum renders its Korean
-BROWSER := $(VENV)/.browser
-$(BROWSER): $(STAMP)
-	@command -v chromium >/dev/null && fc-list :lang=ko | grep -q . || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
-		(apt-get update -qq && apt-get install -y -qq chromium fonts-nanum >/dev/null) || \
-		echo "note: chromium not installed; the dashboard browser tests will be skipped"; }
-	touch $(BROWSER)
+# system packages the tests use: headless Chromium (dashboard tests; fonts-nanum renders its Korean)
+# and PostgreSQL server binaries (the gradebook tests start their own server on 127.0.0.1)
+SYSTEM := $(VENV)/.system
+$(SYSTEM): $(STAMP)
+	@need=""; command -v chromium >/dev/null && fc-list :lang=ko | grep -q . || need="chromium fonts-nanum"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need="$$need postgresql"; \
+	if [ -n "$$need" ]; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && apt-get install -y -qq $$need >/dev/null; \
+		else echo "note: not installed: $$need; the tests that need them will be skipped"; fi; \
+	fi
+	touch $(SYSTEM)
 
 demo: $(STAMP)
 	$(BIN)/autograder demo
 
-test: $(STAMP) $(BROWSER)
+test: $(STAMP) $(SYSTEM)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

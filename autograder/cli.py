@@ -88,7 +88,7 @@ def collect(week: str, cfg_path: Path = ConfigOpt,
 
     cfg = _load(cfg_path)
     try:
-        rep = collect_week(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path), show_progress=True)
+        rep = collect_week(cfg, cfg.assignment(week), Gradebook(cfg.gradebook), show_progress=True)
     except UserError as exc:
         _fail(exc)
     console.print(f"collected {len(rep.accepted)} versions ({rep.new} new)"
@@ -171,7 +171,7 @@ def extend(student: str = typer.Argument(..., help="student id or name"), week: 
     if found is None:
         _fail(UserError(f"no student {student!r} on the roster", where=str(cfg.path(cfg.roster)),
                         fix="use a student_id or the name exactly as in roster.csv"))
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     if days == 0:
         withdrawn = book.withdraw_extension(found.student_id, a.id)
         console.print(f"withdrawn: {found.name} ({found.student_id}) {a.id} is due "
@@ -198,7 +198,7 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
 
     cfg = _load(cfg_path)
     try:
-        s = grade_week(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path), regrade=regrade, workers=workers)
+        s = grade_week(cfg, cfg.assignment(week), Gradebook(cfg.gradebook), regrade=regrade, workers=workers)
     except UserError as exc:
         _fail(exc)
     console.print(f"graded {s.graded}, infrastructure errors {s.infra_errors} (not scored; re-run to retry), "
@@ -261,7 +261,7 @@ def report(cfg_path: Path = ConfigOpt, out: Optional[Path] = typer.Option(None, 
 
     cfg = _load(cfg_path)
     when = (as_of if as_of is None or as_of.tzinfo else as_of.replace(tzinfo=cfg.tz))
-    files = write_report(cfg, Gradebook(cfg.gradebook_path), out, anonymize=anonymize, as_of=when)
+    files = write_report(cfg, Gradebook(cfg.gradebook), out, anonymize=anonymize, as_of=when)
     console.print(_summary_table(files.tables))
     console.print(f"report: {files.html}\nCSV:    {files.class_csv}\nXLSX:   {files.files['xlsx']}"
                   f"\ncards:  {files.files['cards']}/")
@@ -281,7 +281,7 @@ def feedback(week: str, cfg_path: Path = ConfigOpt,
 
     cfg = _load(cfg_path)
     try:
-        files = write_feedback(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path), out)
+        files = write_feedback(cfg, cfg.assignment(week), Gradebook(cfg.gradebook), out)
         console.print(f"{len(files.files)} feedback files in {files.folder}")
         if commit:
             done = publish_feedback(cfg, cfg.assignment(week), files.files)
@@ -322,7 +322,7 @@ def manual_import(week: str, csv: Path, by: Optional[str] = typer.Option(None, h
 
     cfg = _load(cfg_path)
     try:
-        s = import_scores(cfg, cfg.assignment(week), Gradebook(cfg.gradebook_path), csv, by)
+        s = import_scores(cfg, cfg.assignment(week), Gradebook(cfg.gradebook), csv, by)
     except UserError as exc:
         _fail(exc)
     console.print(f"imported {s.inserted} new and {s.updated} updated scores (entered by {s.entered_by})")
@@ -340,7 +340,7 @@ def demo(workdir: Optional[Path] = typer.Option(None, help="where to build the d
         result = run_demo(project, workdir, say=console.print)
     except UserError as exc:
         _fail(exc)
-    tables = class_tables(result.cfg, Gradebook(result.cfg.gradebook_path))
+    tables = class_tables(result.cfg, Gradebook(result.cfg.gradebook))
     console.print(_summary_table(tables))
     if not tables.issues.empty:
         console.print("collection problems:")

@@ -204,9 +204,10 @@ class Storage(_Strict):
 
     @field_validator("url")
     @classmethod
-    def _sqlite_only(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///PATH gradebooks are supported")
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("the gradebook is sqlite:///PATH (one machine) or "
+                             "postgresql://USER:PASSWORD@HOST:PORT/DB (TAs grading from several machines)")
         return value
 
 
@@ -293,8 +294,10 @@ class CourseConfig(_Strict):
         raise UserError(f"no assignment {ref!r} in grader.yml", fix=f"use one of: {known}")
 
     @property
-    def gradebook_path(self) -> Path:
-        return self.path(self.storage.url.removeprefix("sqlite:///"))
+    def gradebook(self) -> Path | str:
+        """What ``Gradebook()`` opens: the SQLite file (relative to grader.yml), or the database URL."""
+        url = self.storage.url
+        return self.path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else url
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

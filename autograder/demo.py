@@ -206,7 +206,7 @@ def run_demo(project: Path, workdir: Path | None = None, say=print, show_progres
     work = Path(workdir or tempfile.mkdtemp(prefix="autograder-demo-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
     cfg = make_class(work, project, say)
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     week = cfg.assignment("week02")
     say(f"2/4 collect: class repository → snapshots, as scheduled at {SCHEDULE[0]} and {SCHEDULE[1]}")
     first, second = collect_on_schedule(cfg, book)

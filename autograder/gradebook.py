@@ -1,8 +1,10 @@
-"""The gradebook: SQLite through SQLAlchemy Core.
+"""The gradebook: SQLite (the default) or PostgreSQL, through SQLAlchemy Core.
 
 Every write that matters is one transaction: a grading run and all its case results land
 together or not at all, so a killed grader leaves no half-graded submission. Claims keep two
 concurrent ``grade`` runs from grading the same submission; a claim whose owner died is taken over.
+Transactions are serialised the same way on both: SQLite's ``BEGIN IMMEDIATE`` write lock, or on
+PostgreSQL (TAs grading from several machines) a transaction-level advisory lock.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, create_engine, event, insert, select, update, delete)
+                        UniqueConstraint, create_engine, delete, event, insert, inspect, select, text, update)
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()
@@ -82,6 +84,7 @@ results = Table(
     Column("status", String, nullable=False),
     Column("message", Text),
     Column("seconds", Float),
+    Column("position", Integer),  # the case's place in its run (the week's case order)
 )
 
 manual_scores = Table(
@@ -221,30 +224,51 @@ class Pending:
     path: str = ""  # as committed in the repository
 
 
+_LOCK_KEY = 0x6772616465  # the advisory lock every PostgreSQL transaction of this gradebook takes
+
+
+def gradebook_url(target: Path | str) -> str:
+    """A SQLAlchemy URL: a path is a SQLite file; ``postgresql://`` means the psycopg driver."""
+    if isinstance(target, Path) or "://" not in str(target):
+        return f"sqlite:///{Path(target)}"
+    url = str(target)
+    return "postgresql+psycopg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
+
+
 class Gradebook:
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.engine: Engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 60})
+    def __init__(self, target: Path | str):
+        self.url = gradebook_url(target)
+        self.dialect = self.url.split(":", 1)[0].split("+", 1)[0]
+        if self.dialect == "sqlite":
+            path = Path(self.url.removeprefix("sqlite:///"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(self.url, connect_args={"timeout": 60})
 
-        @event.listens_for(self.engine, "connect")
-        def _pragmas(conn, _):  # WAL: readers never block the writer; FKs on
-            conn.isolation_level = None  # let SQLAlchemy's BEGIN below be the only one
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA foreign_keys=ON")
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(conn, _):  # WAL: readers never block the writer; FKs on
+                conn.isolation_level = None  # let SQLAlchemy's BEGIN below be the only one
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA foreign_keys=ON")
 
-        @event.listens_for(self.engine, "begin")
-        def _immediate(conn):  # take the write lock at BEGIN: no lost updates between graders
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            @event.listens_for(self.engine, "begin")
+            def _immediate(conn):  # take the write lock at BEGIN: no lost updates between graders
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
 
-        metadata.create_all(self.engine)
+            @event.listens_for(self.engine, "begin")
+            def _serialise(conn):  # the same one-writer-at-a-time rule as SQLite's IMMEDIATE
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        with self.engine.begin() as conn:
+            metadata.create_all(conn)
         self._add_new_columns()
 
     def _add_new_columns(self) -> None:
         """A gradebook made by an earlier version gets the columns added since (all nullable)."""
         with self.engine.begin() as conn:
+            found = inspect(conn)
             for table in metadata.sorted_tables:
-                have = {row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")}
+                have = {c["name"] for c in found.get_columns(table.name)}
                 for col in table.columns:
                     if col.name not in have:
                         conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {col.name} "
@@ -386,6 +410,7 @@ class Gradebook:
             run_id = conn.execute(insert(runs).values(submission_id=submission_id, grader=owner, current=graded,
                                                       **asdict(run))).inserted_primary_key[0]
             if case_rows:
-                conn.execute(insert(results), [{**asdict(r), "run_id": run_id} for r in case_rows])
+                conn.execute(insert(results), [{**asdict(r), "run_id": run_id, "position": i}
+                                               for i, r in enumerate(case_rows)])
             conn.execute(delete(claims).where(claims.c.submission_id == submission_id))
             return run_id

@@ -48,7 +48,7 @@ def _need_items(assignment: Assignment) -> None:
 def write_template(cfg: CourseConfig, assignment: Assignment, path: Path) -> Path:
     """One row per student and item, with the scores already entered filled in."""
     _need_items(assignment)
-    known = {(m["student_id"], m["item"]): m for m in Gradebook(cfg.gradebook_path).manual(assignment.id)}
+    known = {(m["student_id"], m["item"]): m for m in Gradebook(cfg.gradebook).manual(assignment.id)}
     rows = []
     for s in roster_mod.load(cfg.path(cfg.roster)):
         for item in assignment.manual:

@@ -34,7 +34,7 @@ from autograder.gradebook import Gradebook
 from autograder.report import write_report
 cfg = config.load(Path(sys.argv[1]))
 start = time.perf_counter()
-write_report(cfg, Gradebook(cfg.gradebook_path), Path(sys.argv[2]))
+write_report(cfg, Gradebook(cfg.gradebook), Path(sys.argv[2]))
 print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -51,7 +51,7 @@ def main(students: int = 1000, weeks: int = 7, cases: int = 40) -> None:
     start = time.perf_counter()
     cfg, truth = make_class(work / "class", n_students=students, weeks=weeks, cases=cases, seed=1)
     made = time.perf_counter() - start
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     n_results = sum(len(v.cases) for v in truth.versions)
     print(f"class: {students} students × {weeks} weeks × {cases} cases (+1 CUDA case): {len(truth.versions)} versions, "
           f"{n_results} case results; written in {made:.1f} s")

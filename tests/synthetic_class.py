@@ -95,7 +95,7 @@ def make_class(folder: Path, n_students: int = 40, weeks: int = 4, cases: int = 
 
 
 def _write(cfg: config.CourseConfig, versions: list[Version], manual: dict[tuple[str, str], float]) -> None:
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     names = dict(line.split(",")[:2] for line in cfg.path(cfg.roster).read_text(encoding="utf-8").splitlines()[1:])
     stamp = dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc).isoformat()
     due = {a.id: cfg.due(a) for a in cfg.assignments}

@@ -35,7 +35,7 @@ def test_a_deeply_nested_notebook_is_one_line_and_the_class_is_still_collected(t
     repo = _repo(tmp_path / "class")
     _push(repo, _file("박세훈"), "2026-07-14T20:00:00+09:00", data=b"[" * 5000 + b"]" * 5000)
     _push(repo, _file("김민지"), "2026-07-14T20:05:00+09:00", data=HONEST)
-    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook_path),
+    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook),
                           seen_at="2026-07-14T12:00:00+00:00")
     bad = _issues(report, "invalid-notebook")
     assert len(bad) == 1 and "박세훈" in bad[0].path and "nested too deeply" in bad[0].detail
@@ -50,7 +50,7 @@ def test_an_nbformat_3_notebook_is_collected_and_read_as_version_4(tmp_path, nee
     cfg = _course(tmp_path)
     repo = _repo(tmp_path / "class")
     _push(repo, _file("박세훈"), "2026-07-14T20:00:00+09:00", data=json.dumps(v3).encode())
-    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook_path),
+    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook),
                           seen_at="2026-07-14T12:00:00+00:00")
     (row,) = report.accepted
     assert row.status == "ok"
@@ -62,7 +62,7 @@ def test_evasion_code_is_listed_for_review_with_its_lines_and_honest_code_is_not
     repo = _repo(tmp_path / "class")
     _push(repo, _file("박세훈"), "2026-07-14T20:00:00+09:00", data=EVASIVE)
     _push(repo, _file("김민지"), "2026-07-14T20:05:00+09:00", data=HONEST)
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     report = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-14T12:00:00+00:00")
     (review,) = _issues(report, "needs-review")
     assert review.student == "박세훈" and "score unchanged" in review.detail
@@ -88,7 +88,7 @@ def test_a_commit_by_another_student_replacing_a_file_does_not_count_and_is_list
     _push(repo, _file("박세훈"), "2026-07-14T21:00:00+09:00", data=b'{"cells": []}', author="user19002")
     _push(repo, _file("김민지"), "2026-07-14T21:05:00+09:00", data=HONEST, author="user19002")
     _push(repo, _file("이준호"), "2026-07-14T21:10:00+09:00", data=HONEST, author="teaching-assistant")
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     report = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-14T13:00:00+00:00")
     (flag,) = _issues(report, "authored-by-other")
     assert flag.student == "박세훈" and "김민지 (19002" in flag.detail and "does not count" in flag.detail

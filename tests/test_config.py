@@ -13,7 +13,7 @@ def test_valid_course_loads_with_aware_deadline(tmp_path):
     assert a.id == "week02" and cfg.assignment("week02") is a
     due = cfg.due(a)
     assert due.utcoffset().total_seconds() == 9 * 3600  # Asia/Seoul
-    assert cfg.gradebook_path == (tmp_path / "out" / "gradebook.sqlite").resolve()
+    assert cfg.gradebook == (tmp_path / "out" / "gradebook.sqlite").resolve()
 
 
 def test_the_projects_own_course_file_is_valid():

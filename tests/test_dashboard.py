@@ -28,7 +28,7 @@ def page(tmp_path_factory):
         pytest.skip("no chromium here: `make test` installs Debian's chromium package (needs root and apt-get)")
     sync_api = pytest.importorskip("playwright.sync_api")
     cfg, _ = make_class(tmp_path_factory.mktemp("dash"), n_students=45, weeks=5, cases=8, seed=3)
-    files = write_report(cfg, Gradebook(cfg.gradebook_path), as_of=dt.datetime(2026, 8, 30, tzinfo=dt.timezone.utc))
+    files = write_report(cfg, Gradebook(cfg.gradebook), as_of=dt.datetime(2026, 8, 30, tzinfo=dt.timezone.utc))
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         tab = browser.new_page(viewport={"width": 1400, "height": 1100})

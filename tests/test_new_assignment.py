@@ -105,7 +105,7 @@ def course(tmp_path_factory, need_git):
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "weeks 8 and 9", when="2026-08-20T20:00:00+09:00")
     cfg = config.load(root / "grader.yml")
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     built = {a.id: kind_of(a).build(cfg, a) for a in cfg.assignments}
     for a in cfg.assignments:
         collect_week(cfg, a, book, seen_at="2026-08-20T21:00:00+09:00")

@@ -50,14 +50,14 @@ def test_demo_report_has_the_expected_verdicts(demo):
 
 
 def test_tolerated_names_are_recorded(demo):
-    book = Gradebook(demo.cfg.gradebook_path)
+    book = Gradebook(demo.cfg.gradebook)
     with book.engine.connect() as conn:
         tolerated = dict(conn.execute(select(submissions.c.student_name, submissions.c.tolerated)).all())
     assert "NFD" in tolerated["강하늘"] and "'주차' and '과제'" in tolerated["오지훈"]
 
 
 def test_rerunning_collect_and_grade_does_nothing_new_and_regrade_keeps_history(demo):
-    book = Gradebook(demo.cfg.gradebook_path)
+    book = Gradebook(demo.cfg.gradebook)
     week = demo.cfg.assignment("week02")
     assert collect_week(demo.cfg, week, book).new == 0
     with book.engine.connect() as conn:
@@ -74,14 +74,15 @@ def test_rerunning_collect_and_grade_does_nothing_new_and_regrade_keeps_history(
 
 
 def test_a_finished_submission_is_never_stored_twice(demo):
-    book = Gradebook(demo.cfg.gradebook_path)
+    book = Gradebook(demo.cfg.gradebook)
     p = book.pending("week02", demo.cfg.path(demo.cfg.storage.data_dir), regrade=True)[0]
     run = RunRow("t", "t", "graded", score=3.0, max_score=20.0)
     assert book.record_run(p.submission_id, run, [], "late-grader:2", only_if_ungraded=True) is None
 
 
-def test_claims_block_live_owners_and_pass_from_dead_ones(tmp_path):
-    book = Gradebook(tmp_path / "g.sqlite")
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_claims_block_live_owners_and_pass_from_dead_ones(tmp_path, request, database):
+    book = Gradebook(tmp_path / "g.sqlite" if database == "sqlite" else request.getfixturevalue("postgres").database())
     import os
     import socket
 
@@ -96,7 +97,7 @@ def test_claims_block_live_owners_and_pass_from_dead_ones(tmp_path):
 
 def _feedback(demo, tmp_path, visibility, at):
     week = demo.cfg.assignment("week02").model_copy(update={"hidden_tests": visibility})
-    files = write_feedback(demo.cfg, week, Gradebook(demo.cfg.gradebook_path), tmp_path / visibility.value, at=at)
+    files = write_feedback(demo.cfg, week, Gradebook(demo.cfg.gradebook), tmp_path / visibility.value, at=at)
     return {sid: p.read_text(encoding="utf-8") for sid, p in files.files.items()}
 
 

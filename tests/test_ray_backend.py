@@ -26,7 +26,7 @@ CLASS = [
 
 
 def _gradebook(cfg: config.CourseConfig) -> dict[str, list[tuple]]:
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     query = (select(submissions.c.student_id, results.c.case_id, results.c.status, results.c.points)
              .join(runs, runs.c.submission_id == submissions.c.id).join(results, results.c.run_id == runs.c.id)
              .where(runs.c.current.is_(True)).order_by(submissions.c.student_id, results.c.case_id))
@@ -44,7 +44,7 @@ def collected(tmp_path_factory, need_git) -> Path:
     work = tmp_path_factory.mktemp("ray") / "course"
     work.mkdir()
     cfg = make_class(work, PROJECT, say=lambda *a: None, students=CLASS)
-    collect_on_schedule(cfg, Gradebook(cfg.gradebook_path))
+    collect_on_schedule(cfg, Gradebook(cfg.gradebook))
     return work
 
 
@@ -57,9 +57,9 @@ def test_ray_backend_gives_the_local_backends_gradebook(collected, tmp_path):
                                                            "grading: {backend: ray, workers: 2,"), encoding="utf-8")
     cfg_local, cfg_ray = config.load(local / "grader.yml"), config.load(yml)
     assert cfg_ray.grading.backend == "ray"
-    grade_week(cfg_local, cfg_local.assignment("week02"), Gradebook(cfg_local.gradebook_path), show_progress=False)
+    grade_week(cfg_local, cfg_local.assignment("week02"), Gradebook(cfg_local.gradebook), show_progress=False)
     try:
-        summary = grade_week(cfg_ray, cfg_ray.assignment("week02"), Gradebook(cfg_ray.gradebook_path),
+        summary = grade_week(cfg_ray, cfg_ray.assignment("week02"), Gradebook(cfg_ray.gradebook),
                              show_progress=False)
     finally:
         ray.shutdown()

@@ -23,7 +23,7 @@ PENALTY, MAX_DAYS = 0.1, 3
 def course(tmp_path_factory):
     cfg, truth = make_class(tmp_path_factory.mktemp("report"), n_students=60, weeks=4, cases=6, seed=7,
                             weights=WEIGHTS)
-    files = write_report(cfg, Gradebook(cfg.gradebook_path), as_of=AS_OF)
+    files = write_report(cfg, Gradebook(cfg.gradebook), as_of=AS_OF)
     return cfg, truth, files
 
 
@@ -169,7 +169,7 @@ def test_canvas_import_has_canvas_headers_and_never_writes_zeros_for_future_or_m
     there, so work not due yet, and missing work unless canvas_missing: zero, is blank."""
     cfg, truth, _ = course
     early = dt.datetime(2026, 7, 15, tzinfo=dt.timezone.utc)  # week02 is due (07-07), the rest are not
-    files = write_report(cfg, Gradebook(cfg.gradebook_path), tmp_path / "early", as_of=early)
+    files = write_report(cfg, Gradebook(cfg.gradebook), tmp_path / "early", as_of=early)
     canvas = pd.read_csv(files.folder / "canvas_grades.csv", dtype=str, keep_default_na=False)
     heads = [f"{a.title} ({a.id})" for a in cfg.assignments]
     assert list(canvas.columns) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *heads]
@@ -200,7 +200,7 @@ def test_canvas_import_has_canvas_headers_and_never_writes_zeros_for_future_or_m
 
 def test_anonymized_report_names_no_student_anywhere(course, tmp_path):
     cfg, truth, _ = course
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     first = write_report(cfg, book, tmp_path / "a", anonymize=True, as_of=AS_OF)
     second = write_report(cfg, book, tmp_path / "b", anonymize=True, as_of=AS_OF)
     assert first.tables.matrix.student_id.tolist() == second.tables.matrix.student_id.tolist()  # stable pseudonyms

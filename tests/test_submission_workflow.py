@@ -80,7 +80,7 @@ def scheduled(tmp_path_factory, need_git):
     _push(repo, _file("이준호"), "2026-07-20T09:00:00+09:00")                  # clock set ahead, pushed on time
     _push(repo, _file("최서연"), "2026-07-14T19:00:00+09:00")                  # will be force-pushed away
     cfg = _course(root)
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     week = cfg.assignment("week02")
     first = collect_week(cfg, week, book, seen_at="2026-07-14T21:00:00+09:00")
     # after the deadline: a back-dated commit, a rewritten history, an honest late push
@@ -187,7 +187,7 @@ def test_student_repositories_in_parallel_with_an_unreachable_one(tmp_path, need
     _push(own["19003"], _file("김철수"), "2026-07-14T20:00:00+09:00")  # someone else's name in 이준호's repo
     sources = f"  - {{kind: student_repos, url: '{tmp_path / 'repos'}/{{git_user}}', parallel: 4}}"
     cfg = _course(tmp_path, sources=sources)
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     report = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-14T21:00:00+09:00")
     stored = {r.student_id: r for r in report.accepted}
     assert set(stored) == {"19001", "19003"}
@@ -203,7 +203,7 @@ def test_a_renamed_student_is_recognised_by_their_git_user(tmp_path, need_git):
     repo = _repo(tmp_path / "class")
     _push(repo, _file("김민주"), "2026-07-14T20:00:00+09:00", author="user19002")  # 김민지 changed her name
     cfg = _course(tmp_path)
-    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook_path),
+    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook),
                           seen_at="2026-07-14T21:00:00+09:00")
     unknown = [i for i in report.issues if i.kind == "unknown-student"]
     assert len(unknown) == 1 and "김민지 (19002)" in unknown[0].detail and "renamed" in unknown[0].detail
@@ -217,7 +217,7 @@ def test_feedback_is_committed_to_each_students_feedback_branch(tmp_path, need_g
     _push(own["19001"], _file("박세훈"), "2026-07-14T20:00:00+09:00")
     sources = f"  - {{kind: student_repos, url: '{tmp_path / 'repos'}/{{git_user}}'}}"
     cfg = _course(tmp_path, sources=sources)
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     week = cfg.assignment("week02")
     collect_week(cfg, week, book, seen_at="2026-07-14T21:00:00+09:00")
     _score_all(cfg, book)

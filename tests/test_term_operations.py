@@ -41,7 +41,7 @@ def test_two_students_with_one_name_need_aliases_and_files_must_say_which(tmp_pa
     repo = _repo(tmp_path / "class")
     _push(repo, "2주차 과제_19기 김민준B.ipynb", "2026-07-14T20:00:00+09:00", data=NOTEBOOK)
     _push(repo, "2주차 과제_19기 김민준.ipynb", "2026-07-14T20:05:00+09:00", data=NOTEBOOK)
-    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook_path),
+    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook),
                           seen_at="2026-07-14T12:00:00+00:00")
     assert [r.student_id for r in report.accepted] == ["19102"]
     (ambiguous,) = [i for i in report.issues if i.kind == "ambiguous-student"]
@@ -62,7 +62,7 @@ def test_a_due_date_without_a_time_is_the_end_of_that_day_in_the_course_time_zon
 
 def test_reports_work_before_anything_is_collected_or_graded(tmp_path):
     cfg = config.load(write_course(tmp_path))
-    files = write_report(cfg, Gradebook(cfg.gradebook_path))
+    files = write_report(cfg, Gradebook(cfg.gradebook))
     assert files.html.exists() and "Needs review" in files.html.read_text(encoding="utf-8")
 
 
@@ -133,14 +133,14 @@ def test_extend_with_zero_days_withdraws_or_says_there_is_nothing(tmp_path):
     assert nothing.returncode == 0 and "nothing to withdraw" in nothing.stdout and "+0 d" not in nothing.stdout
     assert _cli(cfg, "extend", "19001", "week02", "--days", "2").returncode == 0
     withdrawn = _cli(cfg, "extend", "19001", "week02", "--days", "0")
-    assert "withdrawn" in withdrawn.stdout and Gradebook(cfg.gradebook_path).extensions() == []
+    assert "withdrawn" in withdrawn.stdout and Gradebook(cfg.gradebook).extensions() == []
 
 
 def test_reports_and_feedback_before_a_deadline_show_no_nan_and_no_missing(tmp_path):
     from autograder.feedback import write_feedback
 
     cfg = _course(tmp_path)
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     before = dt.datetime(2026, 7, 10, tzinfo=dt.timezone.utc)
     write_report(cfg, book, tmp_path / "report", as_of=before)
     cards = list((tmp_path / "report" / "cards").glob("*.md"))

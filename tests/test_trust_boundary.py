@@ -128,7 +128,7 @@ def test_a_batch_with_attackers_finishes_and_honest_students_score_as_when_grade
                  for k, name in enumerate(BATCH_ATTACKS)]
     cfg = make_class(tmp_path, PROJECT, say=lambda *a: None, students=honest + attackers)
     cfg = cfg.model_copy(update={"grading": cfg.grading.model_copy(update={"warm_pool": warm})})
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     collect_on_schedule(cfg, book)
     summary = grade_week(cfg, cfg.assignment("week02"), book, show_progress=False)
     assert summary.graded == len(honest) + len(attackers) and summary.infra_errors == 0

@@ -57,7 +57,7 @@ reports: {{output: out/reports}}
     }
     commit_files(root / "repo", files, "2026-07-07T20:00:00+09:00", "week 1")
     cfg = config.load(root / "grader.yml")
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     week = cfg.assignment("week01")
     report = collect_week(cfg, week, book, seen_at="2026-07-07T20:30:00+09:00")  # collected before the deadline
     summary = grade_week(cfg, week, book, show_progress=False)

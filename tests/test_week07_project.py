@@ -87,7 +87,7 @@ reports: {{output: out/reports}}
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "projects", when="2026-08-18T20:00:00+09:00")
     cfg = config.load(root / "grader.yml")
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     week = cfg.assignment("week07")
     collected = collect_week(cfg, week, book, seen_at="2026-08-18T20:30:00+09:00")  # collected before the deadline
     summary = grade_week(cfg, week, book, show_progress=False)

@@ -138,7 +138,7 @@ reports: {{output: out/reports}}
              "1주차 과제_19기 박세훈.docx": buffer.getvalue(), "1주차 과제_19기 김민지.hwp": b"HWP Document File"}
     commit_files(root / "repo", files, "2026-07-07T20:00:00+09:00")
     cfg = config.load(root / "grader.yml")
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     report = collect_week(cfg, cfg.assignment("week01"), book, seen_at="2026-07-07T20:30:00+09:00")
     grade_week(cfg, cfg.assignment("week01"), book, show_progress=False)
     return report, book

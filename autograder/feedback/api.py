@@ -27,7 +27,8 @@ def _results(book: Gradebook, run_id: int | None) -> list[dict]:
     if run_id is None:
         return []
     with book.engine.connect() as conn:
-        rows = conn.execute(select(results).where(results.c.run_id == run_id).order_by(literal_column("rowid")))  # case order
+        order = [results.c.position] + ([literal_column("rowid")] if book.dialect == "sqlite" else [])  # case order
+        rows = conn.execute(select(results).where(results.c.run_id == run_id).order_by(*order))
         return [dict(r._mapping) for r in rows]
 
 

@@ -40,7 +40,7 @@ def load(source: CourseConfig | Path | str = "grader.yml") -> pd.DataFrame:
     """The tidy table — one row per (student, assignment, test case) of the counted version — for
     analysis in pandas: ``autograder.report.load("grader.yml")``."""
     cfg = source if isinstance(source, CourseConfig) else config.load(Path(source))
-    book = Gradebook(cfg.gradebook_path)
+    book = Gradebook(cfg.gradebook)
     return tidy_table(cfg, book, final_scores(cfg, book))
 
 

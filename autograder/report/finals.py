@@ -16,6 +16,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import text
 
 from autograder import roster as roster_mod
 from autograder.config import CourseConfig
@@ -27,7 +28,9 @@ FINAL_COLUMNS = ["student_id", "name", "cohort", "assignment", "week", "raw", "p
 
 def read_sql(book: Gradebook, sql: str) -> pd.DataFrame:
     with book.engine.connect() as conn:
-        return pd.read_sql_query(sql, conn.connection.driver_connection)
+        if book.dialect == "sqlite":  # pandas reads sqlite3 connections directly, which is faster
+            return pd.read_sql_query(sql, conn.connection.driver_connection)
+        return pd.read_sql_query(text(sql), conn)
 
 
 def roster_frame(cfg: CourseConfig) -> pd.DataFrame:
@@ -42,7 +45,7 @@ def _versions(book: Gradebook) -> pd.DataFrame:
         SELECT s.id AS submission_id, s.assignment, s.student_id, s.status AS sub_status, s.problem,
                s.commit_time, s.first_seen, r.id AS run_id, r.score, r.status AS run_status, r.error AS run_error
         FROM submissions s
-        LEFT JOIN runs r ON r.submission_id = s.id AND r.current = 1
+        LEFT JOIN runs r ON r.submission_id = s.id AND r.current
         WHERE s.student_id IS NOT NULL
         ORDER BY s.id""")
 

@@ -22,9 +22,11 @@ def tidy_table(cfg: CourseConfig, book: Gradebook, finals: pd.DataFrame) -> pd.D
     titles = {(a.id, m.id): m.title for a in cfg.assignments for m in a.manual}
     counted = finals[finals.accepted][["student_id", "name", "assignment", "week", "late_days", "run_id"]]
     counted = counted.astype({"run_id": "int64"})
-    auto = read_sql(book, """
+    rowid = ", x.rowid" if book.dialect == "sqlite" else ""  # rows stored before 'position' existed
+    auto = read_sql(book, f"""
         SELECT x.run_id, x.case_id, x.title, x.points, x.max_points, x.status, x.seconds
-        FROM results x JOIN runs r ON r.id = x.run_id AND r.current = 1""")
+        FROM results x JOIN runs r ON r.id = x.run_id AND r.current
+        ORDER BY x.run_id, x.position{rowid}""")
     auto = counted.merge(auto, on="run_id", how="inner").assign(origin="auto")
     manual = pd.DataFrame(book.manual(), columns=["assignment", "student_id", "item", "points", "max_points"])
     manual = counted.merge(manual, on=["assignment", "student_id"], how="inner").assign(
