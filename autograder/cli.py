@@ -108,21 +108,25 @@ def check(notebook: Path = typer.Argument(..., help="your notebook"),
           cfg_path: Path = ConfigOpt) -> None:
     """Run a notebook's public tests in the grading sandbox (exit status 1 when one fails)."""
     from autograder.engine import Limits
-    from autograder.engine.public_check import check_notebook, load_public_tests
+    from autograder.engine.public_check import check_notebook, checked_questions, find_public_tests, load_public_tests
     from autograder.naming import parse
 
     limits = Limits()
-    if tests is None and (notebook.parent / "tests").is_dir():
-        tests = notebook.parent / "tests"
-    if cfg_path.exists():
+    if not notebook.is_file():
+        _fail(UserError("no such notebook", where=str(notebook), fix="give the path of your .ipynb file"))
+    tests = tests or find_public_tests(notebook)
+    if cfg_path.exists():  # in the course's own folder: its limits, and its built templates' tests
         cfg = _load(cfg_path)
         limits = Limits.from_config(cfg.grading)
         parsed = parse(notebook.name)
         if tests is None and parsed is not None:
             tests = cfg.path(cfg.build.templates) / f"week{parsed.week:02d}" / "tests"
     if tests is None:
-        _fail(UserError("cannot tell which public tests to run", where=str(notebook),
-                        fix="name the file like '2주차 과제_19기 이름.ipynb', keep tests/ beside it, or pass --tests"))
+        wanted = ", ".join(sorted(checked_questions(notebook))) or "(the notebook calls no grader.check)"
+        _fail(UserError(f"no tests/ folder with the public tests this notebook checks ({wanted}) beside it or "
+                        "in its repository", where=str(notebook),
+                        fix="copy the tests/ folder that came with the week's template into the repository "
+                            "(beside the notebook or in a folder of its own), or pass --tests FOLDER"))
     try:
         results, cells = check_notebook(notebook, load_public_tests(tests), limits)
     except UserError as exc:

@@ -48,3 +48,21 @@ def test_workflow_runs_autograder_check_on_each_submission(built, tmp_path, need
     wrong = with_functions(built.solution, {"softmax": "def softmax(logits, dim=-1):\n    return logits\n"})
     bad = _run(_student_repo(tmp_path / "bad", built, wrong))
     assert bad.returncode == 1 and "softmax" in bad.stdout
+
+
+def test_a_plain_student_repository_with_several_weeks_finds_each_notebooks_tests(built, tmp_path, need_git):
+    """Only what students receive: the week's template folder (notebook + tests/) kept in its own
+    folder, the submission saved at the top, no course files, run from the repository."""
+    repo = tmp_path / "student"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    shutil.copytree(built.cfg.path(built.cfg.build.templates) / "week02", repo / "2주차")
+    (repo / "3주차" / "tests").mkdir(parents=True)
+    (repo / "3주차" / "tests" / "linear.py").write_text("test = {'name': 'linear', 'suites': []}\n")
+    nbformat.write(built.solution, str(repo / "2주차 과제_20기 김민준.ipynb"))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "submit", when="2026-07-14T20:00:00+09:00")
+    result = _run(repo)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert result.stdout.count("7/7 public tests passed") == 1  # the submission (the template is not one)
+    assert "cannot tell" not in result.stdout and "rename" not in result.stdout

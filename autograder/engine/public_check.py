@@ -5,6 +5,7 @@ Only the public tests run here; the hidden tests are graded by the course."""
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +24,40 @@ class PublicResult:
     name: str
     passed: bool
     detail: str  # the doctest report of a failure, or why the test did not run
+
+
+_CHECK = re.compile(r"""grader\.check\(\s*["']([^"']+)["']""")
+SEARCH_DEPTH = 4  # folders below the repository (or working) folder searched for tests/
+
+
+def checked_questions(notebook: Path) -> set[str]:
+    """The questions a notebook's ``grader.check("…")`` calls name (what its public tests are called)."""
+    try:
+        return {m.group(1) for cell in read_code_cells(notebook) for m in _CHECK.finditer(cell)}
+    except UserError:
+        return set()
+
+
+def _top(start: Path) -> Path:
+    """The repository the notebook is in (its git root), else the notebook's folder."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def find_public_tests(notebook: Path) -> Path | None:
+    """The tests/ folder for this notebook: beside it, or anywhere in its repository, as long as it
+    holds a test for every question the notebook checks (a repository may keep several weeks)."""
+    wanted = checked_questions(notebook)
+    top = _top(notebook.resolve().parent)
+    candidates = [notebook.resolve().parent / "tests"]
+    for depth in range(SEARCH_DEPTH + 1):
+        candidates += sorted(top.glob("/".join(["*"] * depth + ["tests"])))
+    for folder in candidates:
+        if folder.is_dir() and not folder.is_symlink() and wanted and wanted <= {p.stem for p in folder.glob("*.py")}:
+            return folder
+    return None
 
 
 def load_public_tests(folder: Path) -> list[dict]:
