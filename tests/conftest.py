@@ -103,11 +103,11 @@ def commit_files(repo: Path, files: dict[str, bytes], when: str, message: str = 
     _git(repo, "commit", "-qm", message, when=when)
 
 
-def otter_points(autograder_zip: Path, notebook: Path, tmp_path: Path) -> dict[str, float]:
+def otter_points(autograder_zip: Path, notebook: Path, tmp_path: Path, python: str = sys.executable) -> dict[str, float]:
     """Points per question from plain ``otter run`` (the comparison path)."""
     out = tmp_path / f"otter-{notebook.stem}"
     out.mkdir()
-    proc = subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(autograder_zip),
+    proc = subprocess.run([python, "-m", "otter", "run", "-a", str(autograder_zip),
                            str(notebook), "-o", str(out)], capture_output=True, cwd=tmp_path, timeout=400,
                           env={**os.environ, "OMP_NUM_THREADS": "1"})  # two graders on 2 cores: no thread thrash
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]

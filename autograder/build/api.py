@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.build.bundle import REQUIREMENTS_FILE, bundle
 from autograder.build.inject_hidden import CASES_FILE, inject
 from autograder.casekit.loader import load_cases
 from autograder.config import Assignment, CourseConfig
@@ -70,7 +71,9 @@ def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None 
     with tempfile.TemporaryDirectory(prefix=f"build-{assignment.id}-") as tmp:
         work = Path(tmp) / "src"
         shutil.copytree(folder, work, ignore=shutil.ignore_patterns("__pycache__", "dist"))
-        full = inject(nbformat.read(str(master), as_version=4), cases, str(master))
+        files = bundle(work)  # the zip grades without this project installed
+        full = inject(nbformat.read(str(master), as_version=4), cases, str(master), files=tuple(files),
+                      requirements=REQUIREMENTS_FILE)
         nbformat.write(full, str(work / master.name))
         _otter_assign(work, master.name)
         dist = work / "dist"

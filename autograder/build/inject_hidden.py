@@ -27,16 +27,19 @@ def _hidden_cell(case: Case) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(config + body)
 
 
-def inject(master: nbformat.NotebookNode, cases: list[Case], where: str) -> nbformat.NotebookNode:
+def inject(master: nbformat.NotebookNode, cases: list[Case], where: str, *, files: tuple[str, ...] = (),
+           requirements: str | None = None) -> nbformat.NotebookNode:
+    """The master with a hidden-test cell per case; ``files`` go into the autograder zip beside
+    cases.py, ``requirements`` (a file) is what the zip's environment installs."""
     nb = nbformat.from_dict(master)
     config_cell = next((c for c in nb.cells if _raw(c, "# ASSIGNMENT CONFIG")), None)
     if config_cell is None:
         raise UserError("the master has no '# ASSIGNMENT CONFIG' raw cell", where=where)
     config = yaml.safe_load(config_cell.source) or {}
-    files = list(config.get("autograder_files") or [])
-    if CASES_FILE not in files:
-        files.append(CASES_FILE)
-    config["autograder_files"] = files
+    listed = list(config.get("autograder_files") or [])
+    config["autograder_files"] = listed + [f for f in (CASES_FILE, *files) if f not in listed]
+    if requirements:
+        config["requirements"] = requirements
     config_cell.source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
     by_question: dict[str, list[Case]] = {}
