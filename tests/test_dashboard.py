@@ -78,3 +78,52 @@ def test_sorting_a_column_and_opening_a_report_card(page):
     assert tab.locator("#card-table tbody tr").count() == len(files.tables.stats)
     tab.screenshot(path=str(ARTIFACTS / "report_card.png"))
     assert not problems, problems
+
+
+def test_the_student_filter_keeps_only_matching_rows_and_print_hides_the_controls(page):
+    tab, files, problems = page
+    tab.goto(files.html.as_uri())
+    student = files.tables.matrix.iloc[3]
+    box = tab.locator("#student-filter")
+    box.fill(student["name"])
+    visible = tab.locator("#class-table tbody tr:not([hidden])")
+    assert visible.count() == files.tables.matrix.name.str.contains(student["name"], regex=False).sum() >= 1
+    assert student["student_id"] in visible.first.inner_text()
+    assert tab.inner_text("#student-filter-count").startswith(f"{visible.count()} / {len(files.tables.matrix)}")
+    box.fill("")
+    assert tab.locator("#class-table tbody tr:not([hidden])").count() == len(files.tables.matrix)
+    tab.emulate_media(media="print")
+    assert not tab.locator("#student-filter").is_visible()
+    assert tab.evaluate("getComputedStyle(document.querySelector('.scroll')).overflow") == "visible"
+    tab.emulate_media(media="screen")
+    summary = tab.locator("#at-risk-details > summary")
+    assert tab.locator("#at-risk-details").get_attribute("open") is not None
+    summary.click()  # the at-risk list folds away
+    assert tab.locator("#at-risk-details").get_attribute("open") is None
+    summary.click()
+    assert not problems, problems
+
+
+def test_a_report_card_shows_the_students_trend_against_the_class(page):
+    tab, files, problems = page
+    student_id = files.tables.matrix.student_id.iloc[0]
+    tab.goto((files.html.parent / "cards" / f"{student_id}.html").as_uri())
+    due = files.tables.students[(files.tables.students.student_id == student_id)
+                                & (files.tables.students.status != "not due yet")]
+    points = tab.locator("#trend-student").get_attribute("points").split()
+    assert len(points) == len(due) > 1
+    assert tab.locator("#trend text").count() == len(due)
+    assert not problems, problems
+
+
+def test_the_workbook_has_filters_and_fitted_columns(page):
+    from openpyxl import load_workbook
+
+    _, files, _ = page
+    book = load_workbook(files.folder / "grades.xlsx")
+    for sheet in book.worksheets:
+        assert sheet.auto_filter.ref, sheet.title
+    students = book.worksheets[0]
+    widths = {students.cell(1, c).value: students.column_dimensions[students.cell(1, c).column_letter].width
+              for c in range(1, students.max_column + 1)}
+    assert all(6 <= w <= 60 for w in widths.values()) and len(set(widths.values())) > 1, widths

@@ -24,7 +24,7 @@ from autograder.report.plots import write_plots
 from autograder.report.tables import ClassTables, class_tables
 from autograder.report.tidy import tidy_table
 
-STATIC = ("style.css", "sort.js")
+STATIC = ("style.css", "sort.js", "filter.js")
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,33 @@ from collections import defaultdict
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from autograder.config import CourseConfig
 from autograder.report.tables import ClassTables
 
 PASSING = ("passed", "skipped", "scored")
+TREND_W, TREND_H, PAD = 380, 120, 28
+
+
+def trend_svg(labels: list[str], mine: list[float], median: list[float]) -> str:
+    """An inline SVG line chart of the student's percent per assignment (solid) against the
+    class median (dashed), in week order; assignments not due yet are left out."""
+    if not labels:
+        return ""
+    step = (TREND_W - 2 * PAD) / max(len(labels) - 1, 1)
+
+    def points(values: list[float]) -> str:
+        return " ".join(f"{PAD + i * step:.1f},{TREND_H - PAD - (TREND_H - 2 * PAD) * min(max(v, 0), 100) / 100:.1f}"
+                        for i, v in enumerate(values) if v == v)
+
+    ticks = "".join(f'<text x="{PAD + i * step:.1f}" y="{TREND_H - 2}" font-size="9" text-anchor="middle">{escape(a)}'
+                    "</text>" for i, a in enumerate(labels))
+    return (f'<svg class="trend" id="trend" width="{TREND_W}" height="{TREND_H}" role="img" '
+            f'aria-label="percent per assignment">'
+            f'<polyline id="trend-class" fill="none" stroke="#999" stroke-dasharray="4 3" points="{points(median)}"/>'
+            f'<polyline id="trend-student" fill="none" stroke="#1d4ed8" stroke-width="2" points="{points(mine)}"/>'
+            f"{ticks}</svg>")
 
 
 def write_cards(cfg: CourseConfig, t: ClassTables, folder: Path) -> dict[str, Path]:
@@ -37,7 +59,12 @@ def write_cards(cfg: CourseConfig, t: ClassTables, folder: Path) -> dict[str, Pa
     files = {}
     for m in t.matrix.to_dict("records"):
         sid = m["student_id"]
+        due = sorted((r for r in rows_by_student[sid] if r["status"] != "not due yet"), key=lambda r: r["week"])
+        trend = trend_svg([r["assignment"] for r in due], [100 * (r["score"] or 0) / r["max"] for r in due],
+                          [100 * r["class_median"] / r["max"] if r["class_median"] is not None else float("nan")
+                           for r in due])
         ctx = {"course": cfg.course, "student": m, "rows": rows_by_student[sid], "missed": missed.get(sid, {}),
+               "trend": Markup(trend),
                "class_median": class_median, "risk": risk.get(sid), "rule": t.at_risk_rule,
                "bank_days": cfg.late_policy.bank_days, "as_of": t.as_of.astimezone(cfg.tz)}
         (folder / f"{sid}.md").write_text(md.render(ctx), encoding="utf-8")

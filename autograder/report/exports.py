@@ -3,6 +3,7 @@ Canvas-style grade import CSV."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -49,8 +50,21 @@ def write_workbook(t: ClassTables, path: Path) -> Path:
     with pd.ExcelWriter(path, engine="xlsxwriter") as xlsx:
         for name, frame in sheets.items():
             frame.to_excel(xlsx, sheet_name=name, index=False)
-            xlsx.sheets[name].freeze_panes(1, 0)
+            sheet = xlsx.sheets[name]
+            sheet.freeze_panes(1, 0)
+            if len(frame.columns):
+                sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)  # Excel's filter buttons on the header
+            for i, column in enumerate(frame.columns):
+                sheet.set_column(i, i, _width([column, *frame[column].head(2000).tolist()]))
     return path
+
+
+def _width(values: list) -> float:
+    """A column wide enough for its longest cell (Hangul counts double), between 6 and 60 characters."""
+    def cells(v) -> int:
+        text = "" if v is None or (isinstance(v, float) and v != v) else (f"{v:.2f}" if isinstance(v, float) else str(v))
+        return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return min(max(max(map(cells, values), default=0) + 2, 6), 60)
 
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
