@@ -127,6 +127,7 @@ def test_two_grade_runs_at_once_share_the_batch_without_duplicates(collected, un
     assert sorted(r[0] for r in rows) == sorted(s[0] for s in CLASS)
     assert _scores(rows) == uninterrupted
     assert all("graded" in o for o in outs)
+    assert any("scores of this batch (of 20): median" in o for o in outs), outs  # grade says how it went
     # the reports and feedback read the same gradebook on either database, cases in the week's order
     book = Gradebook(cfg.gradebook)
     students = class_tables(cfg, book).students.set_index("student_id")

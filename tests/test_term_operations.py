@@ -177,3 +177,12 @@ def test_a_built_notebook_template_carries_the_courses_cohort(built):
     text = "".join(c.source for c in built.template.cells if c.cell_type == "markdown")
     assert "<기수>" not in text and "<cohort>" not in text
     assert f"2주차 과제_{built.cfg.course.cohort}기 <이름>.ipynb" in text
+
+
+def test_feedback_help_names_the_folder_it_writes_to():
+    from typer.testing import CliRunner
+
+    from autograder.cli import app
+
+    text = " ".join(CliRunner().invoke(app, ["feedback", "--help"], env={"COLUMNS": "200"}).output.split())
+    assert "out/reports/feedback/week02" in text and "(default: reports/feedback/WEEK)" not in text

@@ -113,7 +113,9 @@ def _lost_case(exit_info: dict | None, reason: str | None) -> Verdict:
     if exit_info is None:
         return Verdict(Status.timeout, "the submission exceeded its total time limit before this case ran")
     if "killed_after_s" in exit_info:
-        return Verdict(Status.timeout, f"did not finish within {exit_info['killed_after_s']:g} s")
+        shortened = (" (shortened: an earlier case of this function did not finish in time)"
+                     if exit_info.get("shortened") is True else "")
+        return Verdict(Status.timeout, f"did not finish within {exit_info['killed_after_s']:g} s{shortened}")
     if "signal" in exit_info:
         sig = int(exit_info["signal"])
         return Verdict(Status.crashed, f"the process died ({_SIGNALS.get(sig, f'signal {sig}')})")

@@ -31,14 +31,14 @@ from autograder.inside import ADDRESS_SPACE_ENV, PIDNS_ENV, wire  # noqa: E402
 from autograder.inside.doctests import run_public_tests  # noqa: E402
 from autograder.inside.forbidden import ForbiddenSpec, hide_harness  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
-from autograder.inside.probe import Call, run_case  # noqa: E402
+from autograder.inside.probe import Call, run_case, seed_torch  # noqa: E402
 from autograder.inside.warmup import warm_up  # noqa: E402
 
 
-def _seed(seed: int) -> None:
+def _seed(seed: int, device: str = "cpu") -> None:
     random.seed(seed)
     np.random.seed(seed)
-    torch.manual_seed(seed)
+    seed_torch(seed, device)
 
 
 def _redirect_output(path: Path) -> None:
@@ -97,21 +97,40 @@ def _cap_address_space() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def _run_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path, results: Path) -> None:
+# Once a case of a question has not finished in time, the question's later cases get this much
+# each: a function that never returns costs one case limit and a few seconds, not one per case.
+AFTER_A_HANG_S = 1.0
+_SHORTENED = f" (shortened to {AFTER_A_HANG_S:g} s: an earlier case of this function did not finish in time)"
+
+
+def _timeout(case: dict, hung: bool) -> float:
+    full = float(case.get("timeout") or 0) or 60.0
+    return min(full, AFTER_A_HANG_S) if hung else full
+
+
+def _run_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path, results: Path,
+              hung: bool = False) -> bool:
+    """Run case ``i`` and save what it returned; True when it ran out of time."""
     calls = [Call.from_json(c, arrays_in) for c in case["calls"]]
-    timeout = float(case.get("timeout") or 0) or None
+    timeout = _timeout(case, hung)
     _redirect_output(out / protocol.case_log(i))
-    _seed(int(case.get("seed", 0)))
+    _seed(int(case.get("seed", 0)), case.get("device", "cpu"))
     arrays: dict = {}
     obs = run_case(calls, namespace, arrays, forbidden=ForbiddenSpec.from_json(case.get("forbidden", {})),
                    device=case.get("device", "cpu"), timeout=timeout, seed=int(case.get("seed", 0)),
                    keep_armed=True)
+    timed_out = any(o.get("status") == "timeout" for o in obs)
+    if timed_out and timeout < (float(case.get("timeout") or 0) or 60.0):
+        for o in obs:
+            if o.get("status") == "timeout" and isinstance(o.get("error"), dict):
+                o["error"]["message"] = str(o["error"].get("message", "")) + _SHORTENED
     wire.save(results / protocol.case_result(i), obs, arrays)
+    return timed_out
 
 
-def _limit(case: dict) -> float:
+def _limit(case: dict, hung: bool = False) -> float:
     """Wall clock for one case: its alarm fires first; this catches a swallowed alarm."""
-    return (float(case.get("timeout") or 0) or 60.0) + 5.0
+    return _timeout(case, hung) + 5.0
 
 
 def _fork(patience_s: float = 10.0) -> int:
@@ -128,11 +147,12 @@ def _fork(patience_s: float = 10.0) -> int:
 
 
 def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace: dict, out: Path,
-               results: Path, progress) -> tuple[dict[int, dict], list[int]]:
+               results: Path, progress, hung: bool = False) -> tuple[dict[int, dict], list[int], bool]:
     """Run ``indices`` one after another in one fork of the executed notebook.
 
-    The fork reports ``start I`` / ``end I`` on a pipe. When it dies or hangs in a case, that
-    case alone is lost: returns exit records and the indices still to run (in a fresh fork).
+    The fork reports ``start I`` / ``end I`` (``slow I`` when case I ran out of time) on a pipe.
+    When it dies or hangs in a case, that case alone is lost: returns exit records, the indices
+    still to run (in a fresh fork), and whether a case of the question ran out of time.
     One fork per question, not per case: a fork of a process with torch loaded costs ~15 ms.
     """
     read_fd, write_fd = os.pipe()
@@ -145,7 +165,9 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
             for i in indices:
                 progress.write(f"case {i}\n")
                 os.write(write_fd, f"start {i}\n".encode())
-                _run_case(i, cases[i], arrays_in, namespace, out, results)
+                if _run_case(i, cases[i], arrays_in, namespace, out, results, hung):
+                    hung = True
+                    os.write(write_fd, f"slow {i}\n".encode())
                 os.write(write_fd, f"end {i}\n".encode())
         finally:
             os._exit(0)
@@ -153,7 +175,7 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
     exits: dict[int, dict] = {}
     running, since, pending, status = None, time.monotonic(), b"", None
     while True:
-        limit = _limit(cases[running] if running is not None else {})
+        limit = _limit(cases[running] if running is not None else {}, hung)
         ready, _, _ = select.select([read_fd], [], [], max(limit - (time.monotonic() - since), 0.0))
         data = os.read(read_fd, 4096) if ready else None
         if data is None:  # no word within the limit: the case hangs
@@ -162,7 +184,8 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
             if running is None:  # hung between cases: charge the next one, if any is left
                 running = next((i for i in indices if i not in exits), None)
             if running is not None:
-                exits[running] = {"case": running, "killed_after_s": limit}
+                exits[running] = {"case": running, "killed_after_s": limit, "shortened": hung}
+            hung = True
             break
         if not data:  # the fork has exited
             break
@@ -174,6 +197,8 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
                 continue
             if word == "start":
                 running, since = int(num), time.monotonic()
+            elif word == "slow":
+                hung = True
             elif word == "end" and int(num) == running:
                 exits[running] = {"case": running, "exit": 0}
                 running, since = None, time.monotonic()
@@ -186,7 +211,7 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
     if running is not None and running not in exits:
         exits[running] = ({"case": running, "signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status)
                           else {"case": running, "exit": os.WEXITSTATUS(status)})
-    return exits, [i for i in indices if i > max(exits)]
+    return exits, [i for i in indices if i > max(exits)], hung
 
 
 def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, results: Path,
@@ -194,11 +219,15 @@ def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, r
     """Every case; consecutive cases of one question (``group``) share a fork."""
     exits: dict[int, dict] = {}
     todo = list(range(len(cases)))
+    hung_groups: set = set()  # questions one of whose cases ran out of time
     while todo:
         key = cases[todo[0]].get("group")
         same = itertools.takewhile(lambda i: key is not None and cases[i].get("group") == key, todo[1:])
         group = [todo[0], *same]
-        found, rest = _run_group(group, cases, arrays_in, namespace, out, results, progress)
+        found, rest, hung = _run_group(group, cases, arrays_in, namespace, out, results, progress,
+                                       key is not None and key in hung_groups)
+        if hung and key is not None:
+            hung_groups.add(key)
         exits.update(found)
         todo = rest + todo[len(group):]
     return [exits[i] for i in range(len(cases))]
