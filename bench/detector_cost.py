@@ -29,7 +29,8 @@ from autograder.engine import Limits  # noqa: E402
 from autograder.inside import forbidden, probe  # noqa: E402
 from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
-from autograder.inside.probe import Call, run_case  # noqa: E402
+from autograder.inside.probe import run_case  # noqa: E402
+from autograder.protocol.calls import Call  # noqa: E402
 from bench.grade_week import engine_batch, variant  # noqa: E402
 from tests.conftest import Built  # noqa: E402
 from tests.test_weeks_grading import mutants  # noqa: E402

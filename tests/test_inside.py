@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.inside import wire
+from autograder.protocol import wire
 from autograder.inside.forbidden import Detector, ForbiddenSpec
 
 SOFTMAX = ForbiddenSpec(ops=frozenset({"softmax", "_softmax"}))

@@ -9,7 +9,7 @@ from autograder.casekit.core import Status, Verdict
 from autograder.engine.limits import Limits
 from autograder.engine.notebook_grader import _collect
 from autograder.engine.sandbox import SandboxRun
-from autograder.inside import wire
+from autograder.protocol import wire
 
 RESULTS = protocol.RESULTS_PREFIX + "0" * 32
 
@@ -63,3 +63,16 @@ def test_a_finished_run_uses_every_result_it_wrote(tmp_path):
     out = _out(tmp_path, started=[0, 1], results=[0, 1], finished=True)
     outcomes, restart = _collect([_Case()] * 2, out, Limits(), _run(), out / RESULTS)
     assert restart is None and all(_judged(outcomes[j]) for j in (0, 1))
+
+
+def test_protocol_records_round_trip_and_refuse_other_shapes():
+    from autograder.protocol.records import CASE, CELL, CaseExit, parse_progress, progress_line
+
+    for record in (CaseExit(3, exit=0), CaseExit(4, signal=9), CaseExit(5, killed_after_s=21.0, shortened=True)):
+        assert CaseExit.from_json(record.to_json()) == record
+    for hostile in ([], "x", {"case": "3"}, {"case": True}, {"case": None}, {"exit": 0}):
+        assert CaseExit.from_json(hostile) is None
+    odd = CaseExit.from_json({"case": 1, "exit": "0", "signal": 1.5, "killed_after_s": 1e12, "shortened": "yes"})
+    assert odd == CaseExit(1)  # fields of the wrong type are dropped, not trusted
+    text = progress_line(CELL, 0) + progress_line(CASE, 2) + "case x\nrm -rf 1\ncell 999999999999\n" + progress_line(CASE, 3)
+    assert parse_progress(text) == ([0], [2, 3])

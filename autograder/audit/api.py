@@ -34,7 +34,7 @@ from autograder.config import Assignment, CourseConfig
 from autograder.engine import Limits, grade_notebook
 from autograder.engine.pool import SandboxPool
 from autograder.errors import UserError
-from autograder.inside.wire import Opaque, TensorValue
+from autograder.protocol.wire import Opaque, TensorValue
 from autograder.build.inject_hidden import CASES_FILE
 from autograder.notebooks import function_sources, master_notebook, with_functions
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import autograder
 
 # imported by the hidden-test cells (autograder.casekit.otter_check) and a week's cases.py
-MODULES = ("__init__.py", "errors.py", "protocol.py", "casekit", "inside")
+MODULES = ("__init__.py", "errors.py", "protocol", "casekit", "inside")
 REQUIREMENTS_FILE = "requirements.txt"
 REQUIREMENTS = ("torch==2.13.0", "numpy>=1.26", "scikit-learn>=1.3")
 

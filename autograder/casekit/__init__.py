@@ -6,7 +6,7 @@ and judges the observations that come back against references computed here.
 """
 
 from autograder.casekit.core import Case, Observation, Passed, Status, Verdict
-from autograder.inside.forbidden import ForbiddenSpec
-from autograder.inside.probe import Call
+from autograder.protocol.calls import ForbiddenSpec
+from autograder.protocol.calls import Call
 
 __all__ = ["Call", "Case", "ForbiddenSpec", "Observation", "Passed", "Status", "Verdict"]

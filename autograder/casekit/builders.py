@@ -13,9 +13,9 @@ import torch
 
 from autograder.casekit.compare import describe, tensor_mismatch, unchanged
 from autograder.casekit.core import Case, Observation, Passed
-from autograder.inside.forbidden import ForbiddenSpec
-from autograder.inside.probe import Call
-from autograder.inside.wire import Opaque, TensorValue
+from autograder.protocol.calls import ForbiddenSpec
+from autograder.protocol.calls import Call
+from autograder.protocol.wire import Opaque, TensorValue
 
 Config = tuple[tuple, dict, str]
 Reference = Callable[..., torch.Tensor]

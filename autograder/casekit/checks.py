@@ -10,8 +10,8 @@ import torch
 from autograder.casekit.builders import Check, Config
 from autograder.casekit.compare import describe, tensor_mismatch
 from autograder.casekit.core import Passed
-from autograder.inside.probe import Call
-from autograder.inside.wire import TensorValue
+from autograder.protocol.calls import Call
+from autograder.protocol.wire import TensorValue
 
 # calling autograd where the student must derive gradients by hand
 AUTOGRAD_CALLS = frozenset({"torch.Tensor.backward", "torch.autograd.grad", "torch.autograd.backward",

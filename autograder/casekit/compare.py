@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from autograder.inside.wire import Opaque, TensorValue
+from autograder.protocol.wire import Opaque, TensorValue
 
 
 def describe(value: Any) -> str:

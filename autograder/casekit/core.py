@@ -9,9 +9,9 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from autograder.inside import wire
-from autograder.inside.forbidden import ForbiddenSpec
-from autograder.inside.probe import Call
+from autograder.protocol import wire
+from autograder.protocol.calls import ForbiddenSpec
+from autograder.protocol.calls import Call
 
 
 class Status(str, Enum):

@@ -20,7 +20,8 @@ from autograder import protocol
 from autograder.engine import exchange, sandbox
 from autograder.engine.limits import Limits
 from autograder.errors import UserError
-from autograder.inside import wire
+from autograder.protocol import wire
+from autograder.protocol.records import CaseExit, parse_progress
 
 _SIGNALS = {11: "segmentation fault", 9: "killed", 6: "aborted", 7: "bus error", 8: "floating-point exception"}
 
@@ -107,19 +108,18 @@ def _observations(results: Path | None, index: int) -> list[Observation] | Verdi
         return None
 
 
-def _lost_case(exit_info: dict | None, reason: str | None) -> Verdict:
+def _lost_case(exit_info: CaseExit | None, reason: str | None) -> Verdict:
     if reason:
         return Verdict(Status.crashed, reason)
     if exit_info is None:
         return Verdict(Status.timeout, "the submission exceeded its total time limit before this case ran")
-    if "killed_after_s" in exit_info:
-        shortened = (" (shortened: an earlier case of this function did not finish in time)"
-                     if exit_info.get("shortened") is True else "")
-        return Verdict(Status.timeout, f"did not finish within {exit_info['killed_after_s']:g} s{shortened}")
-    if "signal" in exit_info:
-        sig = int(exit_info["signal"])
+    if exit_info.killed_after_s is not None:
+        shortened = " (shortened: an earlier case of this function did not finish in time)" if exit_info.shortened else ""
+        return Verdict(Status.timeout, f"did not finish within {exit_info.killed_after_s:g} s{shortened}")
+    if exit_info.signal is not None:
+        sig = exit_info.signal
         return Verdict(Status.crashed, f"the process died ({_SIGNALS.get(sig, f'signal {sig}')})")
-    return Verdict(Status.crashed, f"the process exited (code {exit_info.get('exit')}) before returning a result")
+    return Verdict(Status.crashed, f"the process exited (code {exit_info.exit}) before returning a result")
 
 
 MAX_RESTARTS = 8
@@ -127,12 +127,7 @@ MAX_RESTARTS = 8
 
 def _progress(out: Path) -> tuple[list[int], list[int]]:
     """Cells and cases the child started, in order (written before each one)."""
-    cells, cases = [], []
-    for line in (exchange.read_text(out / protocol.PROGRESS, MAX_RECORD_BYTES) or "").split("\n"):
-        kind, _, num = line.partition(" ")
-        if num.isdigit() and len(num) < 9:
-            (cells if kind == "cell" else cases).append(int(num))
-    return cells, cases
+    return parse_progress(exchange.read_text(out / protocol.PROGRESS, MAX_RECORD_BYTES) or "")
 
 
 def _json_records(path: Path) -> list | None:
@@ -154,13 +149,8 @@ def _judged(case: Case, got: list[Observation] | Verdict) -> Outcome:
 def _collect(planned: list[Case], out: Path, limits: Limits, run: sandbox.SandboxRun,
              results: Path | None) -> tuple[dict[int, Outcome], int | None]:
     """Outcomes of one sandbox run, by index into ``planned``, and where to restart (or None)."""
-    exits: dict[int, dict] = {}
     records = _json_records(results / protocol.EXITS) if results else None
-    for e in records or []:
-        try:
-            exits[int(e["case"])] = e
-        except (TypeError, KeyError, ValueError):
-            continue
+    exits = {e.case: e for e in map(CaseExit.from_json, records or []) if e is not None}
     finished = records is not None
     started_cells, started_cases = _progress(out)
     outcomes: dict[int, Outcome] = {}

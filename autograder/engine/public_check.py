@@ -16,7 +16,7 @@ from autograder.engine import exchange, sandbox
 from autograder.engine.limits import Limits
 from autograder.engine.notebook_grader import MAX_RECORD_BYTES, read_code_cells
 from autograder.errors import UserError
-from autograder.inside import wire
+from autograder.protocol import wire
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 import autograder
 from autograder.engine.cgroups import SandboxCgroups
 from autograder.engine.limits import Limits
-from autograder.inside import ADDRESS_SPACE_ENV, PIDNS_ENV
+from autograder.protocol import ADDRESS_SPACE_ENV, PIDNS_ENV
 
 SANDBOX_ROOT = "/grading"
 NOBODY = 65534

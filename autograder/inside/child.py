@@ -27,11 +27,13 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from autograder import protocol  # noqa: E402
-from autograder.inside import ADDRESS_SPACE_ENV, PIDNS_ENV, wire  # noqa: E402
+from autograder.protocol import ADDRESS_SPACE_ENV, PIDNS_ENV, wire  # noqa: E402
 from autograder.inside.doctests import run_public_tests  # noqa: E402
 from autograder.inside.forbidden import ForbiddenSpec, hide_harness  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
-from autograder.inside.probe import Call, run_case, seed_torch  # noqa: E402
+from autograder.inside.probe import run_case, seed_torch  # noqa: E402
+from autograder.protocol.calls import Call  # noqa: E402
+from autograder.protocol.records import CASE, CELL, CaseExit, progress_line  # noqa: E402
 from autograder.inside.warmup import warm_up  # noqa: E402
 
 
@@ -147,7 +149,7 @@ def _fork(patience_s: float = 10.0) -> int:
 
 
 def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace: dict, out: Path,
-               results: Path, progress, hung: bool = False) -> tuple[dict[int, dict], list[int], bool]:
+               results: Path, progress, hung: bool = False) -> tuple[dict[int, CaseExit], list[int], bool]:
     """Run ``indices`` one after another in one fork of the executed notebook.
 
     The fork reports ``start I`` / ``end I`` (``slow I`` when case I ran out of time) on a pipe.
@@ -163,7 +165,7 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
             os.setpgid(0, 0)
             _first_to_go_when_memory_runs_out()
             for i in indices:
-                progress.write(f"case {i}\n")
+                progress.write(progress_line(CASE, i))
                 os.write(write_fd, f"start {i}\n".encode())
                 if _run_case(i, cases[i], arrays_in, namespace, out, results, hung):
                     hung = True
@@ -172,7 +174,7 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
         finally:
             os._exit(0)
     os.close(write_fd)
-    exits: dict[int, dict] = {}
+    exits: dict[int, CaseExit] = {}
     running, since, pending, status = None, time.monotonic(), b"", None
     while True:
         limit = _limit(cases[running] if running is not None else {}, hung)
@@ -184,7 +186,7 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
             if running is None:  # hung between cases: charge the next one, if any is left
                 running = next((i for i in indices if i not in exits), None)
             if running is not None:
-                exits[running] = {"case": running, "killed_after_s": limit, "shortened": hung}
+                exits[running] = CaseExit(running, killed_after_s=limit, shortened=hung)
             hung = True
             break
         if not data:  # the fork has exited
@@ -200,7 +202,7 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
             elif word == "slow":
                 hung = True
             elif word == "end" and int(num) == running:
-                exits[running] = {"case": running, "exit": 0}
+                exits[running] = CaseExit(running, exit=0)
                 running, since = None, time.monotonic()
     os.close(read_fd)
     if status is None:
@@ -209,15 +211,15 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
     if running is None and not exits:  # died before its first case began: count it against that case
         running = indices[0]
     if running is not None and running not in exits:
-        exits[running] = ({"case": running, "signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status)
-                          else {"case": running, "exit": os.WEXITSTATUS(status)})
+        exits[running] = (CaseExit(running, signal=os.WTERMSIG(status)) if os.WIFSIGNALED(status)
+                          else CaseExit(running, exit=os.WEXITSTATUS(status)))
     return exits, [i for i in indices if i > max(exits)], hung
 
 
 def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, results: Path,
-               progress) -> list[dict]:
+               progress) -> list[CaseExit]:
     """Every case; consecutive cases of one question (``group``) share a fork."""
-    exits: dict[int, dict] = {}
+    exits: dict[int, CaseExit] = {}
     todo = list(range(len(cases)))
     hung_groups: set = set()  # questions one of whose cases ran out of time
     while todo:
@@ -255,11 +257,11 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     hide_harness()
     sys.path.append(os.getcwd())  # as in Jupyter, the notebook's folder is importable (%%writefile helpers)
     cells = run_cells(plan["cells"], namespace, plan.get("cell_timeout"),
-                      on_start=lambda i: progress.write(f"cell {i}\n"))
+                      on_start=lambda i: progress.write(progress_line(CELL, i)))
     results.mkdir(mode=0o755)
     _write_new(results / protocol.CELLS, json.dumps(cells))
     exits = _run_cases(plan["cases"], arrays_in, namespace, out, results, progress)
-    _write_new(results / protocol.EXITS, json.dumps(exits))
+    _write_new(results / protocol.EXITS, json.dumps([e.to_json() for e in exits]))
     run_public_tests(plan.get("public_tests", []), namespace, results, plan.get("cell_timeout"))
 
 

@@ -33,6 +33,8 @@ import torch
 from torch.autograd.variable import Variable
 from torch.overrides import TorchFunctionMode, resolve_name
 
+from autograder.protocol.calls import AUTOGRAD_OPS, ForbiddenSpec
+
 # taken at import, before any notebook runs: a cell that rebinds these names changes nothing here
 _dispatch_library = torch._C._dispatch_library
 _has_kernel = torch._C._dispatch_has_kernel_for_dispatch_key
@@ -42,7 +44,6 @@ _getprofile = sys.getprofile
 _thread_setprofile = threading.setprofile
 _KEYS = ("CPU", "CUDA", "CompositeImplicitAutograd", "CompositeExplicitAutograd",
          "CompositeExplicitAutogradNonFunctional")
-AUTOGRAD_OPS = frozenset({"_make_dual", "_unpack_dual"})  # forward-mode AD
 _EVASION = {sys.setprofile: "sys.setprofile"}  # C functions, seen as "c_call" events
 _THREAD_SETPROFILE_CODE = threading.setprofile.__code__
 _CO_NEWLOCALS = 0x2  # set for function frames only
@@ -55,34 +56,6 @@ except ImportError:  # pragma: no cover
 
 class ForbiddenCall(BaseException):
     """Raised by a forbidden kernel; a BaseException so ``except Exception`` does not hide it."""
-
-
-@dataclass(frozen=True)
-class ForbiddenSpec:
-    ops: frozenset[str] = frozenset()  # last name component of a torch callable: "softmax"; "*": any
-    qualified: frozenset[str] = frozenset()  # exact names: "torch.Tensor.backward"
-    modules: tuple[str, ...] = ()  # Python module prefixes: "torch.distributions"
-
-    def to_json(self) -> dict:
-        return {"ops": sorted(self.ops), "qualified": sorted(self.qualified), "modules": list(self.modules)}
-
-    @classmethod
-    def from_json(cls, data: dict) -> "ForbiddenSpec":
-        return cls(frozenset(data.get("ops", ())), frozenset(data.get("qualified", ())),
-                   tuple(data.get("modules", ())))
-
-    def __bool__(self) -> bool:
-        return bool(self.ops or self.qualified or self.modules)
-
-    @property
-    def forbids_autograd(self) -> bool:
-        return any(q.startswith("torch.autograd") or q == "torch.Tensor.backward" for q in self.qualified)
-
-    @property
-    def aten_ops(self) -> frozenset[str]:
-        """The forbidden names the dispatcher knows as aten operators."""
-        names = {op for op in self.ops if op != "*"} | (AUTOGRAD_OPS if self.forbids_autograd else set())
-        return frozenset(n for n in names if hasattr(_aten, n))
 
 
 def _callable_name(func: Any) -> str:

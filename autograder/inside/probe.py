@@ -10,74 +10,19 @@ import functools
 import signal
 import time
 import traceback
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import torch
 
-from autograder.inside import wire
 from autograder.inside.drivers import DRIVERS
-from autograder.inside.forbidden import Detector, ForbiddenSpec, arm_dispatch, disarm_dispatch
+from autograder.inside.forbidden import Detector, arm_dispatch, disarm_dispatch
+from autograder.protocol import wire
+from autograder.protocol.calls import Call, ForbiddenSpec
 
 
 class CaseTimeout(BaseException):
     """Raised by the alarm; a BaseException so ``except Exception`` in student code misses it."""
-
-
-@dataclass(frozen=True)
-class Call:
-    """One invocation of a student callable.
-
-    ``fn`` names a global of the notebook. With ``grad_args``, those tensor arguments get
-    ``requires_grad`` and, after the call, the grader's own code back-propagates
-    ``upstream`` through the output and records their gradients.
-    """
-
-    fn: str
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-    grad_args: tuple[int, ...] = ()
-    upstream: Any = None
-    label: str = ""  # human description of the configuration, for feedback
-    driver: str = ""  # a name in inside.drivers.DRIVERS: run that protocol on ``fn`` instead of calling it
-
-    def to_json(self, arrays: dict[str, np.ndarray]) -> dict:
-        return {
-            "fn": self.fn,
-            "args": wire.encode(tuple(self.args), arrays),
-            "kwargs": wire.encode(dict(self.kwargs), arrays),
-            "grad_args": list(self.grad_args),
-            "upstream": wire.encode(self.upstream, arrays),
-            "label": self.label,
-            "driver": self.driver,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict, arrays: dict[str, np.ndarray]) -> "Call":
-        return cls(
-            fn=str(data["fn"]),
-            args=tuple(_materialise(wire.decode(data["args"], arrays))),
-            kwargs=dict(_materialise(wire.decode(data["kwargs"], arrays))),
-            grad_args=tuple(int(i) for i in data.get("grad_args", [])),
-            upstream=_materialise(wire.decode(data.get("upstream"), arrays)),
-            label=str(data.get("label", "")),
-            driver=str(data.get("driver", "")),
-        )
-
-
-def _materialise(value: Any) -> Any:
-    """Turn decoded TensorValues back into tensors of their original dtype."""
-    if isinstance(value, wire.TensorValue):
-        dtype = getattr(torch, value.dtype)
-        return torch.from_numpy(np.array(value.array, copy=True)).to(dtype)
-    if isinstance(value, tuple):
-        return tuple(_materialise(v) for v in value)
-    if isinstance(value, list):
-        return [_materialise(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _materialise(v) for k, v in value.items()}
-    return value
 
 
 def _clone(value: Any, device: str) -> Any:

@@ -14,9 +14,10 @@ import io
 import numpy as np
 import torch
 
-from autograder.inside import wire
-from autograder.inside.forbidden import ForbiddenSpec
-from autograder.inside.probe import Call, run_case
+from autograder.protocol import wire
+from autograder.protocol.calls import ForbiddenSpec
+from autograder.inside.probe import run_case
+from autograder.protocol.calls import Call
 
 _DONE = False
 

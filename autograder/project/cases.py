@@ -19,8 +19,8 @@ import torch
 from autograder.casekit import Case, ForbiddenSpec, Passed
 from autograder.casekit.builders import Check, driver_case
 from autograder.casekit.compare import describe
-from autograder.inside.probe import Call
-from autograder.inside.wire import TensorValue
+from autograder.protocol.calls import Call
+from autograder.protocol.wire import TensorValue
 from autograder.project.readme import claimed_accuracy, headings
 from autograder.project.task import ProjectTask, Split
 
