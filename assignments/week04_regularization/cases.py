@@ -21,8 +21,8 @@ from autograder.casekit.builders import driver_case, invariants_case, values_cas
 from autograder.casekit.checks import AUTOGRAD_CALLS, accuracy_check, backward_check, backward_grid, randn
 from autograder.casekit.compare import describe, tensor_mismatch
 from autograder.inside.drivers import GENERATOR
-from autograder.inside.probe import Call
-from autograder.inside.wire import TensorValue
+from autograder.protocol.calls import Call
+from autograder.protocol.wire import TensorValue
 
 SEEDS = (0, 1, 2)
 F32 = torch.float32

@@ -26,7 +26,7 @@ from autograder.casekit import ForbiddenSpec
 from autograder.casekit.builders import driver_case, grad_case, invariants_case, raises_case, values_case
 from autograder.casekit.checks import accuracy_check, randn
 from autograder.casekit.compare import describe
-from autograder.inside.wire import TensorValue
+from autograder.protocol.wire import TensorValue
 
 SEEDS = (0, 1, 2)
 F32 = torch.float32

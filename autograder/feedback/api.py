@@ -14,6 +14,7 @@ from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.feedback.visibility import shows_detail, visible_lines
 from autograder.gradebook import Gradebook, results, runs
+from autograder.kinds import kind_of
 from autograder.report.finals import final_scores
 
 
@@ -62,7 +63,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
         path = folder / f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md"
         path.write_text(template.render(assignment=assignment, student=student, final=final, lines=lines,
                                         manual=manual.get(student.student_id, []),
-                                        run_notes=_run_notes(book, run_id),
+                                        run_notes=_run_notes(book, run_id), hint=kind_of(assignment).feedback_hint,
                                         detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
         files[student.student_id] = path
     return FeedbackFiles(folder, files)

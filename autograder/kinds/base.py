@@ -56,6 +56,7 @@ class AssignmentKind(ABC):
     # files of the assignment's folder that grading reads (shipped to remote graders)
     content_files: ClassVar[tuple[str, ...]] = ()
     runs_student_code: ClassVar[bool] = True  # needs a sandbox
+    feedback_hint: ClassVar[str] = ""  # a closing line for the student's feedback
 
     # -- grader.yml --------------------------------------------------------------------------
     def validate(self, assignment: "Assignment") -> str | None:

@@ -57,6 +57,8 @@ class NotebookKind(FileKind):
     extensions = ("ipynb",)
     example_ext = "ipynb"
     content_files = (CASES_FILE,)
+    feedback_hint = ("공개 테스트는 노트북에서 `grader.check(...)`로 직접 실행할 수 있습니다. / "
+                     "Run the public tests in your notebook with `grader.check(...)`.")
 
     def problem(self, data: bytes, ext: str) -> str | None:
         return notebook_problem(data)
