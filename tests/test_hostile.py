@@ -114,7 +114,11 @@ def _grade(built, tmp_path, name: str, limits: Limits):
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_submission_gets_exactly_its_honest_points(built, tmp_path, name):
-    _grade(built, tmp_path, name, LIMITS)
+    result = _grade(built, tmp_path, name, LIMITS)
+    if name in ("infinite_loop", "swallows_timeouts"):  # never returns: one case limit, then short budgets
+        hung = [c for c in result.cases if c.case_id.startswith("softmax_ce_grad/") and c.status == "timeout"]
+        assert len(hung) >= 2 and "shortened" not in hung[0].message
+        assert all("shortened to 1 s: an earlier case of this function did not finish" in c.message for c in hung[1:])
 
 
 @pytest.mark.parametrize("name", FALLBACK)
@@ -130,12 +134,3 @@ def test_rlimit_fallback_survives_the_same_attacks_or_refuses_to_start(built, tm
         return
     result = _grade(built, tmp_path, name, limits)
     assert result.isolation.startswith("rlimit+nobody" if os.getuid() == 0 else "rlimit")
-
-
-@pytest.mark.parametrize("name", ["infinite_loop", "swallows_timeouts"])
-def test_a_function_that_never_returns_costs_one_case_limit_then_short_budgets(built, tmp_path, name):
-    result = _grade(built, tmp_path, name, LIMITS)
-    cases = [c for c in result.cases if c.case_id.startswith("softmax_ce_grad/") and c.status == "timeout"]
-    assert len(cases) >= 2
-    assert "shortened" not in cases[0].message  # the first gets the full case limit
-    assert all("shortened to 1 s: an earlier case of this function did not finish" in c.message for c in cases[1:])
