@@ -51,12 +51,16 @@ def _summary_table(tables) -> Table:
 
 @app.command()
 def validate(cfg_path: Path = ConfigOpt) -> None:
-    """Check grader.yml and the roster."""
+    """Check grader.yml, the roster, and each assignment's folder (a write-up's rubric.yml, a
+    project's task.py, their points against grader.yml)."""
     from autograder import roster
+    from autograder.kinds import kind_of
 
     cfg = _load(cfg_path)
     try:
         students = roster.load(cfg.path(cfg.roster))
+        for a in cfg.assignments:
+            kind_of(a).check_folder(a, cfg.path(a.folder))
     except UserError as exc:
         _fail(exc)
     console.print(f"[green]ok[/]: {cfg.course.name}: {len(cfg.assignments)} assignments, {len(students)} students")

@@ -138,3 +138,19 @@ def test_a_new_writeup_and_a_new_project_are_graded_by_their_own_rubric_and_task
     assert got[("week09", "김민지", "project/accuracy")] == 0.0
     scores = class_tables(cfg, book).students.set_index(["name", "assignment"])["score"]
     assert scores[("박세훈", "week09")] == 10.0 and scores[("박세훈", "week08")] == 4.0  # the TA's point not yet in
+
+
+def test_validate_checks_each_assignment_folder_against_grader_yml(course):
+    import subprocess
+    import sys
+
+    cfg, _, _ = course
+    path = cfg.root / "grader.yml"
+    good = subprocess.run([sys.executable, "-m", "autograder", "validate", "-c", str(path)], capture_output=True,
+                          text=True, env={"COLUMNS": "200", "PATH": ""})
+    assert good.returncode == 0, good.stdout + good.stderr
+    broken = cfg.root / "broken.yml"
+    broken.write_text(path.read_text(encoding="utf-8").replace("points: 5,", "points: 9,"), encoding="utf-8")
+    bad = subprocess.run([sys.executable, "-m", "autograder", "validate", "-c", str(broken)], capture_output=True,
+                         text=True, env={"COLUMNS": "200", "PATH": ""})
+    assert bad.returncode == 2 and "rubric.yml is worth 4 automatic points but grader.yml leaves 8" in bad.stdout

@@ -11,7 +11,9 @@ from autograder.casekit.loader import CASES_FILE, load_cases
 from autograder.collect.scan import scan_notebook
 from autograder.engine import GradeResult, Limits, grade_notebook
 from autograder.engine.pool import SandboxPool
+from autograder.errors import UserError
 from autograder.kinds.base import FileKind, SubmissionGrader
+from autograder.notebooks import master_notebook
 
 if TYPE_CHECKING:
     from autograder.config import Assignment, CourseConfig
@@ -65,6 +67,13 @@ class NotebookKind(FileKind):
 
     def review(self, data: bytes, ext: str) -> list:
         return scan_notebook(data)
+
+    def check_folder(self, assignment: "Assignment", folder: Path) -> None:
+        """A master notebook and cases.py are there (their points are `build`'s self-check)."""
+        master_notebook(folder)
+        if not (folder / CASES_FILE).is_file():
+            raise UserError(f"no {CASES_FILE} with hidden cases", where=str(folder),
+                            fix="each notebook week needs cases.py defining cases() -> list[Case]")
 
     def grader(self, assignment: "Assignment", folder: Path, limits: Limits, *, warm: bool = False) -> NotebookGrader:
         return NotebookGrader(folder, limits, warm)
