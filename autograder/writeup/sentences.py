@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Dr.", "Mr.", "Ms.", "No.", "cf.")
 _LATIN_END = re.compile(r"(?<=[.!?。])[\"'”’)\]]*\s+")
@@ -23,11 +24,19 @@ _CONTINUES = re.compile(r"(?:[,，、]|(?<=[가-힣])(?:고|며|서|면|는데|�
 _HANGUL = re.compile(r"[가-힣]")
 
 
+_KIWI_LOCK = threading.Lock()  # grading threads share one analyser (its model loads once, ~2 s)
+
+
 @functools.cache
 def _kiwi():
     from kiwipiepy import Kiwi
 
     return Kiwi()
+
+
+def _korean(text: str) -> list[str]:
+    with _KIWI_LOCK:
+        return [s.text for s in _kiwi().split_into_sents(text)]
 
 
 def _latin(text: str) -> list[str]:
@@ -65,7 +74,7 @@ def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph-level text, with markdown bullets, tables and emphasis removed."""
     sentences = []
     for unit in _units(text):
-        parts = ([s.text for s in _kiwi().split_into_sents(unit)] if _HANGUL.search(unit) else _latin(unit))
+        parts = _korean(unit) if _HANGUL.search(unit) else _latin(unit)
         if _HANGUL.search(unit):  # Kiwi keeps "e.g. …. It works." English inside Korean whole: split it too
             parts = [p for part in parts for p in _latin(part)]
         sentences += [" ".join(p.split()) for p in parts if re.search(r"\w", p)]
