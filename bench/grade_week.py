@@ -52,10 +52,11 @@ def otter_score(zip_path: Path, nb: Path, work: Path) -> float:
 
 def engine_batch(paths: list[Path], built: Built, limits: Limits, workers: int, warm: bool) -> tuple[float, list]:
     pool = SandboxPool(limits) if warm else None
+    plans: dict = {}  # as `grade` keeps them for a batch (kinds.notebook.NotebookGrader)
     start = time.perf_counter()
     try:
         with ThreadPoolExecutor(workers) as threads:
-            results = list(threads.map(lambda p: grade_notebook(p, built.cases, limits,
+            results = list(threads.map(lambda p: grade_notebook(p, built.cases, limits, plans=plans,
                                                                 runner=pool.run if pool else None), paths))
     finally:
         if pool:

@@ -28,7 +28,14 @@ def as64(value: Any) -> Any:
 
 
 def reference_of(reference: Reference, call: Call) -> torch.Tensor:
-    return reference(*[as64(a) for a in call.args], **{k: as64(v) for k, v in call.kwargs.items()})
+    """The reference's answer to ``call``, computed once per call and reference: a batch judges
+    every submission against the same calls (kept beside the call's fields, so it lives as long
+    as the case does). Judges only read it."""
+    known = call.__dict__.setdefault("_references", {})  # a frozen dataclass still has a __dict__
+    if id(reference) not in known:
+        known[id(reference)] = (reference, reference(*[as64(a) for a in call.args],
+                                                     **{k: as64(v) for k, v in call.kwargs.items()}))
+    return known[id(reference)][1]
 
 
 def _input_dtype(call: Call) -> str | None:

@@ -189,12 +189,13 @@ def _collect(planned: list[Case], out: Path, limits: Limits, run: sandbox.Sandbo
 
 
 def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
-                   workroot: Path | None = None, runner=None) -> GradeResult:
+                   workroot: Path | None = None, runner=None, plans: dict | None = None) -> GradeResult:
     """Grade ``path`` against ``cases``. Raises UserError for an unreadable notebook.
 
     When a case kills the sandbox's main process, the cases after it are run again in a
     fresh sandbox (up to MAX_RESTARTS times): a case can only lose itself. ``runner`` runs one
     sandbox (default ``sandbox.run``; ``engine.pool.SandboxPool.run`` for warm sandboxes).
+    ``plans``, kept by the caller for a batch, holds the encoded cases between submissions.
     """
     cells = read_code_cells(path)
     runnable = [c for c in cases if c.runnable(limits.gpus)]
@@ -206,7 +207,8 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
         planned = runnable[start_at:]
         run_limits = replace(limits, wall_s=max(deadline_left, 1.0))
         try:
-            run, out_records, found, next_at = _one_run(cells, planned, run_limits, workroot, runner or sandbox.run)
+            run, out_records, found, next_at = _one_run(cells, planned, run_limits, workroot, runner or sandbox.run,
+                                                        plans)
         except (OSError, sandbox.SandboxUnavailable) as exc:  # the machine's fault, not the student's
             return GradeResult(infra_error=f"{type(exc).__name__}: {exc}")
         if run is None:
@@ -231,15 +233,22 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
     return GradeResult(results, cell_records or [], isolation, seconds)
 
 
-def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Path | None, runner):
+def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Path | None, runner,
+             plans: dict | None = None):
     """One sandbox run. Returns (run, cell records, outcomes, restart index), or (None, reason, ...)."""
     work = Path(tempfile.mkdtemp(prefix="ag-", dir=workroot))
     try:
         (work / "in").mkdir()
         (work / "out").mkdir()
-        arrays: dict = {}
-        plan = {"cells": cells, "cell_timeout": limits.cell_timeout_s,
-                "cases": [c.plan(arrays, limits.case_timeout_s) for c in planned]}
+        key = (tuple(c.id for c in planned), limits.case_timeout_s)
+        if plans is not None and key in plans:  # the same cases for the whole batch: encoded once
+            case_plans, arrays = plans[key]
+        else:
+            arrays = {}
+            case_plans = [c.plan(arrays, limits.case_timeout_s) for c in planned]
+            if plans is not None:
+                plans[key] = (case_plans, arrays)
+        plan = {"cells": cells, "cell_timeout": limits.cell_timeout_s, "cases": case_plans}
         wire.save(work / "in" / "plan.json", plan, arrays)
         work.chmod(0o755)
         (work / "out").chmod(0o777)  # the sandbox runs as an unprivileged uid

@@ -45,9 +45,11 @@ class NotebookGrader(SubmissionGrader):
         self.cases = load_cases(folder)
         self.limits = limits
         self.pool = SandboxPool(limits) if warm and SandboxPool.usable(limits) else None
+        self.plans: dict = {}  # the cases encoded for the sandbox once per batch
 
     def grade(self, snapshot: Path, filename: str) -> GradeResult:
-        return grade_notebook(snapshot, self.cases, self.limits, runner=self.pool.run if self.pool else None)
+        return grade_notebook(snapshot, self.cases, self.limits, runner=self.pool.run if self.pool else None,
+                              plans=self.plans)
 
     def close(self) -> None:
         if self.pool:
