@@ -151,6 +151,16 @@ CHOICE_IN_HEADING = """## 패턴: 이상 탐지 (Anomalies)
 입력은 진동 센서 값입니다. 출력은 이상 여부입니다.
 """
 
+BRACKETS = "[패턴] 인식 (Recognition)\n\n[적용] 도서관에서 책 정리에 쓰고 싶습니다. 카메라가 책등을 읽어 잘못 꽂힌 책을 찾습니다.\n\n[입력/출력] 입력은 책장 사진입니다. 출력은 잘못 꽂힌 책의 위치입니다.\n"
+
+FULLWIDTH_BRACKETS = "【패턴】\n인식\n\n【적용】\n도서관에서 책 정리에 쓰고 싶습니다. 카메라가 책등을 읽어 잘못 꽂힌 책을 찾습니다.\n\n【입력과 출력】\n입력은 책장 사진입니다. 출력은 잘못 꽂힌 책의 위치입니다.\n"
+
+DASH_LABELS = "패턴 – 인식\n적용 – 도서관에서 책 정리에 쓰고 싶습니다. 카메라가 책등을 읽어 잘못 꽂힌 책을 찾습니다.\n입출력 – 입력은 책장 사진입니다. 출력은 잘못 꽂힌 책의 위치입니다.\n"
+
+EMOJI_HEADINGS = "## 🧠 선택한 패턴\n초개인화\n\n## 🏥 적용 분야\n병원 예약 앱에 적용합니다. 환자마다 맞는 시간을 추천합니다.\n\n## 🔁 입력과 출력\n입력은 예약 기록입니다. 출력은 추천 시간입니다.\n"
+
+QUOTED_CHOICE = "## 패턴\n저는 '인식' 패턴을 선택했습니다. 이 패턴은 예측 분석과 달리 지금 보이는 것을 알아봅니다.\n\n## 적용\n도서관에서 책 정리에 쓰고 싶습니다. 카메라가 책등을 읽어 잘못 꽂힌 책을 찾습니다.\n\n## 입력과 출력\n입력은 책장 사진입니다. 출력은 잘못 꽂힌 책의 위치입니다.\n"
+
 REAL = {  # name → (file name, text, expected points per item)
     "bold_labels": (NAME, BOLD_LABELS, FULL),
     "numbered_txt": ("1주차 과제_19기 주민호.txt", NUMBERED_TXT, FULL),
@@ -167,6 +177,11 @@ REAL = {  # name → (file name, text, expected points per item)
     "english_headings": (NAME, ENGLISH_HEADINGS, FULL),
     "other_pattern_in_prose": (NAME, PROSE_MENTIONS, FULL),
     "choice_in_heading": (NAME, CHOICE_IN_HEADING, FULL),
+    "brackets": (NAME, BRACKETS, FULL),
+    "fullwidth_brackets": (NAME, FULLWIDTH_BRACKETS, FULL),
+    "dash_labels": (NAME, DASH_LABELS, FULL),
+    "emoji_headings": (NAME, EMOJI_HEADINGS, FULL),
+    "quoted_choice": (NAME, QUOTED_CHOICE, FULL),
     "misnamed_underscore": ("1주차과제_19기_노가은.md", BOLD_LABELS, (0, 1, 1.5, 1, 1, 0.5)),
     "misnamed_copy_suffix": ("1주차 과제_19기 주민호 (1).md", NUMBERED_TXT, (0, 1, 1.5, 1, 1, 0.5)),
 }

@@ -16,14 +16,15 @@ from autograder.writeup.rubric_file import Choices, Option
 
 # Hangul right after the name that makes it a verb or adjective: 인식해서, 인식하는, 인식된, 인식시켜
 _VERB = re.compile(r"^(?:하|해|했|한|할|함|되|돼|됐|된|될|됨|시키|시켜)")
-_CHOSEN_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:패턴|시스템|pattern)?\s*(?:을|를|으로|로|이라는\s*패턴을)?\s*"
+_CHOSEN_AFTER = re.compile(r"^['\"’”」』\]]*\s*(?:\([^)]*\)\s*)?(?:패턴|시스템|pattern)?\s*(?:을|를|으로|로|이라는\s*패턴을)?\s*"
                            r"(?:최종\s*)?(?:선택|골랐|고른|골라|고릅|정했|정함|택했|택함|택한|선정)", re.IGNORECASE)
 _CHOSEN_BEFORE = re.compile(r"(?:최종적으로|최종\s*선택|결국|선택한\s*패턴\s*[은는:：]?|선택\s*[:：]|"
                             r"\bchose|\bselected|\bpicked|\bI\s+choose|\bmy\s+choice\s+is)"
                             r"[^.。!?\n]{0,20}$", re.IGNORECASE)
 _REJECTED_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:패턴|시스템)?\s*(?:도|은|는|을|를)?\s*"
                              r"(?:(?:고려|생각|고민|검토)(?:했|하였|해\s*봤|해보았)[^.。\n]{0,10}?(?:지만|으나|는데|만)|"
-                             r"대신|이\s*아니라|가\s*아니라|보다는|말고|(?:은|는)\s*제외)", re.IGNORECASE)
+                             r"대신|이\s*아니라|가\s*아니라|보다는|말고|(?:은|는)\s*제외|[과와]\s*(?:달리|다르게))",
+                             re.IGNORECASE)
 _REJECTED_BEFORE = re.compile(r"(?:instead\s+of|rather\s+than|not)\s*(?:the\s+)?$", re.IGNORECASE)
 _LISTED_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:과|와|및|,|/|·|그리고|하고|이랑|랑|\band\b|&)", re.IGNORECASE)
 # what may precede a name that opens its line ("초개인화 — …", "- 인식", "A. 인식", "선택: 인식")

@@ -1,6 +1,7 @@
 """A write-up's sections, found the ways students mark them: markdown headings, bold lines,
 bold or plain ``label:`` lines (``**선택한 패턴:** 초개인화``, ``패턴: 초개인화``), numbered
-lines (``1. 패턴 / Pattern``), bullets (``• 입력: …``), table rows (``| 패턴 | 인식 |``) — and,
+lines (``1. 패턴 / Pattern``), bracketed labels (``[패턴] 인식``, ``【적용】``), bullets (``• 입력: …``),
+``패턴 – 인식`` lines, table rows (``| 패턴 | 인식 |``) — and,
 with no marker at all, paragraph order.
 
 Headings split the text whatever they say; the weaker markers (labels, numbers, bullets, rows)
@@ -18,7 +19,8 @@ _TITLE = re.compile(r"주차|과제|seven patterns|일곱", re.IGNORECASE)  # th
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+(?P<h>.+?)\s*#*|\*\*(?P<b>[^*]+?)\*\*\s*:?|__(?P<u>[^_]+?)__\s*:?)\s*$")
 _LABEL = re.compile(r"^\s*(?:(?:[-*+•·▪◦○●□■]|\d{1,2}[.)]|[①-⑩]|[가-하][.)])\s*)?(?:\*\*|__)?"
-                    r"(?P<label>[^:：*|\n]{1,30}?)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(?P<rest>.*)$")
+                    r"(?P<label>[^:：*|\n]{1,30}?)\s*(?:\*\*|__)?(?:\s*[:：]|\s+[-–—]\s)\s*(?:\*\*|__)?\s*(?P<rest>.*)$")
+_BRACKET = re.compile(r"^\s*[\[【〈《<]\s*(?P<label>[^\]】〉》>\n]{1,30}?)\s*[\]】〉》>]\s*(?P<rest>.*)$")  # [패턴] 인식
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[①-⑩]|[가-하][.)]|Q\d{0,2}[.):]?|질문\s*\d{0,2}[.):]?)\s+(?:\*\*|__)?(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)?\s*$")
 _HANGUL = re.compile(r"[가-힣]")
 _SENTENCE_END = re.compile(r"(?:다|요|니다)[.!]?\s*$")  # a sentence with a colon is not a label (a question is)
@@ -65,7 +67,7 @@ def _mark(line: str, i: int, kinds: dict[str, Section]) -> _Mark | None:
         if cells and _kind(cells[0], kinds):
             return _Mark(i, cells[0], " ".join(c for c in cells[1:] if c), False)
         return None
-    for rx in (_LABEL, _NUMBERED):
+    for rx in (_BRACKET, _LABEL, _NUMBERED):
         m = rx.match(line)
         if m and _kind(m["label"], kinds):
             return _Mark(i, m["label"].strip(), (m.groupdict().get("rest") or "").strip(), False)
