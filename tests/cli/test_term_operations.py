@@ -13,7 +13,7 @@ from autograder.errors import UserError
 from autograder.gradebook import Gradebook
 from autograder.report import write_report
 from tests.conftest import write_course
-from tests.test_submission_workflow import NOTEBOOK, _course, _push, _repo
+from tests.workflow_class import NOTEBOOK, _course, _push, _repo
 
 
 def test_a_roster_saved_by_korean_excel_in_cp949_is_read(tmp_path):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from autograder.collect import collect_week
 from autograder.collect.scan import scan_notebook, scan_source
 from autograder.gradebook import Gradebook, submissions
-from tests.test_submission_workflow import _course, _file, _push, _repo
+from tests.workflow_class import _course, _file, _push, _repo
 
 HONEST = nbformat.writes(nbformat.v4.new_notebook(cells=[
     nbformat.v4.new_code_cell("import gc, sys, torch\nimport torch.nn.functional as F\n"

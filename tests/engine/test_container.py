@@ -7,7 +7,6 @@ import dataclasses
 import os
 import stat
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from autograder.engine import grade_notebook
-from tests.test_hostile import HOSTILE, LIMITS, _grade
+from tests.engine.test_hostile import HOSTILE, LIMITS, _grade
 
 IMAGE = os.environ.get("AUTOGRADER_TEST_IMAGE", "")
 ENGINE = os.environ.get("AUTOGRADER_TEST_ENGINE", "podman")

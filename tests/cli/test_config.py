@@ -1,10 +1,8 @@
-from pathlib import Path
-
 import pytest
 
 from autograder import config
 from autograder.errors import UserError
-from tests.conftest import write_course
+from tests.conftest import PROJECT, write_course
 
 
 def test_valid_course_loads_with_aware_deadline(tmp_path):
@@ -17,7 +15,7 @@ def test_valid_course_loads_with_aware_deadline(tmp_path):
 
 
 def test_the_projects_own_course_file_is_valid():
-    cfg = config.load(Path(__file__).resolve().parent.parent / "grader.yml")
+    cfg = config.load(PROJECT / "grader.yml")
     assert cfg.course.timezone == "Asia/Seoul" and cfg.assignment("week02").points == 20
 
 
