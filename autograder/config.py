@@ -154,6 +154,14 @@ class Assignment(_Strict):
     def auto_points(self) -> float:
         return round(self.points - self.manual_points, 6)
 
+    def check_auto_points(self, worth: float, source: str) -> None:
+        """The automatic points the assignment's own files state (cases.py, rubric.yml, task.py)
+        must be what grader.yml leaves for them."""
+        if abs(worth - self.auto_points) > 1e-6:
+            raise UserError(f"{source} is worth {worth:g} automatic points but grader.yml leaves "
+                            f"{self.auto_points:g} (points minus manual items)", where="grader.yml",
+                            fix=f"set points to {worth + self.manual_points:g} for {self.id}")
+
 
 class LatePolicy(_Strict):
     grace_minutes: int = Field(15, ge=0)

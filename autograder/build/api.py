@@ -61,11 +61,7 @@ def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None 
     folder = cfg.path(assignment.folder)
     master = master_notebook(folder)
     cases = load_cases(folder)
-    total = round(sum(c.points for c in cases), 6)
-    if abs(total - assignment.auto_points) > 1e-6:
-        raise UserError(f"hidden cases are worth {total:g} points but grader.yml leaves {assignment.auto_points:g} "
-                        "for them (points minus manual items)",
-                        where=str(folder / CASES_FILE))
+    assignment.check_auto_points(round(sum(c.points for c in cases), 6), f"{folder / CASES_FILE} (its hidden cases)")
     templates = cfg.path(cfg.build.templates) / assignment.id
     out = cfg.path(cfg.build.output)
     with tempfile.TemporaryDirectory(prefix=f"build-{assignment.id}-") as tmp:

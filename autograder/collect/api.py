@@ -12,7 +12,7 @@ import hashlib
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -24,8 +24,8 @@ from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook, IssueRow, SubmissionRow, now
 from autograder.kinds import kind_of
-from autograder.kinds.base import FileKind, Found, Misnamed
-from autograder.naming import nfc, parse
+from autograder.kinds.base import Found, Misnamed, WrongType
+from autograder.naming import nfc
 
 MAX_BYTES = 50 << 20
 
@@ -137,17 +137,17 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
     kind = kind_of(assignment)
     by_student: dict[str, list[Found]] = {}
     seen: set[tuple[str, str]] = set()
-    wrong_type: dict[str, tuple[str, object, str]] = {}  # student id → (path, student, extension)
+    wrong_type: dict[str, tuple] = {}  # student id → (path, student, extension, accepted extensions)
     for version in found:
         hit = kind.match(version, assignment.week)
         if isinstance(hit, Misnamed):
             issue(hit.path, "bad-name", hit.detail, repo.owner.name if repo.owner else None)
             continue
+        if isinstance(hit, WrongType):
+            for student in _file_owners(hit.parsed, roster, repo):
+                wrong_type[student.student_id] = (hit.version.path, student, hit.parsed.ext, hit.accepted)
+            continue
         if hit is None:
-            parsed = parse(PurePosixPath(version.path).name)
-            if parsed and parsed.week == assignment.week and isinstance(kind, FileKind):
-                for student in _file_owners(parsed, roster, repo):
-                    wrong_type[student.student_id] = (version.path, student, parsed.ext)
             continue
         if (hit.version.path, hit.version.commit) in seen:
             continue  # several files of one project folder changed in one commit
@@ -166,10 +166,10 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
                       f"count — {student.name}'s own last version does", student.name)
                 continue
             by_student.setdefault(student.student_id, []).append(hit)
-    for sid, (path, student, ext) in wrong_type.items():
+    for sid, (path, student, ext, accepted) in wrong_type.items():
         if sid not in by_student:  # a .pdf next to the notebook is not a problem; a .pdf instead of it is
             issue(path, "wrong-file-type", f"{student.name} ({student.student_id}) submitted a .{ext} file; "
-                  f"{assignment.id} takes {', '.join('.' + e for e in kind.extensions)} — save it as one of those "
+                  f"{assignment.id} takes {', '.join('.' + e for e in accepted)} — save it as one of those "
                   "and commit again", student.name)
     return by_student
 

@@ -39,6 +39,15 @@ class Misnamed:
     detail: str
 
 
+@dataclass(frozen=True)
+class WrongType:
+    """A file named for the week whose type the assignment does not take (a .hwp for a write-up)."""
+
+    version: FileVersion
+    parsed: ParsedName
+    accepted: tuple[str, ...]  # the extensions it takes
+
+
 class SubmissionGrader(ABC):
     """Grades the stored submissions of one assignment during one batch."""
 
@@ -68,7 +77,7 @@ class AssignmentKind(ABC):
 
     # -- collect -----------------------------------------------------------------------------
     @abstractmethod
-    def match(self, version: FileVersion, week: int) -> Found | Misnamed | None:
+    def match(self, version: FileVersion, week: int) -> Found | Misnamed | WrongType | None:
         """Whether a committed file belongs to this week's submissions."""
 
     def problem(self, data: bytes, ext: str) -> str | None:
@@ -102,7 +111,7 @@ class FileKind(AssignmentKind):
     extensions: ClassVar[tuple[str, ...]]
     example_ext: ClassVar[str]
 
-    def match(self, version: FileVersion, week: int) -> Found | Misnamed | None:
+    def match(self, version: FileVersion, week: int) -> Found | Misnamed | WrongType | None:
         name = PurePosixPath(version.path).name
         parsed = parse(name)
         if parsed is None:
@@ -110,6 +119,8 @@ class FileKind(AssignmentKind):
                 return Misnamed(version.path, f"file name does not follow "
                                 f"'{week}주차 과제_<기수>기 <이름>.{self.example_ext}'; rename it and commit again")
             return None
-        if parsed.week != week or parsed.ext not in self.extensions:
+        if parsed.week != week:
             return None
+        if parsed.ext not in self.extensions:
+            return WrongType(version, parsed, self.extensions)
         return Found(version, parsed, parsed.ext)

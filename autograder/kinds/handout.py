@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from autograder.config import Assignment, CourseConfig
 
 STUDENT_FOLDER = "student"
+PROMPT_FILE = "prompt.md"
 
 
-def write_handout(cfg: "CourseConfig", assignment: "Assignment", prompt_file: str) -> str:
+def write_handout(cfg: "CourseConfig", assignment: "Assignment", prompt_file: str = PROMPT_FILE) -> str:
     folder = cfg.path(assignment.folder)
     prompt = folder / prompt_file
     if not prompt.is_file():

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 from autograder.collect.git_history import FileVersion
 from autograder.collect.scan import scan_project
 from autograder.engine import GradeResult, Limits
-from autograder.errors import UserError
 from autograder.kinds.base import AssignmentKind, Found, SubmissionGrader
-from autograder.kinds.handout import write_handout
+from autograder.kinds.handout import PROMPT_FILE, write_handout
 from autograder.naming import parse
 from autograder.project import ProjectTask, grade_project, load_task
 from autograder.project.task import TASK_FILE
@@ -21,7 +20,6 @@ from autograder.project.task import TASK_FILE
 if TYPE_CHECKING:
     from autograder.config import Assignment, CourseConfig
 
-PROMPT_FILE = "prompt.md"
 
 
 class ProjectGrader(SubmissionGrader):
@@ -60,16 +58,16 @@ class ProjectKind(AssignmentKind):
     def review(self, data: bytes, ext: str) -> list:
         return scan_project(data)
 
-    def check_folder(self, assignment: "Assignment", folder: Path) -> None:
+    def _task(self, assignment: "Assignment", folder: Path) -> ProjectTask:
         task = load_task(folder)
-        if abs(task.total - assignment.auto_points) > 1e-6:
-            raise UserError(f"{TASK_FILE} is worth {task.total:g} points but grader.yml leaves "
-                            f"{assignment.auto_points:g} (points minus manual items)", where="grader.yml",
-                            fix=f"set points to {task.total + assignment.manual_points:g} for {assignment.id}")
+        assignment.check_auto_points(task.total, TASK_FILE)
+        return task
+
+    def check_folder(self, assignment: "Assignment", folder: Path) -> None:
+        self._task(assignment, folder)
 
     def grader(self, assignment: "Assignment", folder: Path, limits: Limits, *, warm: bool = False) -> ProjectGrader:
-        self.check_folder(assignment, folder)
-        return ProjectGrader(load_task(folder), assignment, limits)
+        return ProjectGrader(self._task(assignment, folder), assignment, limits)
 
     def build(self, cfg: "CourseConfig", assignment: "Assignment") -> str:
         return write_handout(cfg, assignment, PROMPT_FILE)

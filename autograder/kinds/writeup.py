@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from autograder.engine import GradeResult, Limits
 from autograder.errors import UserError
 from autograder.kinds.base import FileKind, SubmissionGrader
-from autograder.kinds.handout import write_handout
+from autograder.kinds.handout import PROMPT_FILE, write_handout
 from autograder.writeup.reader import FORMATS, read_text
 from autograder.writeup.rubric import grade_writeup
 from autograder.writeup.rubric_file import RUBRIC_FILE, Rubric, load_rubric
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from autograder.config import Assignment, CourseConfig
     from autograder.gradebook import Gradebook
 
-PROMPT_FILE = "prompt.md"
 
 
 class WriteupGrader(SubmissionGrader):
@@ -40,16 +39,16 @@ class WriteupKind(FileKind):
     def problem(self, data: bytes, ext: str) -> str | None:
         return None if ext in ("docx", "pdf", "ipynb") else super().problem(data, ext)  # the reader says the rest
 
-    def check_folder(self, assignment: "Assignment", folder: Path) -> None:
+    def _rubric(self, assignment: "Assignment", folder: Path) -> Rubric:
         rubric = load_rubric(folder)
-        if abs(rubric.points - assignment.auto_points) > 1e-6:
-            raise UserError(f"{RUBRIC_FILE} is worth {rubric.points:g} automatic points but grader.yml leaves "
-                            f"{assignment.auto_points:g} (points minus manual items)", where="grader.yml",
-                            fix=f"set points to {rubric.points + assignment.manual_points:g} for {assignment.id}")
+        assignment.check_auto_points(rubric.points, RUBRIC_FILE)
+        return rubric
+
+    def check_folder(self, assignment: "Assignment", folder: Path) -> None:
+        self._rubric(assignment, folder)
 
     def grader(self, assignment: "Assignment", folder: Path, limits: Limits, *, warm: bool = False) -> WriteupGrader:
-        self.check_folder(assignment, folder)
-        return WriteupGrader(load_rubric(folder))
+        return WriteupGrader(self._rubric(assignment, folder))
 
     def after_batch(self, cfg: "CourseConfig", assignment: "Assignment", book: "Gradebook") -> int:
         """Similar write-ups and prompt copies, recorded as collection issues for a TA (no score changes)."""

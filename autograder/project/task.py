@@ -4,14 +4,13 @@ The package grades any such task; the course content stays in the assignment's f
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
+from autograder.casekit.loader import load_course_module
 from autograder.errors import UserError
 
 TASK_FILE = "task.py"
@@ -50,12 +49,8 @@ def load_task(folder: Path) -> ProjectTask:
     if not path.is_file():
         raise UserError(f"no {TASK_FILE}", where=str(folder),
                         fix="a project's folder needs task.py defining TASK = ProjectTask(...)")
-    name = f"_autograder_task_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        module = load_course_module(path, "task")
     except ValueError as exc:
         raise UserError(f"invalid task: {exc}", where=str(path)) from None
     task = getattr(module, "TASK", None)
