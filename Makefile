@@ -38,8 +38,7 @@ test: $(STAMP) $(SYSTEM)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
-	$(BIN)/python bench/grade_week.py week02 200 30
-	for w in week03 week04 week05 week06; do $(BIN)/python bench/grade_week.py $$w 12; done
+	$(BIN)/python bench/grade_week.py all
 	$(BIN)/python bench/report_scale.py
 
 clean:

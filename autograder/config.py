@@ -105,6 +105,9 @@ class Assignment(_Strict):
     kind: str = Field("notebook", description="how it is graded: one of autograder.kinds.REGISTRY")
     hidden_tests: Visibility = Visibility.hidden
     manual: list[ManualItem] = Field(default_factory=list)
+    questions: dict[str, float] = Field(default_factory=dict, description=(
+        "notebook weeks: points per question (as named in the master notebook); its cases share them "
+        "by weight, and the master's <points> labels show them"))
     weight: float | None = Field(None, gt=0, le=100, description="percent of the course grade; "
                                  "all or none of the assignments set it (none: weights follow points)")
     # projects (kind: project)
@@ -141,6 +144,11 @@ class Assignment(_Strict):
         problem = kinds.get(self.kind).validate(self)
         if problem:
             raise ValueError(problem)
+        if any(v < 0 for v in self.questions.values()):
+            raise ValueError("question points cannot be negative")
+        if self.questions and abs(sum(self.questions.values()) - self.auto_points) > 1e-6:
+            raise ValueError(f"questions add up to {sum(self.questions.values()):g} points but the assignment "
+                             f"leaves {self.auto_points:g} for them (points minus manual items)")
         if self.manual_points >= self.points:
             raise ValueError(f"manual items are worth {self.manual_points:g} of {self.points:g} points; "
                              "leave some for the automatic part")

@@ -1,17 +1,24 @@
-"""Benchmark: grading one week's submissions with plain `otter run` (one after another) vs this
+"""Benchmark: grading a week's submissions with plain `otter run` (one after another) against this
 engine — one-shot sandboxes (2 workers) and warm sandboxes (1 and 2 workers) — on the same
-notebooks in one run. Prints the times, ratios against otter, per-submission cost, peak memory,
-and whether every mode gives the same points; then a model for a whole course. Submissions are
-the reference and the week's mutants, cycled.
+notebooks in one run, with the case time limits `grade` uses (the reference's timings from
+`build`). Prints times, ratios against otter, the cost of a hanging function, whether every
+mode gives otter's points on every submission; for week 2 also the computation alone (the
+reference's functions called in-process on the same calls), and with `all` a term model from
+each week's measured cost.
 
-    .venv/bin/python bench/grade_week.py [WEEK] [N] [OTTER_SAMPLE]
-    # default: week02, 12 submissions; OTTER_SAMPLE grades only the first K with otter and scales
-    # its time to N (e.g. `week02 200 30`: otter alone would take ~20 min)
+Submissions are a class-like mix (stated in the output): correct (the reference and the week's
+correct alternatives), buggy (the mutants), half-done (the later half of the functions left as
+in the template), blank (the template), crashing (a top-level cell raises and one function
+raises) and hanging (one function never returns).
+
+    .venv/bin/python bench/grade_week.py [WEEK] [N]     # default: week02 40
+    .venv/bin/python bench/grade_week.py all            # weeks 2-6 (40, 10, 10, 10, 10) + term model
 """
 
 from __future__ import annotations
 
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -25,23 +32,56 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from autograder.build.timings import case_limits  # noqa: E402
+from autograder.casekit.loader import CASES_FILE  # noqa: E402
 from autograder.engine import Limits, grade_notebook  # noqa: E402
 from autograder.engine.pool import SandboxPool  # noqa: E402
-from autograder.notebooks import with_functions  # noqa: E402
+from autograder.inside.drivers import DRIVERS  # noqa: E402
+from autograder.notebooks import function_sources, with_functions  # noqa: E402
 from tests.conftest import Built  # noqa: E402
-from tests.test_weeks_grading import mutants, mutate  # noqa: E402
+from tests.weeks.test_weeks_grading import alternatives, mutant_notebook, mutants  # noqa: E402
+
+SIZES = {"week02": 40, "week03": 10, "week04": 10, "week05": 10, "week06": 10}
+HANG_IN = {"week02": "cross_entropy"}  # the question with the most cases: the worst case for a hang
+TERM_STUDENTS = 500
 
 
-def variant(built: Built, name: str | None):
-    if name is None:
-        return built.solution
-    spec = mutants(built.week.id)[name]
-    if len(spec) == 2:  # week 2's mutants: (case, {function: source})
-        return with_functions(built.solution, spec[1])
-    return mutate(built.solution, spec[1], spec[2])
+def _own_cell(source: str) -> bool:
+    return len(re.findall(r"^(?:def|class)\s+\w+", source, flags=re.M)) == 1
 
 
-def otter_score(zip_path: Path, nb: Path, work: Path) -> float:
+def class_mix(built: Built, n: int) -> list[tuple[str, str, nbformat.NotebookNode]]:
+    """(kind, name, notebook) × n in the proportions of the module docstring."""
+    week = built.week.id
+    graded = list(function_sources(built.template))
+    alone = [f for f in graded if _own_cell(function_sources(built.solution)[f])]
+    raising = alone[1 % len(alone)]
+    hanging = HANG_IN.get(week, alone[0])
+    fixed = [
+        ("blank", "template", built.template),
+        ("half-done", "later half left as in the template",
+         with_functions(built.solution, {f: function_sources(built.template)[f] for f in graded[len(graded) // 2:]})),
+        ("crashing", f"a top-level cell raises; {raising} raises IndexError",
+         _with_broken_cell(with_functions(built.solution, {raising: f"def {raising}(*args, **kwargs):\n"
+                                                                     "    raise IndexError('index 3 is out of bounds')\n"}))),
+        ("hanging", f"{hanging} never returns",
+         with_functions(built.solution, {hanging: f"def {hanging}(*args, **kwargs):\n    while True:\n        pass\n"})),
+    ]
+    correct = [("correct", "reference", built.solution)] + [
+        ("correct", name, with_functions(built.solution, sources)) for name, sources in alternatives(week).items()]
+    buggy = [("buggy", name, mutant_notebook(built.solution, spec)) for name, spec in mutants(week).items()]
+    n_buggy = round(0.3 * n)
+    rest = n - len(fixed) - n_buggy
+    return fixed + [correct[i % len(correct)] for i in range(rest)] + [buggy[i % len(buggy)] for i in range(n_buggy)]
+
+
+def _with_broken_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = nbformat.from_dict(nb)
+    nb.cells.insert(2, nbformat.v4.new_code_cell("plot_training_curve(history)  # left from a lecture demo"))
+    return nb
+
+
+def otter_points(zip_path: Path, nb: Path, work: Path) -> float:
     out = work / f"o-{nb.stem}"
     out.mkdir()
     subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(zip_path), str(nb), "-o", str(out)],
@@ -64,53 +104,90 @@ def engine_batch(paths: list[Path], built: Built, limits: Limits, workers: int, 
     return time.perf_counter() - start, results
 
 
-def main(week: str, n: int, otter_sample: int) -> None:
+def computation_alone(built: Built, repeats: int = 5) -> float:
+    """Seconds for the reference's functions (and drivers) on every planned call, in-process:
+    no sandbox, no detector, no encoding, no judging — the floor any grader must pay."""
+    ns: dict = {}
+    for cell in built.solution.cells:
+        if cell.cell_type == "code" and not cell.source.lstrip().startswith(("%", "!")):
+            exec(compile(cell.source, "<solution>", "exec"), ns)  # noqa: S102 - the course's own reference
+    calls = [c for case in built.cases if case.runnable() for c in case.calls]
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for call in calls:
+            fn = ns[call.fn]
+            if call.driver:
+                DRIVERS[call.driver](ns, fn, *call.args, **call.kwargs)
+            else:
+                fn(*call.args, **call.kwargs)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench_week(week: str, n: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     t0 = time.perf_counter()
     (work / "course").mkdir()
     built = Built(work / "course", week)
-    print(f"{week} build (otter assign + self-check): {time.perf_counter() - t0:.1f} s")
-    variants = [None] + list(mutants(week))
+    print(f"\n== {week}: build (otter assign + self-check) {time.perf_counter() - t0:.1f} s")
+    mix = class_mix(built, n)
     paths = []
-    for i in range(n):
-        nb = variant(built, variants[i % len(variants)])
+    for i, (_, _, nb) in enumerate(mix):
         p = work / f"sub{i:03d}.ipynb"
         nbformat.write(nb, str(p))
         paths.append(p)
-    sample = paths[:min(otter_sample, n)]
+    counts = {k: sum(1 for kind, _, _ in mix if kind == k) for k in dict.fromkeys(k for k, _, _ in mix)}
+    print("mix: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
     t0 = time.perf_counter()
-    plain = [otter_score(built.result.autograder_zip, p, work) for p in sample]
-    t_otter = (time.perf_counter() - t0) / len(sample) * n  # per submission, times all of them
-    limits = Limits(wall_s=120, case_timeout_s=20)
+    plain = [otter_points(built.result.autograder_zip, p, work) for p in paths]
+    t_otter = time.perf_counter() - t0
+    measured = case_limits(built.cfg.path(built.cfg.build.output), week, built.cfg.path(built.week.folder) / CASES_FILE)
+    limits = Limits(wall_s=300, case_timeout_s=20, case_limits=measured)
     rows = {}
     for label, workers, warm in (("one-shot sandboxes, 2 workers", 2, False), ("warm sandboxes, 1 worker", 1, True),
                                  ("warm sandboxes, 2 workers", 2, True)):
         rows[label] = engine_batch(paths, built, limits, workers, warm)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    scores = {label: [r.score for r in res] for label, (_, res) in rows.items()}
-    verdicts = {label: [[(c.case_id, c.status, c.points) for c in r.cases] for r in res]
-                for label, (_, res) in rows.items()}
-    same_as_otter = all(abs(a - b) < 1e-9 for a, b in zip(plain, scores["warm sandboxes, 2 workers"]))
-    same_paths = len({str(v) for v in verdicts.values()}) == 1
+    differ = {label: [(mix[i][1], plain[i], r.score) for i, r in enumerate(res) if abs(r.score - plain[i]) > 1e-6]
+              for label, (_, res) in rows.items()}
+    hang_at = next(i for i, (kind, _, _) in enumerate(mix) if kind == "hanging")
 
-    extrapolated = "" if len(sample) == n else f" (measured on {len(sample)}, times {n})"
-    print(f"submissions: {n} (reference + {len(variants) - 1} mutants, cycled)")
-    print(f"{'plain `otter run`, sequential':34s} {t_otter:8.1f} s  {t_otter / n:6.2f} s each{extrapolated}")
+    print(f"{'plain `otter run`, sequential':34s} {t_otter:8.1f} s  {t_otter / n:6.2f} s each")
     for label, (secs, _) in rows.items():
         print(f"{label:34s} {secs:8.1f} s  {secs / n:6.2f} s each   {t_otter / secs:6.1f}x faster than otter")
-    warm2 = rows["warm sandboxes, 2 workers"][0]
-    print(f"per-submission wall time, warm:    {warm2 / n * 2:.2f} s per worker (fixed overhead paid once per worker)")
+    warm2, warm1 = rows["warm sandboxes, 2 workers"][0], rows["warm sandboxes, 1 worker"][0]
+    hang_s = rows["warm sandboxes, 1 worker"][1][hang_at].seconds
+    print(f"the hanging submission ({mix[hang_at][1]}): {hang_s:.1f} s in the engine (1 worker)")
     print(f"peak RSS of one child process:     {peak_mb:.0f} MB")
-    print(f"same points as plain otter:        {same_as_otter} (on the {len(sample)} otter graded)")
-    print(f"same verdicts in every engine mode: {same_paths}")
-    each = warm2 / n
-    print(f"model: a course of 500 students × 7 weeks = 3500 submissions ≈ {3500 * each / 60:.0f} min on this machine "
-          f"(2 workers); with W machines like it, ≈ {3500 * each / 60:.0f}/W min (Ray backend); plain otter: "
-          f"≈ {3500 * t_otter / n / 3600:.1f} h")
+    for label, bad in differ.items():
+        print(f"same points as otter ({label}): {'yes, all ' + str(n) if not bad else bad}")
+    figures = {"week": week, "n": n, "otter_each": t_otter / n, "warm2_each": warm2 / n, "warm1_each": warm1 / n,
+               "ratio2": t_otter / warm2, "hang_s": hang_s, "same": not any(differ.values())}
+    if week == "week02":
+        alone = computation_alone(built)
+        figures["alone_each"] = alone
+        print(f"computation alone: {alone * 1000:.0f} ms for {sum(len(c.calls) for c in built.cases if c.runnable())} "
+              f"calls; engine warm 1 worker per submission is {warm1 / n / alone:.1f}x that")
+    return figures
+
+
+def term_model(figures: list[dict]) -> None:
+    print(f"\n== term model: {TERM_STUDENTS} students, each week's measured cost per submission")
+    engine = sum(f["warm2_each"] for f in figures) * TERM_STUDENTS
+    otter = sum(f["otter_each"] for f in figures) * TERM_STUDENTS
+    for f in figures:
+        print(f"{f['week']}: otter {f['otter_each']:6.2f} s, engine (2 warm workers) {f['warm2_each']:6.2f} s "
+              f"per submission ({f['ratio2']:.1f}x); hanging function {f['hang_s']:.1f} s; same points: {f['same']}")
+    print(f"weeks {figures[0]['week'][-1]}-{figures[-1]['week'][-1]}: engine ≈ {engine / 3600:.2f} h on this machine "
+          f"(W machines: /W, Ray backend); plain otter ≈ {otter / 3600:.1f} h")
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    main(args[0] if args else "week02", int(args[1]) if len(args) > 1 else 12,
-         int(args[2]) if len(args) > 2 else 10 ** 6)
+    if args[:1] == ["all"]:
+        term_model([bench_week(week, n) for week, n in SIZES.items()])
+    else:
+        week = args[0] if args else "week02"
+        bench_week(week, int(args[1]) if len(args) > 1 else SIZES.get(week, 10))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from autograder import config
 from autograder.build import build_week
@@ -26,11 +27,16 @@ WEEKS = {"week02": ("week02_softmax", 20), "week03": ("week03_backprop", 25), "w
 
 
 def _assignments() -> str:
+    """The coded weeks as the project's grader.yml states them (points, questions), with their
+    folders made absolute and dates in the test course's summer."""
+    stated = {a["id"]: a for a in yaml.safe_load((PROJECT / "grader.yml").read_text(encoding="utf-8"))["assignments"]}
     rows = []
     for wid, (folder, points) in WEEKS.items():
         if (PROJECT / "assignments" / folder).is_dir():
-            rows.append(f"  - {{id: {wid}, week: {int(wid[-2:])}, title: {folder}, folder: {PROJECT / 'assignments' / folder}, "
-                        f"due: {date(2026, 6, 30) + timedelta(weeks=int(wid[-2:]))}T23:59:00, points: {points}}}")
+            row = {"id": wid, "week": int(wid[-2:]), "title": folder, "folder": str(PROJECT / "assignments" / folder),
+                   "due": f"{date(2026, 6, 30) + timedelta(weeks=int(wid[-2:]))}T23:59:00", "points": points,
+                   "questions": stated.get(wid, {}).get("questions", {})}
+            rows.append(f"  - {json.dumps(row, ensure_ascii=False)}")
     return "\n".join(rows)
 
 
@@ -63,7 +69,7 @@ class Built:
         self.result = result
         self.solution = nbformat.read(str(result.solution), as_version=4)
         self.template = nbformat.read(str(result.template), as_version=4)
-        self.cases = load_cases(self.cfg.path(self.week.folder))
+        self.cases = load_cases(self.cfg.path(self.week.folder), self.week.questions)
         self.root = root
 
 

@@ -11,22 +11,10 @@ import math
 
 import torch
 
-from autograder.casekit import ForbiddenSpec
-from autograder.casekit.builders import grad_case, invariants_case, raises_case, values_case
-from autograder.casekit.checks import AUTOGRAD_CALLS, randn
+from autograder.casekit.checks import randn
+from autograder.casekit.question import question
 
 SEEDS = (0, 1, 2)
-
-# library reimplementations are forbidden with torch's own: scipy.special.softmax/logsumexp,
-# sklearn's log_loss / mean_squared_error, scipy.stats' densities
-SOFTMAX_FAMILY = ForbiddenSpec(ops=frozenset({
-    "softmax", "_softmax", "log_softmax", "_log_softmax", "logsumexp",
-    "special_softmax", "special_log_softmax", "special_logsumexp"}), modules=("scipy.special",))
-CE_FORBIDDEN = ForbiddenSpec(ops=frozenset({
-    "cross_entropy", "nll_loss", "nll_loss2d", "nll_loss_nd", "cross_entropy_loss"}), modules=("sklearn.metrics",))
-MSE_FORBIDDEN = ForbiddenSpec(ops=frozenset({"mse_loss"}), modules=("sklearn.metrics",))
-DISTRIBUTIONS = ForbiddenSpec(modules=("torch.distributions", "scipy.stats"))
-AUTOGRAD = ForbiddenSpec(qualified=AUTOGRAD_CALLS)
 
 
 def targets(n, c, seed, dtype=torch.int64) -> torch.Tensor:
@@ -178,104 +166,93 @@ def cuda_variant(configs):
 
 def cases():
     f32 = torch.float32
-    return [
-        # softmax — 4 points
-        values_case("softmax/values", "softmax matches the reference on 1-D/2-D/3-D inputs, every dim",
-                    1.0, "softmax", softmax_grid(), ref_softmax, forbidden=SOFTMAX_FAMILY),
-        values_case("softmax/shift_invariance", "softmax(x + c) = softmax(x); rows sum to 1",
-                    0.5, "softmax", shifted_grid(), ref_softmax, forbidden=SOFTMAX_FAMILY),
-        values_case("softmax/overflow", "all logits ≈ 800 do not overflow",
-                    0.5, "softmax", overflow_grid(), ref_softmax, forbidden=SOFTMAX_FAMILY),
-        values_case("softmax/mixed_extremes", "row maxima +1000 and −1000 (subtract each row's max)",
-                    0.75, "softmax", mixed_extremes_grid(), ref_softmax, forbidden=SOFTMAX_FAMILY),
-        values_case("softmax/float32", "float32 input gives float32 output (rtol 1e-4)",
-                    0.5, "softmax", softmax_grid(f32), ref_softmax, tol=1e-4, forbidden=SOFTMAX_FAMILY),
-        invariants_case("softmax/invariants", "exact shape, dtype and device kept, input not mutated",
-                        0.75, "softmax", softmax_grid()[::4], ref_softmax, forbidden=SOFTMAX_FAMILY),
-        values_case("softmax/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
-                    0.0, "softmax", cuda_variant(softmax_grid()), ref_softmax, forbidden=SOFTMAX_FAMILY,
-                    device="cuda"),
-        # log_softmax — 2.5 points
-        values_case("log_softmax/values", "log_softmax matches the reference on every shape and dim",
-                    1.0, "log_softmax", softmax_grid(), ref_log_softmax, forbidden=SOFTMAX_FAMILY),
-        values_case("log_softmax/large_gaps", "gaps ≥ 1000 stay finite (no log of an underflowed 0)",
-                    0.75, "log_softmax", log_gap_grid(), ref_log_softmax, forbidden=SOFTMAX_FAMILY),
-        values_case("log_softmax/float32", "float32 input gives float32 output (rtol 1e-4)",
-                    0.25, "log_softmax", softmax_grid(f32), ref_log_softmax, tol=1e-4,
-                    forbidden=SOFTMAX_FAMILY),
-        invariants_case("log_softmax/invariants", "exact shape, dtype and device kept, input not mutated",
-                        0.5, "log_softmax", softmax_grid()[::4], ref_log_softmax, forbidden=SOFTMAX_FAMILY),
-        # cross_entropy — 5 points
-        values_case("cross_entropy/mean", "mean cross-entropy over N samples (default reduction)",
-                    1.0, "cross_entropy", ce_grid(), ref_cross_entropy, forbidden=CE_FORBIDDEN),
-        values_case("cross_entropy/sum", "reduction='sum'",
-                    0.5, "cross_entropy", ce_grid("sum"), ref_cross_entropy, forbidden=CE_FORBIDDEN),
-        values_case("cross_entropy/none", "reduction='none' returns one loss per sample, shape (N,)",
-                    0.5, "cross_entropy", ce_grid("none"), ref_cross_entropy, forbidden=CE_FORBIDDEN),
-        values_case("cross_entropy/edge_sizes", "N=1 and C=2",
-                    0.5, "cross_entropy", ce_grid("mean", sizes=((1, 2), (1, 7), (5, 2))),
-                    ref_cross_entropy, forbidden=CE_FORBIDDEN),
-        values_case("cross_entropy/int32_targets", "int32 class indices work like int64",
-                    0.5, "cross_entropy", ce_grid("mean", tdtype=torch.int32), ref_cross_entropy,
-                    forbidden=CE_FORBIDDEN),
-        values_case("cross_entropy/stability", "logits of magnitude ~1000 stay finite",
-                    0.5, "cross_entropy", ce_grid("mean", scale=1000.0), ref_cross_entropy,
-                    forbidden=CE_FORBIDDEN),
-        grad_case("cross_entropy/autograd", "autograd through your loss gives the true gradient",
-                  1.0, "cross_entropy", ce_grid("mean") + ce_grid("sum")[:3], ref_cross_entropy,
-                  forbidden=CE_FORBIDDEN),
-        values_case("cross_entropy/float32", "float32 logits give a float32 loss (rtol 1e-4)",
-                    0.25, "cross_entropy", ce_grid("mean", dtype=f32), ref_cross_entropy, tol=1e-4,
-                    forbidden=CE_FORBIDDEN),
-        invariants_case("cross_entropy/invariants", "exact shape, dtype kept, inputs not mutated",
-                        0.25, "cross_entropy", ce_grid("none")[::3] + ce_grid()[::3], ref_cross_entropy,
-                        forbidden=CE_FORBIDDEN),
-        values_case("cross_entropy/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
-                    0.0, "cross_entropy", cuda_variant(ce_grid()), ref_cross_entropy,
-                    forbidden=CE_FORBIDDEN, device="cuda"),
-        # mse_loss — 2.5 points
-        values_case("mse_loss/mean", "mean squared error (default reduction)",
-                    0.75, "mse_loss", mse_grid(), ref_mse, forbidden=MSE_FORBIDDEN),
-        values_case("mse_loss/reductions", "reduction='sum' and 'none'",
-                    0.5, "mse_loss", mse_grid("sum") + mse_grid("none"), ref_mse, forbidden=MSE_FORBIDDEN),
-        raises_case("mse_loss/shape_mismatch", "(N, 1) vs (N,) raises ValueError instead of broadcasting",
-                    0.75, "mse_loss", [((randn((n, 1), s), randn((n,), s)), {}, f"pred (N={n}, 1), target ({n},)")
-                                      for n, s in [(4, 0), (1, 1), (7, 2)]]
-                    + [((randn((3,), 5), randn((4,), 6)), {}, "pred (3,), target (4,)")],
-                    "ValueError", forbidden=MSE_FORBIDDEN),
-        values_case("mse_loss/float32", "float32 in, float32 out (rtol 1e-4)",
-                    0.25, "mse_loss", mse_grid(dtype=f32), ref_mse, tol=1e-4, forbidden=MSE_FORBIDDEN),
-        # gaussian_nll — 2 points
-        invariants_case("mse_loss/invariants", "pred and target not modified", 0.25, "mse_loss",
-                        mse_grid()[::3], ref_mse, forbidden=MSE_FORBIDDEN),
-        values_case("gaussian_nll/scalar_sigma", "summed Gaussian NLL with a float sigma (incl. ½·log 2π)",
-                    0.5, "gaussian_nll", gaussian_grid("float"), ref_gaussian_nll, forbidden=DISTRIBUTIONS),
-        invariants_case("gaussian_nll/invariants", "a scalar; y, mu and sigma not modified", 0.25, "gaussian_nll",
-                        gaussian_grid("tensor")[::2], ref_gaussian_nll, forbidden=DISTRIBUTIONS),
-        values_case("gaussian_nll/tensor_sigma", "sigma as a tensor broadcastable to y",
-                    0.5, "gaussian_nll", gaussian_grid("tensor"), ref_gaussian_nll, forbidden=DISTRIBUTIONS),
-        values_case("gaussian_nll/unit_sigma_is_mse", "with sigma = 1 it is ½·SSE + (n/2)·log 2π",
-                    0.5, "gaussian_nll", gaussian_grid("unit"), ref_gaussian_nll_unit, forbidden=DISTRIBUTIONS),
-        values_case("gaussian_nll/float32", "float32 in, float32 out (rtol 1e-4)",
-                    0.25, "gaussian_nll", gaussian_grid("float", f32), ref_gaussian_nll, tol=1e-4,
-                    forbidden=DISTRIBUTIONS),
-        # bernoulli_nll — 1.5 points
-        values_case("bernoulli_nll/values", "summed Bernoulli NLL",
-                    1.0, "bernoulli_nll", bernoulli_grid(), ref_bernoulli_nll, forbidden=DISTRIBUTIONS),
-        values_case("bernoulli_nll/float32", "float32 in, float32 out (rtol 1e-4)",
-                    0.25, "bernoulli_nll", bernoulli_grid(f32), ref_bernoulli_nll, tol=1e-4,
-                    forbidden=DISTRIBUTIONS),
-        invariants_case("bernoulli_nll/invariants", "scalar output, inputs not mutated",
-                        0.25, "bernoulli_nll", bernoulli_grid()[::2], ref_bernoulli_nll, forbidden=DISTRIBUTIONS),
-        # softmax_ce_grad — 2.5 points
-        values_case("softmax_ce_grad/values", "(softmax − onehot) / N for every N, C",
-                    1.5, "softmax_ce_grad", ce_grad_grid(), ref_softmax_ce_grad, tol=1e-6, forbidden=AUTOGRAD),
-        values_case("softmax_ce_grad/stability", "logits ≈ ±1000 give a finite gradient",
-                    0.5, "softmax_ce_grad", ce_grad_grid(scale=1000.0) + ce_grad_grid(shift=800.0),
-                    ref_softmax_ce_grad, tol=1e-6, forbidden=AUTOGRAD),
-        values_case("softmax_ce_grad/float32", "float32 in, float32 out (rtol 1e-4)",
-                    0.25, "softmax_ce_grad", ce_grad_grid(dtype=f32), ref_softmax_ce_grad, tol=1e-4,
-                    forbidden=AUTOGRAD),
-        invariants_case("softmax_ce_grad/invariants", "shape (N, C), inputs not mutated",
-                        0.25, "softmax_ce_grad", ce_grad_grid()[::2], ref_softmax_ce_grad, forbidden=AUTOGRAD),
-    ]
+    # library reimplementations are forbidden with torch's own: scipy.special.softmax/logsumexp,
+    # sklearn's log_loss / mean_squared_error, scipy.stats' densities
+    softmax_family = dict(forbid=["softmax", "log_softmax", "logsumexp"], modules=["scipy.special"])
+    distributions = dict(modules=["torch.distributions", "scipy.stats"])
+
+    softmax = question("softmax", **softmax_family)
+    softmax.values("values", "softmax matches the reference on 1-D/2-D/3-D inputs, every dim",
+                   softmax_grid(), ref_softmax, weight=1.0)
+    softmax.values("shift_invariance", "softmax(x + c) = softmax(x); rows sum to 1",
+                   shifted_grid(), ref_softmax, weight=0.5)
+    softmax.values("overflow", "all logits ≈ 800 do not overflow", overflow_grid(), ref_softmax, weight=0.5)
+    softmax.values("mixed_extremes", "row maxima +1000 and −1000 (subtract each row's max)",
+                   mixed_extremes_grid(), ref_softmax, weight=0.75)
+    softmax.values("float32", "float32 input gives float32 output (rtol 1e-4)",
+                   softmax_grid(f32), ref_softmax, tol=1e-4, weight=0.5)
+    softmax.invariants("invariants", "exact shape, dtype and device kept, input not mutated",
+                       softmax_grid()[::4], ref_softmax, weight=0.75)
+    softmax.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+                   cuda_variant(softmax_grid()), ref_softmax, device="cuda", weight=0.0)
+
+    log_softmax = question("log_softmax", **softmax_family)
+    log_softmax.values("values", "log_softmax matches the reference on every shape and dim",
+                       softmax_grid(), ref_log_softmax, weight=1.0)
+    log_softmax.values("large_gaps", "gaps ≥ 1000 stay finite (no log of an underflowed 0)",
+                       log_gap_grid(), ref_log_softmax, weight=0.75)
+    log_softmax.values("float32", "float32 input gives float32 output (rtol 1e-4)",
+                       softmax_grid(f32), ref_log_softmax, tol=1e-4, weight=0.25)
+    log_softmax.invariants("invariants", "exact shape, dtype and device kept, input not mutated",
+                           softmax_grid()[::4], ref_log_softmax, weight=0.5)
+
+    ce = question("cross_entropy", forbid=["cross_entropy", "nll_loss"], modules=["sklearn.metrics"])
+    ce.values("mean", "mean cross-entropy over N samples (default reduction)", ce_grid(), ref_cross_entropy,
+              weight=1.0)
+    ce.values("sum", "reduction='sum'", ce_grid("sum"), ref_cross_entropy, weight=0.5)
+    ce.values("none", "reduction='none' returns one loss per sample, shape (N,)", ce_grid("none"),
+              ref_cross_entropy, weight=0.5)
+    ce.values("edge_sizes", "N=1 and C=2", ce_grid("mean", sizes=((1, 2), (1, 7), (5, 2))), ref_cross_entropy,
+              weight=0.5)
+    ce.values("int32_targets", "int32 class indices work like int64", ce_grid("mean", tdtype=torch.int32),
+              ref_cross_entropy, weight=0.5)
+    ce.values("stability", "logits of magnitude ~1000 stay finite", ce_grid("mean", scale=1000.0),
+              ref_cross_entropy, weight=0.5)
+    ce.grad("autograd", "autograd through your loss gives the true gradient", ce_grid("mean") + ce_grid("sum")[:3],
+            ref_cross_entropy, weight=1.0)
+    ce.values("float32", "float32 logits give a float32 loss (rtol 1e-4)", ce_grid("mean", dtype=f32),
+              ref_cross_entropy, tol=1e-4, weight=0.25)
+    ce.invariants("invariants", "exact shape, dtype kept, inputs not mutated",
+                  ce_grid("none")[::3] + ce_grid()[::3], ref_cross_entropy, weight=0.25)
+    ce.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", cuda_variant(ce_grid()),
+              ref_cross_entropy, device="cuda", weight=0.0)
+
+    mse = question("mse_loss", forbid=["mse_loss"], modules=["sklearn.metrics"])
+    mse.values("mean", "mean squared error (default reduction)", mse_grid(), ref_mse, weight=0.75)
+    mse.values("reductions", "reduction='sum' and 'none'", mse_grid("sum") + mse_grid("none"), ref_mse, weight=0.5)
+    mse.raises("shape_mismatch", "(N, 1) vs (N,) raises ValueError instead of broadcasting",
+               [((randn((n, 1), s), randn((n,), s)), {}, f"pred (N={n}, 1), target ({n},)")
+                for n, s in [(4, 0), (1, 1), (7, 2)]] + [((randn((3,), 5), randn((4,), 6)), {}, "pred (3,), target (4,)")],
+               "ValueError", weight=0.75)
+    mse.values("float32", "float32 in, float32 out (rtol 1e-4)", mse_grid(dtype=f32), ref_mse, tol=1e-4, weight=0.25)
+    mse.invariants("invariants", "pred and target not modified", mse_grid()[::3], ref_mse, weight=0.25)
+
+    gaussian = question("gaussian_nll", **distributions)
+    gaussian.values("scalar_sigma", "summed Gaussian NLL with a float sigma (incl. ½·log 2π)",
+                    gaussian_grid("float"), ref_gaussian_nll, weight=0.5)
+    gaussian.invariants("invariants", "a scalar; y, mu and sigma not modified", gaussian_grid("tensor")[::2],
+                        ref_gaussian_nll, weight=0.25)
+    gaussian.values("tensor_sigma", "sigma as a tensor broadcastable to y", gaussian_grid("tensor"),
+                    ref_gaussian_nll, weight=0.5)
+    gaussian.values("unit_sigma_is_mse", "with sigma = 1 it is ½·SSE + (n/2)·log 2π", gaussian_grid("unit"),
+                    ref_gaussian_nll_unit, weight=0.5)
+    gaussian.values("float32", "float32 in, float32 out (rtol 1e-4)", gaussian_grid("float", f32),
+                    ref_gaussian_nll, tol=1e-4, weight=0.25)
+
+    bernoulli = question("bernoulli_nll", **distributions)
+    bernoulli.values("values", "summed Bernoulli NLL", bernoulli_grid(), ref_bernoulli_nll, weight=1.0)
+    bernoulli.values("float32", "float32 in, float32 out (rtol 1e-4)", bernoulli_grid(f32), ref_bernoulli_nll,
+                     tol=1e-4, weight=0.25)
+    bernoulli.invariants("invariants", "scalar output, inputs not mutated", bernoulli_grid()[::2],
+                         ref_bernoulli_nll, weight=0.25)
+
+    grad = question("softmax_ce_grad", no_autograd=True)
+    grad.values("values", "(softmax − onehot) / N for every N, C", ce_grad_grid(), ref_softmax_ce_grad,
+                tol=1e-6, weight=1.5)
+    grad.values("stability", "logits ≈ ±1000 give a finite gradient",
+                ce_grad_grid(scale=1000.0) + ce_grad_grid(shift=800.0), ref_softmax_ce_grad, tol=1e-6, weight=0.5)
+    grad.values("float32", "float32 in, float32 out (rtol 1e-4)", ce_grad_grid(dtype=f32), ref_softmax_ce_grad,
+                tol=1e-4, weight=0.25)
+    grad.invariants("invariants", "shape (N, C), inputs not mutated", ce_grad_grid()[::2], ref_softmax_ce_grad,
+                    weight=0.25)
+    return [c for q in (softmax, log_softmax, ce, mse, gaussian, bernoulli, grad) for c in q.cases]

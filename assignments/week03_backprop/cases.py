@@ -12,11 +12,10 @@ import random
 import torch
 from sklearn.datasets import make_moons
 
-from autograder.casekit import ForbiddenSpec
-from autograder.casekit.builders import driver_case, invariants_case, values_case
-from autograder.casekit.checks import AUTOGRAD_CALLS, accuracy_check, backward_check, backward_grid, randn
+from autograder.casekit.checks import accuracy_check, backward_check, backward_grid, randn
 from autograder.casekit.compare import describe, tensor_mismatch
-from autograder.inside.drivers import run_program
+from autograder.casekit.question import question
+from autograder.protocol.programs import run_program
 from autograder.protocol.wire import TensorValue
 
 SEEDS = (0, 1, 2)
@@ -26,13 +25,6 @@ F32 = torch.float32
 # even fitted on the held-out points themselves at most 0.879. A 2-16-2 ReLU MLP after 300 Adam
 # steps scores 0.908–0.956 over 40 seeds. So 0.89 separates the two with a margin on each side.
 LINEAR_CEILING = 0.89
-
-LINEAR_FORBIDDEN = ForbiddenSpec(ops=frozenset({"linear"}), qualified=AUTOGRAD_CALLS)
-RELU_FORBIDDEN = ForbiddenSpec(ops=frozenset({"relu", "relu_", "relu6"}), qualified=AUTOGRAD_CALLS)
-SIGMOID_FORBIDDEN = ForbiddenSpec(ops=frozenset({"sigmoid", "sigmoid_", "expit", "special_expit"}),
-                                  qualified=AUTOGRAD_CALLS)
-OPTIM_FORBIDDEN = ForbiddenSpec(modules=("torch.optim",))
-NO_TORCH = ForbiddenSpec(ops=frozenset({"*"}), modules=("torch",))
 
 
 # -- linear ------------------------------------------------------------------------------------
@@ -274,110 +266,104 @@ def cases():
     momentum_settings = [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.5}]
     adam_default = [{}, {"lr": 0.01}]
     adam_settings = [{"lr": 0.05, "betas": (0.8, 0.99)}, {"lr": 0.1, "betas": (0.5, 0.9), "eps": 1e-3}]
-    return [
-        # linear — 4 points
-        values_case("linear/forward", "x @ W + b for 2-D x, every size and seed", 1.0, "linear_forward",
-                    linear_grid(shapes=((4, 5), (1, 3), (7, 2))), ref_linear, part=0, forbidden=LINEAR_FORBIDDEN),
-        values_case("linear/forward_nd", "x of shape (N, d1, …) is flattened to (N, D)", 0.75, "linear_forward",
-                    linear_grid(shapes=((3, 2, 4), (2, 3, 2, 2))), ref_linear, part=0, forbidden=LINEAR_FORBIDDEN),
-        driver_case("linear/backward", "dx (shape of x), dW, db equal autograd's in float64", 1.5, "linear_forward",
-                    linear_fb(linear_grid()), backward_check(ref_linear, ("dx", "dW", "db")),
-                    driver="forward_backward", forbidden=LINEAR_FORBIDDEN),
-        driver_case("linear/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.25,
-                    "linear_forward", linear_fb(linear_grid(F32, shapes=((4, 5), (3, 2, 4)))),
-                    backward_check(ref_linear, ("dx", "dW", "db"), tol=1e-4), driver="forward_backward",
-                    forbidden=LINEAR_FORBIDDEN),
-        invariants_case("linear/invariants", "output exactly (N, M), inputs not mutated", 0.5, "linear_forward",
-                        linear_grid()[::5], ref_linear, part=0, forbidden=LINEAR_FORBIDDEN),
-        values_case("linear/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", 0.0,
-                    "linear_forward", cuda_variant(linear_grid()), ref_linear, part=0,
-                    forbidden=LINEAR_FORBIDDEN, device="cuda"),
-        # relu — 2 points
-        values_case("relu/forward", "max(x, 0) on every shape", 0.5, "relu_forward", activation_grid(),
-                    ref_relu, part=0, forbidden=RELU_FORBIDDEN),
-        driver_case("relu/backward", "dx = dout where x > 0, and 0 at x = 0", 0.75, "relu_forward",
-                    act_fb("relu", ref_relu, activation_grid(zeros=True)),
-                    backward_check(ref_relu, ("dx",)), driver="forward_backward",
-                    forbidden=RELU_FORBIDDEN),
-        driver_case("relu/float32", "float32 in, float32 out (rtol 1e-4)", 0.25, "relu_forward",
-                    act_fb("relu", ref_relu, activation_grid(F32, zeros=True)),
-                    backward_check(ref_relu, ("dx",), tol=1e-4), driver="forward_backward",
-                    forbidden=RELU_FORBIDDEN),
-        invariants_case("relu/invariants", "exact shape, dtype kept, input not mutated", 0.5, "relu_forward",
-                        activation_grid(zeros=True)[::2], ref_relu, part=0, forbidden=RELU_FORBIDDEN),
-        # sigmoid — 2.5 points
-        values_case("sigmoid/forward", "1 / (1 + e^−x) on every shape", 0.5, "sigmoid_forward",
-                    activation_grid(), ref_sigmoid, part=0, forbidden=SIGMOID_FORBIDDEN),
-        driver_case("sigmoid/backward", "dx = dout · s · (1 − s)", 0.75, "sigmoid_forward",
-                    act_fb("sigmoid", ref_sigmoid, activation_grid()),
-                    backward_check(ref_sigmoid, ("dx",)), driver="forward_backward",
-                    forbidden=SIGMOID_FORBIDDEN),
-        values_case("sigmoid/stability", "x = ±1000 gives exact 0 and 1, never nan or inf", 0.5,
-                    "sigmoid_forward", extreme_grid(), ref_sigmoid, part=0, tol=1e-6, forbidden=SIGMOID_FORBIDDEN),
-        invariants_case("sigmoid/invariants", "exact shape, dtype kept, input not modified", 0.25,
-                        "sigmoid_forward", activation_grid()[::3], ref_sigmoid, part=0, forbidden=SIGMOID_FORBIDDEN),
-        driver_case("sigmoid/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.5,
-                    "sigmoid_forward", act_fb("sigmoid", ref_sigmoid, activation_grid(F32)),
-                    backward_check(ref_sigmoid, ("dx",), tol=1e-4), driver="forward_backward",
-                    forbidden=SIGMOID_FORBIDDEN),
-        # SGD — 4 points
-        driver_case("SGD/plain", "5 steps equal torch.optim.SGD without momentum", 1.0, "SGD",
-                    optimizer_grid("SGD", sgd_settings, steps=5), trajectory_check(torch.optim.SGD),
-                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("SGD/momentum", "5 steps with momentum equal torch.optim.SGD", 1.0, "SGD",
-                    optimizer_grid("SGD", momentum_settings, steps=5), trajectory_check(torch.optim.SGD),
-                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("SGD/lr_changes", "lr is read at every step: opt.lr changed between steps, with and without "
-                    "momentum", 0.5, "SGD", optimizer_grid("SGD", sgd_settings[:1] + momentum_settings, steps=5,
-                                                           lr_changes=True),
-                    trajectory_check(torch.optim.SGD), driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("SGD/none_grad", "parameters whose grad is None are skipped", 0.5, "SGD",
-                    optimizer_grid("SGD", momentum_settings[:1], steps=5, none_grad=True),
-                    trajectory_check(torch.optim.SGD), driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("SGD/zero_grad", "zero_grad() clears every gradient", 0.5, "SGD",
-                    optimizer_grid("SGD", sgd_settings[:1], steps=2), trajectory_check(torch.optim.SGD, zero_grad=True),
-                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("SGD/float32", "float32 parameters stay float32 (rtol 1e-4)", 0.5, "SGD",
-                    optimizer_grid("SGD", momentum_settings[:1], steps=5, dtype=F32),
-                    trajectory_check(torch.optim.SGD, tol=1e-4), driver="optimizer_trajectory",
-                    forbidden=OPTIM_FORBIDDEN),
-        # Adam — 4 points
-        driver_case("Adam/defaults", "10 steps equal torch.optim.Adam with default betas and eps", 1.0, "Adam",
-                    optimizer_grid("Adam", adam_default, steps=10), trajectory_check(torch.optim.Adam),
-                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("Adam/hyperparameters", "other lr, betas and eps (bias correction matters)", 1.0, "Adam",
-                    optimizer_grid("Adam", adam_settings, steps=10), trajectory_check(torch.optim.Adam),
-                    driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("Adam/lr_and_sparse_grads", "opt.lr changed between steps; a parameter whose grad is None on "
-                    "some steps counts only its own updates in t", 1.0, "Adam",
-                    optimizer_grid("Adam", adam_default + adam_settings[:1], steps=10, lr_changes=True,
-                                   sparse_grad=True),
-                    trajectory_check(torch.optim.Adam), driver="optimizer_trajectory", forbidden=OPTIM_FORBIDDEN),
-        driver_case("Adam/none_grad_and_zero_grad", "None grads skipped; zero_grad() clears", 0.5, "Adam",
-                    optimizer_grid("Adam", adam_default[1:], steps=10, none_grad=True),
-                    trajectory_check(torch.optim.Adam, zero_grad=True), driver="optimizer_trajectory",
-                    forbidden=OPTIM_FORBIDDEN),
-        driver_case("Adam/float32", "float32 parameters stay float32 (rtol 1e-4)", 0.5, "Adam",
-                    optimizer_grid("Adam", adam_default[1:], steps=10, dtype=F32),
-                    trajectory_check(torch.optim.Adam, tol=1e-4), driver="optimizer_trajectory",
-                    forbidden=OPTIM_FORBIDDEN),
-        # Value — 5 points
-        driver_case("Value/arithmetic", "+ − × ÷ ** give torch's values and gradients", 1.0, "Value",
-                    value_configs(ARITHMETIC), value_check, driver="value_graph", forbidden=NO_TORCH),
-        driver_case("Value/reflected", "2 + a, 3 − a, 4 · a, 1 / a", 1.0, "Value",
-                    value_configs(REFLECTED), value_check, driver="value_graph", forbidden=NO_TORCH),
-        driver_case("Value/reuse", "a node used twice accumulates its gradient", 1.0, "Value",
-                    value_configs(REUSE), value_check, driver="value_graph", forbidden=NO_TORCH),
-        driver_case("Value/activations", "relu (gradient 0 at 0) and tanh", 1.0, "Value",
-                    value_configs(ACTIVATIONS), value_check, driver="value_graph", forbidden=NO_TORCH),
-        driver_case("Value/random_graphs", "random expression graphs of ~25 nodes", 1.0, "Value",
-                    value_configs([(f"random graph, seed={s}", random_program(s)) for s in (*SEEDS, 3, 4)]),
-                    value_check, driver="value_graph", forbidden=NO_TORCH),
-        # train_mlp — 3.5 points
-        driver_case("train_mlp/beats_linear", f"held-out accuracy ≥ {LINEAR_CEILING} (no linear model reaches "
-                    "0.88 here)", 1.0,
-                    "train_mlp", moons_configs(SEEDS[:1]), accuracy_check(moons_labels, LINEAR_CEILING),
-                    driver="train_predict", timeout=60),
-        driver_case("train_mlp/accuracy", "held-out accuracy ≥ 0.90 for each of 3 seeds", 2.5, "train_mlp",
-                    moons_configs(SEEDS), accuracy_check(moons_labels, 0.90), driver="train_predict", timeout=90),
-    ]
+    linear = question("linear", fn="linear_forward", forbid=["linear"], no_autograd=True)
+    linear.values("forward", "x @ W + b for 2-D x, every size and seed",
+                  linear_grid(shapes=((4, 5), (1, 3), (7, 2))), ref_linear, part=0, weight=1.0)
+    linear.values("forward_nd", "x of shape (N, d1, …) is flattened to (N, D)",
+                  linear_grid(shapes=((3, 2, 4), (2, 3, 2, 2))), ref_linear, part=0, weight=0.75)
+    linear.driven("backward", "dx (shape of x), dW, db equal autograd's in float64", linear_fb(linear_grid()),
+                  backward_check(ref_linear, ("dx", "dW", "db")), driver="forward_backward", weight=1.5)
+    linear.driven("float32", "float32 in, float32 out, forward and backward (rtol 1e-4)",
+                  linear_fb(linear_grid(F32, shapes=((4, 5), (3, 2, 4)))),
+                  backward_check(ref_linear, ("dx", "dW", "db"), tol=1e-4), driver="forward_backward",
+                  weight=0.25)
+    linear.invariants("invariants", "output exactly (N, M), inputs not mutated", linear_grid()[::5], ref_linear,
+                      part=0, weight=0.5)
+    linear.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+                  cuda_variant(linear_grid()), ref_linear, part=0, device="cuda", weight=0.0)
+
+    relu = question("relu", fn="relu_forward", forbid=["relu"], no_autograd=True)
+    relu.values("forward", "max(x, 0) on every shape", activation_grid(), ref_relu, part=0, weight=0.5)
+    relu.driven("backward", "dx = dout where x > 0, and 0 at x = 0",
+                act_fb("relu", ref_relu, activation_grid(zeros=True)), backward_check(ref_relu, ("dx",)),
+                driver="forward_backward", weight=0.75)
+    relu.driven("float32", "float32 in, float32 out (rtol 1e-4)",
+                act_fb("relu", ref_relu, activation_grid(F32, zeros=True)),
+                backward_check(ref_relu, ("dx",), tol=1e-4), driver="forward_backward", weight=0.25)
+    relu.invariants("invariants", "exact shape, dtype kept, input not mutated",
+                    activation_grid(zeros=True)[::2], ref_relu, part=0, weight=0.5)
+
+    sigmoid = question("sigmoid", fn="sigmoid_forward", forbid=["sigmoid"], no_autograd=True)
+    sigmoid.values("forward", "1 / (1 + e^−x) on every shape", activation_grid(), ref_sigmoid, part=0,
+                   weight=0.5)
+    sigmoid.driven("backward", "dx = dout · s · (1 − s)", act_fb("sigmoid", ref_sigmoid, activation_grid()),
+                   backward_check(ref_sigmoid, ("dx",)), driver="forward_backward", weight=0.75)
+    sigmoid.values("stability", "x = ±1000 gives exact 0 and 1, never nan or inf", extreme_grid(), ref_sigmoid,
+                   part=0, tol=1e-6, weight=0.5)
+    sigmoid.invariants("invariants", "exact shape, dtype kept, input not modified", activation_grid()[::3],
+                       ref_sigmoid, part=0, weight=0.25)
+    sigmoid.driven("float32", "float32 in, float32 out, forward and backward (rtol 1e-4)",
+                   act_fb("sigmoid", ref_sigmoid, activation_grid(F32)),
+                   backward_check(ref_sigmoid, ("dx",), tol=1e-4), driver="forward_backward", weight=0.5)
+
+    sgd = question("SGD", modules=["torch.optim"])
+    sgd.driven("plain", "5 steps equal torch.optim.SGD without momentum",
+               optimizer_grid("SGD", sgd_settings, steps=5), trajectory_check(torch.optim.SGD),
+               driver="optimizer_trajectory", weight=1.0)
+    sgd.driven("momentum", "5 steps with momentum equal torch.optim.SGD",
+               optimizer_grid("SGD", momentum_settings, steps=5), trajectory_check(torch.optim.SGD),
+               driver="optimizer_trajectory", weight=1.0)
+    sgd.driven("lr_changes",
+               "lr is read at every step: opt.lr changed between steps, with and without momentum",
+               optimizer_grid("SGD", sgd_settings[:1] + momentum_settings, steps=5, lr_changes=True),
+               trajectory_check(torch.optim.SGD), driver="optimizer_trajectory", weight=0.5)
+    sgd.driven("none_grad", "parameters whose grad is None are skipped",
+               optimizer_grid("SGD", momentum_settings[:1], steps=5, none_grad=True),
+               trajectory_check(torch.optim.SGD), driver="optimizer_trajectory", weight=0.5)
+    sgd.driven("zero_grad", "zero_grad() clears every gradient",
+               optimizer_grid("SGD", sgd_settings[:1], steps=2),
+               trajectory_check(torch.optim.SGD, zero_grad=True), driver="optimizer_trajectory", weight=0.5)
+    sgd.driven("float32", "float32 parameters stay float32 (rtol 1e-4)",
+               optimizer_grid("SGD", momentum_settings[:1], steps=5, dtype=F32),
+               trajectory_check(torch.optim.SGD, tol=1e-4), driver="optimizer_trajectory", weight=0.5)
+
+    adam = question("Adam", modules=["torch.optim"])
+    adam.driven("defaults", "10 steps equal torch.optim.Adam with default betas and eps",
+                optimizer_grid("Adam", adam_default, steps=10), trajectory_check(torch.optim.Adam),
+                driver="optimizer_trajectory", weight=1.0)
+    adam.driven("hyperparameters", "other lr, betas and eps (bias correction matters)",
+                optimizer_grid("Adam", adam_settings, steps=10), trajectory_check(torch.optim.Adam),
+                driver="optimizer_trajectory", weight=1.0)
+    adam.driven("lr_and_sparse_grads",
+                "opt.lr changed between steps; a parameter whose grad is None on some steps counts only its own updates in t",
+                optimizer_grid("Adam", adam_default + adam_settings[:1], steps=10, lr_changes=True, sparse_grad=True),
+                trajectory_check(torch.optim.Adam), driver="optimizer_trajectory", weight=1.0)
+    adam.driven("none_grad_and_zero_grad", "None grads skipped; zero_grad() clears",
+                optimizer_grid("Adam", adam_default[1:], steps=10, none_grad=True),
+                trajectory_check(torch.optim.Adam, zero_grad=True), driver="optimizer_trajectory", weight=0.5)
+    adam.driven("float32", "float32 parameters stay float32 (rtol 1e-4)",
+                optimizer_grid("Adam", adam_default[1:], steps=10, dtype=F32),
+                trajectory_check(torch.optim.Adam, tol=1e-4), driver="optimizer_trajectory", weight=0.5)
+
+    value = question("Value", forbid=["*"], modules=["torch"])
+    value.driven("arithmetic", "+ − × ÷ ** give torch's values and gradients", value_configs(ARITHMETIC),
+                 value_check, driver="value_graph", weight=1.0)
+    value.driven("reflected", "2 + a, 3 − a, 4 · a, 1 / a", value_configs(REFLECTED), value_check,
+                 driver="value_graph", weight=1.0)
+    value.driven("reuse", "a node used twice accumulates its gradient", value_configs(REUSE), value_check,
+                 driver="value_graph", weight=1.0)
+    value.driven("activations", "relu (gradient 0 at 0) and tanh", value_configs(ACTIVATIONS), value_check,
+                 driver="value_graph", weight=1.0)
+    value.driven("random_graphs", "random expression graphs of ~25 nodes",
+                 value_configs([(f"random graph, seed={s}", random_program(s)) for s in (*SEEDS, 3, 4)]),
+                 value_check, driver="value_graph", weight=1.0)
+
+    train_mlp = question("train_mlp")
+    train_mlp.driven("beats_linear",
+                     f"held-out accuracy ≥ {LINEAR_CEILING} (no linear model reaches 0.88 here)",
+                     moons_configs(SEEDS[:1]), accuracy_check(moons_labels, LINEAR_CEILING),
+                     driver="train_predict", timeout=60, weight=1.0)
+    train_mlp.driven("accuracy", "held-out accuracy ≥ 0.90 for each of 3 seeds", moons_configs(SEEDS),
+                     accuracy_check(moons_labels, 0.90), driver="train_predict", timeout=90, weight=2.5)
+
+    return [c for q in (linear, relu, sigmoid, sgd, adam, value, train_mlp) for c in q.cases]

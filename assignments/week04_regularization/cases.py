@@ -17,21 +17,15 @@ from sklearn.datasets import load_digits
 
 from autograder.casekit import ForbiddenSpec, Passed
 from autograder.casekit.core import Case
-from autograder.casekit.builders import driver_case, invariants_case, values_case
-from autograder.casekit.checks import AUTOGRAD_CALLS, accuracy_check, backward_check, backward_grid, randn
+from autograder.casekit.checks import accuracy_check, backward_check, backward_grid, randn
 from autograder.casekit.compare import describe, tensor_mismatch
-from autograder.inside.drivers import GENERATOR
+from autograder.casekit.question import question
+from autograder.protocol.programs import GENERATOR
 from autograder.protocol.calls import Call
 from autograder.protocol.wire import TensorValue
 
 SEEDS = (0, 1, 2)
 F32 = torch.float32
-DROPOUT_FORBIDDEN = ForbiddenSpec(ops=frozenset({"dropout", "dropout_", "native_dropout", "feature_dropout",
-                                                 "alpha_dropout"}))
-BN_FORBIDDEN = ForbiddenSpec(ops=frozenset({"batch_norm", "native_batch_norm", "_native_batch_norm_legit",
-                                            "_batch_norm_impl_index", "_batch_norm_with_update"}),
-                             qualified=AUTOGRAD_CALLS)
-OPTIM_FORBIDDEN = ForbiddenSpec(modules=("torch.optim",))
 DIGITS_SPLIT_SEED = 4242  # fixes which digits are training, validation and hidden test data
 
 
@@ -95,7 +89,7 @@ def dropout_check(*, fraction: bool = False, scaling: bool = False, identity: bo
     return check
 
 
-def generator_case(id: str, title: str, points: float) -> Case:
+def generator_case(id: str, title: str, points: float, forbidden: ForbiddenSpec) -> Case:
     """The mask comes from ``generator`` alone: the same generator state twice gives the same
     mask, another state another one. The sandbox seeds torch's global generator identically
     before every call, so a mask drawn from the global generator repeats for every state."""
@@ -123,7 +117,7 @@ def generator_case(id: str, title: str, points: float) -> Case:
                         "draw the mask with the generator argument (e.g. torch.rand(x.shape, generator=generator))")
         return None
 
-    return Case(id, title, points, calls, judge, forbidden=DROPOUT_FORBIDDEN)
+    return Case(id, title, points, calls, judge, forbidden=forbidden)
 
 
 def p_edge_check(call, obs):
@@ -344,85 +338,85 @@ def regularizer_check(call, obs):
 
 def cases():
     d_ps = (0.2, 0.3, 0.8)
-    return [
-        # dropout — 5 points
-        driver_case("dropout/drop_fraction", "the zeroed fraction is p within a 4σ binomial band", 0.75,
-                    "dropout_forward", dropout_grid(d_ps), dropout_check(fraction=True), driver="call",
-                    forbidden=DROPOUT_FORBIDDEN),
-        driver_case("dropout/inverted_scaling", "kept elements are x / (1 − p), so the mean is kept", 0.75,
-                    "dropout_forward", dropout_grid(d_ps), dropout_check(scaling=True), driver="call",
-                    forbidden=DROPOUT_FORBIDDEN),
-        invariants_case("dropout/invariants", "out of x's shape and dtype; x not modified", 0.25, "dropout_forward",
-                        dropout_grid((0.3,), shape=(20, 30)), lambda x, p, train, generator=None: x, part=0,
-                        driver="call", forbidden=DROPOUT_FORBIDDEN),
-        driver_case("dropout/eval_identity", "train=False returns the input unchanged", 0.5, "dropout_forward",
-                    dropout_grid((0.3, 0.8), train=False), dropout_check(identity=True), driver="call",
-                    forbidden=DROPOUT_FORBIDDEN),
-        driver_case("dropout/p_zero_and_one", "p=0 is the identity; p=1 gives zeros without nan", 0.75,
-                    "dropout_forward", dropout_grid((0.0, 1.0), shape=(20, 30)), p_edge_check, driver="call",
-                    forbidden=DROPOUT_FORBIDDEN),
-        driver_case("dropout/backward", "dx = dout · mask (zero where dropped, 1/(1−p) where kept)", 1.0,
-                    "dropout_forward", dropout_backward_grid((0.2, 0.5, 0.8, 1.0)), dropout_backward_check,
-                    driver="forward_backward", forbidden=DROPOUT_FORBIDDEN),
-        driver_case("dropout/float32", "float32 in, float32 out", 0.5, "dropout_forward",
-                    dropout_grid((0.3,), dtype=F32), dropout_check(fraction=True, scaling=True), driver="call",
-                    forbidden=DROPOUT_FORBIDDEN),
-        generator_case("dropout/uses_generator", "the mask comes from the generator argument alone", 0.5),
-        # batchnorm — 7 points
-        values_case("batchnorm/train_forward", "training output equals F.batch_norm (biased variance)", 1.5,
-                    "batchnorm_forward", bn_grid(), ref_bn, part=0, forbidden=BN_FORBIDDEN),
-        driver_case("batchnorm/running_stats", "running mean/var (shape (D,)) updated with momentum, unbiased var",
-                    1.5, "batchnorm_forward", bn_grid() + bn_grid(momentum=0.3, sizes=((8, 4),)),
-                    running_stats_check, driver="call", forbidden=BN_FORBIDDEN),
-        values_case("batchnorm/eval", "train=False uses the running statistics and gamma, beta", 1.0,
-                    "batchnorm_forward", bn_grid(train=False), ref_bn, part=0, forbidden=BN_FORBIDDEN),
-        driver_case("batchnorm/backward", "dx, dgamma, dbeta equal autograd through F.batch_norm", 2.0,
-                    "batchnorm_forward", bn_backward_grid(), backward_check(ref_bn, BN_GRADS),
-                    driver="forward_backward", forbidden=BN_FORBIDDEN),
-        driver_case("batchnorm/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.5,
-                    "batchnorm_forward", bn_backward_grid(F32), backward_check(ref_bn, BN_GRADS, tol=1e-4),
-                    driver="forward_backward", forbidden=BN_FORBIDDEN),
-        invariants_case("batchnorm/invariants", "output exactly (N, D), x not mutated", 0.5, "batchnorm_forward",
-                        bn_grid()[::3], ref_bn, part=0, forbidden=BN_FORBIDDEN),
-        values_case("batchnorm/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", 0.0,
-                    "batchnorm_forward", bn_grid()[:3], ref_bn, part=0, forbidden=BN_FORBIDDEN, device="cuda"),
-        # weight decay — 5 points
-        values_case("weight_decay/l2_penalty", "reg · Σ sum(W²) over a list of tensors (no ½)", 1.0,
-                    "l2_penalty", l2_grid(), ref_l2),
-        invariants_case("weight_decay/l2_invariants", "a scalar; the parameters are not modified", 0.25,
-                        "l2_penalty", l2_grid()[::2], ref_l2),
-        values_case("weight_decay/l2_penalty_float32", "float32 parameters give a float32 penalty", 0.25,
-                    "l2_penalty", l2_grid(F32)[::2], ref_l2, tol=1e-4),
-        values_case("weight_decay/coupled", "decoupled=False equals torch.optim.SGD(weight_decay=wd)", 1.25,
-                    "sgd_step", sgd_step_grid(False), ref_sgd_step, forbidden=OPTIM_FORBIDDEN),
-        values_case("weight_decay/decoupled", "decoupled=True equals the AdamW-style p·(1 − lr·wd) − lr·g", 1.25,
-                    "sgd_step", sgd_step_grid(True), ref_sgd_step, forbidden=OPTIM_FORBIDDEN),
-        invariants_case("weight_decay/invariants", "a new tensor is returned; param and grad not mutated", 0.5,
-                        "sgd_step", sgd_step_grid(False)[::4] + sgd_step_grid(True)[::4], ref_sgd_step,
-                        forbidden=OPTIM_FORBIDDEN),
-        values_case("weight_decay/float32", "float32 in, float32 out (rtol 1e-4)", 0.5, "sgd_step",
-                    sgd_step_grid(False, F32)[::2] + sgd_step_grid(True, F32)[::2], ref_sgd_step, tol=1e-4,
-                    forbidden=OPTIM_FORBIDDEN),
-        # early stopping — 4 points
-        driver_case("EarlyStopping/min", "mode='min' with patience 2 and 3 on seeded metric walks", 1.0,
-                    "EarlyStopping", es_configs(ES_MIN), es_check, driver="stateful_sequence"),
-        driver_case("EarlyStopping/ties", "an equal metric is not an improvement", 0.75, "EarlyStopping",
-                    es_configs(ES_TIES), es_check, driver="stateful_sequence"),
-        driver_case("EarlyStopping/min_delta", "improvements smaller than min_delta do not count", 0.75,
-                    "EarlyStopping", es_configs(ES_DELTA), es_check, driver="stateful_sequence"),
-        driver_case("EarlyStopping/max_mode", "mode='max' (e.g. accuracy)", 0.75, "EarlyStopping",
-                    es_configs(ES_MAX), es_check, driver="stateful_sequence"),
-        driver_case("EarlyStopping/nan", "NaN counts as no improvement", 0.75, "EarlyStopping",
-                    es_configs(ES_NAN), es_check, driver="stateful_sequence"),
-        # digits — 4 points
-        driver_case("train_regularized/val_accuracy", "validation accuracy ≥ 0.90 for each of 3 seeds", 2.5,
-                    "train_regularized", digits_configs(SEEDS),
-                    accuracy_check(digits_labels(0), 0.90, which=0, what="validation"), driver="train_predict",
-                    timeout=90),
-        driver_case("train_regularized/test_accuracy", "hidden test accuracy ≥ 0.88", 0.5, "train_regularized",
-                    digits_configs(SEEDS[:1]), accuracy_check(digits_labels(1), 0.88, which=1, what="hidden test"),
-                    driver="train_predict", timeout=30),
-        driver_case("train_regularized/uses_regularization", "dropout or weight decay is really used in training",
-                    1.0, "train_regularized", digits_configs(SEEDS[:1]), regularizer_check, driver="train_predict",
-                    timeout=30),
-    ]
+    dropout = question("dropout", fn="dropout_forward", forbid=["dropout"])
+    dropout.driven("drop_fraction", "the zeroed fraction is p within a 4σ binomial band", dropout_grid(d_ps),
+                   dropout_check(fraction=True), driver="call", weight=0.75)
+    dropout.driven("inverted_scaling", "kept elements are x / (1 − p), so the mean is kept", dropout_grid(d_ps),
+                   dropout_check(scaling=True), driver="call", weight=0.75)
+    dropout.invariants("invariants", "out of x's shape and dtype; x not modified",
+                       dropout_grid((0.3,), shape=(20, 30)), lambda x, p, train, generator=None: x, part=0,
+                       driver="call", weight=0.25)
+    dropout.driven("eval_identity", "train=False returns the input unchanged",
+                   dropout_grid((0.3, 0.8), train=False), dropout_check(identity=True), driver="call",
+                   weight=0.5)
+    dropout.driven("p_zero_and_one", "p=0 is the identity; p=1 gives zeros without nan",
+                   dropout_grid((0.0, 1.0), shape=(20, 30)), p_edge_check, driver="call", weight=0.75)
+    dropout.driven("backward", "dx = dout · mask (zero where dropped, 1/(1−p) where kept)",
+                   dropout_backward_grid((0.2, 0.5, 0.8, 1.0)), dropout_backward_check,
+                   driver="forward_backward", weight=1.0)
+    dropout.driven("float32", "float32 in, float32 out", dropout_grid((0.3,), dtype=F32),
+                   dropout_check(fraction=True, scaling=True), driver="call", weight=0.5)
+    dropout.case(generator_case("dropout/uses_generator", "the mask comes from the generator argument alone", 0.5,
+                                dropout.spec))
+
+    batchnorm = question("batchnorm", fn="batchnorm_forward", forbid=["batch_norm"], no_autograd=True)
+    batchnorm.values("train_forward", "training output equals F.batch_norm (biased variance)", bn_grid(),
+                     ref_bn, part=0, weight=1.5)
+    batchnorm.driven("running_stats", "running mean/var (shape (D,)) updated with momentum, unbiased var",
+                     bn_grid() + bn_grid(momentum=0.3, sizes=((8, 4),)), running_stats_check, driver="call",
+                     weight=1.5)
+    batchnorm.values("eval", "train=False uses the running statistics and gamma, beta", bn_grid(train=False),
+                     ref_bn, part=0, weight=1.0)
+    batchnorm.driven("backward", "dx, dgamma, dbeta equal autograd through F.batch_norm", bn_backward_grid(),
+                     backward_check(ref_bn, BN_GRADS), driver="forward_backward", weight=2.0)
+    batchnorm.driven("float32", "float32 in, float32 out, forward and backward (rtol 1e-4)",
+                     bn_backward_grid(F32), backward_check(ref_bn, BN_GRADS, tol=1e-4),
+                     driver="forward_backward", weight=0.5)
+    batchnorm.invariants("invariants", "output exactly (N, D), x not mutated", bn_grid()[::3], ref_bn, part=0,
+                         weight=0.5)
+    batchnorm.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", bn_grid()[:3],
+                     ref_bn, part=0, device="cuda", weight=0.0)
+
+    weight_decay = question("weight_decay", fn="l2_penalty", modules=["torch.optim"])
+    weight_decay.values("l2_penalty", "reg · Σ sum(W²) over a list of tensors (no ½)", l2_grid(), ref_l2,
+                        weight=1.0)
+    weight_decay.invariants("l2_invariants", "a scalar; the parameters are not modified", l2_grid()[::2],
+                            ref_l2, weight=0.25)
+    weight_decay.values("l2_penalty_float32", "float32 parameters give a float32 penalty", l2_grid(F32)[::2],
+                        ref_l2, tol=1e-4, weight=0.25)
+    weight_decay.values("coupled", "decoupled=False equals torch.optim.SGD(weight_decay=wd)",
+                        sgd_step_grid(False), ref_sgd_step, fn="sgd_step", weight=1.25)
+    weight_decay.values("decoupled", "decoupled=True equals the AdamW-style p·(1 − lr·wd) − lr·g",
+                        sgd_step_grid(True), ref_sgd_step, fn="sgd_step", weight=1.25)
+    weight_decay.invariants("invariants", "a new tensor is returned; param and grad not mutated",
+                            sgd_step_grid(False)[::4] + sgd_step_grid(True)[::4], ref_sgd_step, fn="sgd_step",
+                            weight=0.5)
+    weight_decay.values("float32", "float32 in, float32 out (rtol 1e-4)",
+                        sgd_step_grid(False, F32)[::2] + sgd_step_grid(True, F32)[::2], ref_sgd_step, tol=1e-4,
+                        fn="sgd_step", weight=0.5)
+
+    earlystopping = question("EarlyStopping")
+    earlystopping.driven("min", "mode='min' with patience 2 and 3 on seeded metric walks", es_configs(ES_MIN),
+                         es_check, driver="stateful_sequence", weight=1.0)
+    earlystopping.driven("ties", "an equal metric is not an improvement", es_configs(ES_TIES), es_check,
+                         driver="stateful_sequence", weight=0.75)
+    earlystopping.driven("min_delta", "improvements smaller than min_delta do not count", es_configs(ES_DELTA),
+                         es_check, driver="stateful_sequence", weight=0.75)
+    earlystopping.driven("max_mode", "mode='max' (e.g. accuracy)", es_configs(ES_MAX), es_check,
+                         driver="stateful_sequence", weight=0.75)
+    earlystopping.driven("nan", "NaN counts as no improvement", es_configs(ES_NAN), es_check,
+                         driver="stateful_sequence", weight=0.75)
+
+    train_regularized = question("train_regularized")
+    train_regularized.driven("val_accuracy", "validation accuracy ≥ 0.90 for each of 3 seeds",
+                             digits_configs(SEEDS),
+                             accuracy_check(digits_labels(0), 0.90, which=0, what="validation"),
+                             driver="train_predict", timeout=90, weight=2.5)
+    train_regularized.driven("test_accuracy", "hidden test accuracy ≥ 0.88", digits_configs(SEEDS[:1]),
+                             accuracy_check(digits_labels(1), 0.88, which=1, what="hidden test"),
+                             driver="train_predict", timeout=30, weight=0.5)
+    train_regularized.driven("uses_regularization", "dropout or weight decay is really used in training",
+                             digits_configs(SEEDS[:1]), regularizer_check, driver="train_predict", timeout=30,
+                             weight=1.0)
+
+    return [c for q in (dropout, batchnorm, weight_decay, earlystopping, train_regularized) for c in q.cases]

@@ -16,23 +16,14 @@ import torch
 import torch.nn.functional as F
 from sklearn.datasets import load_digits
 
-from autograder.casekit import ForbiddenSpec
-from autograder.casekit.builders import driver_case, invariants_case, values_case
 from autograder.casekit.checks import accuracy_check, backward_check, backward_grid, randn
 from autograder.casekit.compare import describe
+from autograder.casekit.question import question
 
 SEEDS = (0, 1, 2)
 F32 = torch.float32
 DIGITS_SPLIT_SEED = 5555  # fixes which 1,200 digits are training data and which 597 are hidden
 CNN_THRESHOLD = 0.97  # the reference reaches 0.98-0.99 on every seed
-
-CONV_FORBIDDEN = ForbiddenSpec(
-    ops=frozenset({"conv1d", "conv2d", "conv3d", "convolution", "_convolution", "conv_transpose1d",
-                   "conv_transpose2d", "conv_transpose3d", "conv_tbc", "unfold", "fold"}),
-    modules=("scipy.signal", "scipy.ndimage", "torch.nn.grad"))
-POOL_FORBIDDEN = ForbiddenSpec(ops=frozenset({
-    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
-    "max_pool3d_with_indices", "adaptive_max_pool2d", "fractional_max_pool2d", "max_unpool2d"}))
 
 
 # -- convolution -------------------------------------------------------------------------------
@@ -158,67 +149,60 @@ def cases():
     conv_grads = backward_check(ref_conv, ("dx", "dw", "db"))
     pool_grad = backward_check(ref_pool, ("dx",))
     stride1_pad0 = conv_grid(strides=(1,), paddings=(0,))
-    return [
-        # conv2d — 11.5 points
-        values_case("conv2d/forward", "3×3 kernel, padding 1, stride 1 (the usual configuration)", 1.5,
-                    "conv2d_forward", conv_basic(), ref_conv, part=0, forbidden=CONV_FORBIDDEN),
-        values_case("conv2d/forward_grid", "stride {1,2} × padding {0,1,2} × kernel {1,2,3,5}, H ≠ W", 2.0,
-                    "conv2d_forward", conv_grid(), ref_conv, part=0, forbidden=CONV_FORBIDDEN),
-        values_case("conv2d/forward_rectangular", "rectangular kernels and images, N = 1, C_in = 1", 1.5,
-                    "conv2d_forward", conv_rect(), ref_conv, part=0, forbidden=CONV_FORBIDDEN),
-        driver_case("conv2d/backward", "dx, dw, db for 3×3, padding 1, stride 1", 1.5, "conv2d_forward",
-                    conv_fb(conv_basic()), conv_grads, driver="forward_backward", forbidden=CONV_FORBIDDEN),
-        driver_case("conv2d/backward_padding0", "dx, dw, db at padding 0, kernels 1, 2, 3, 5", 1.5,
-                    "conv2d_forward", conv_fb(stride1_pad0), conv_grads, driver="forward_backward",
-                    forbidden=CONV_FORBIDDEN),
-        driver_case("conv2d/backward_grid", "dx, dw, db over stride × padding × kernel", 1.5, "conv2d_forward",
-                    conv_fb(conv_grid()), conv_grads, driver="forward_backward", forbidden=CONV_FORBIDDEN),
-        driver_case("conv2d/backward_rectangular", "dx, dw, db for rectangular kernels and images", 1.0,
-                    "conv2d_forward", conv_fb(conv_rect()), conv_grads, driver="forward_backward",
-                    forbidden=CONV_FORBIDDEN),
-        driver_case("conv2d/float32", "float32 in, float32 out, forward and backward (rtol 1e-4)", 0.5,
-                    "conv2d_forward", conv_fb(conv_basic(F32)[:1] + conv_grid(strides=(2,), paddings=(0,), dtype=F32)),
-                    backward_check(ref_conv, ("dx", "dw", "db"), tol=1e-4), driver="forward_backward",
-                    forbidden=CONV_FORBIDDEN),
-        invariants_case("conv2d/invariants", "output exactly (N, F, H_out, W_out), inputs not mutated", 0.5,
-                        "conv2d_forward", conv_grid()[::4] + conv_rect()[::3], ref_conv, part=0,
-                        forbidden=CONV_FORBIDDEN),
-        values_case("conv2d/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", 0.0,
-                    "conv2d_forward", cuda_variant(conv_grid()), ref_conv, part=0, forbidden=CONV_FORBIDDEN,
-                    device="cuda"),
-        # maxpool2d — 7.5 points
-        values_case("maxpool2d/forward", "2×2 windows, stride 2", 1.0, "maxpool2d_forward", pool_basic(),
-                    ref_pool, part=0, forbidden=POOL_FORBIDDEN),
-        values_case("maxpool2d/forward_overlapping", "overlapping windows: 3×3 stride 2, 2×2 stride 1", 1.0,
-                    "maxpool2d_forward", pool_overlap(), ref_pool, part=0, forbidden=POOL_FORBIDDEN),
-        values_case("maxpool2d/forward_rectangular_uneven", "(kh, kw) windows; sizes that do not divide evenly",
-                    1.0, "maxpool2d_forward", pool_rect_uneven(), ref_pool, part=0, forbidden=POOL_FORBIDDEN),
-        driver_case("maxpool2d/backward", "dx for 2×2 windows, stride 2", 1.0, "maxpool2d_forward",
-                    pool_fb(pool_basic()), pool_grad, driver="forward_backward", forbidden=POOL_FORBIDDEN),
-        invariants_case("maxpool2d/invariants", "output exactly (N, C, H_out, W_out); x not modified", 0.25,
-                        "maxpool2d_forward", pool_overlap(), ref_pool, part=0, forbidden=POOL_FORBIDDEN),
-        driver_case("maxpool2d/backward_overlapping", "overlapping windows accumulate their gradients", 1.25,
-                    "maxpool2d_forward", pool_fb(pool_overlap()), pool_grad, driver="forward_backward",
-                    forbidden=POOL_FORBIDDEN),
-        driver_case("maxpool2d/backward_rectangular_uneven", "dx for (kh, kw) windows and leftover rows/columns",
-                    1.0, "maxpool2d_forward", pool_fb(pool_rect_uneven()), pool_grad, driver="forward_backward",
-                    forbidden=POOL_FORBIDDEN),
-        driver_case("maxpool2d/ties", "a window with several maxima sends the gradient to the first one", 0.5,
-                    "maxpool2d_forward", pool_fb(pool_overlap(ties=True)[:2] + [pool_config((2, 2, 6, 6), 2, 2, 1,
-                                                                                            ties=True)]),
-                    pool_grad, driver="forward_backward", forbidden=POOL_FORBIDDEN),
-        driver_case("maxpool2d/float32", "float32 in, float32 out, forward and backward", 0.5, "maxpool2d_forward",
-                    pool_fb(pool_overlap(F32)[:2]), backward_check(ref_pool, ("dx",), tol=1e-4),
-                    driver="forward_backward", forbidden=POOL_FORBIDDEN),
-        values_case("maxpool2d/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", 0.0,
-                    "maxpool2d_forward", cuda_variant(pool_overlap()), ref_pool, part=0,
-                    forbidden=POOL_FORBIDDEN, device="cuda"),
-        # SmallCNN on digits — 6 points
-        driver_case("train_small_cnn/structure", "SmallCNN() holds an nn.Conv2d and maps (N,1,8,8) to (N,10)",
-                    1.0, "SmallCNN", [((torch.rand(5, 1, 8, 8, generator=torch.Generator().manual_seed(3)),), {},
-                                      "x (5, 1, 8, 8)")], has_conv(structure_check), driver="build_module"),
-        driver_case("train_small_cnn/accuracy", f"hidden-image accuracy ≥ {CNN_THRESHOLD} for each of 3 seeds",
-                    5.0, "train_small_cnn", digits_configs(SEEDS),
-                    has_conv(accuracy_check(hidden_labels, CNN_THRESHOLD, what="hidden-image")),
-                    driver="train_model", timeout=120),
-    ]
+    # "conv" covers conv1d/2d/3d, conv_transpose*, conv_tbc; unfold/fold are im2col done by torch
+    conv2d = question("conv2d", fn="conv2d_forward", forbid=["conv", "convolution", "unfold", "fold"],
+                      modules=["scipy.signal", "scipy.ndimage", "torch.nn.grad"])
+    conv2d.values("forward", "3×3 kernel, padding 1, stride 1 (the usual configuration)", conv_basic(),
+                  ref_conv, part=0, weight=1.5)
+    conv2d.values("forward_grid", "stride {1,2} × padding {0,1,2} × kernel {1,2,3,5}, H ≠ W", conv_grid(),
+                  ref_conv, part=0, weight=2.0)
+    conv2d.values("forward_rectangular", "rectangular kernels and images, N = 1, C_in = 1", conv_rect(),
+                  ref_conv, part=0, weight=1.5)
+    conv2d.driven("backward", "dx, dw, db for 3×3, padding 1, stride 1", conv_fb(conv_basic()), conv_grads,
+                  driver="forward_backward", weight=1.5)
+    conv2d.driven("backward_padding0", "dx, dw, db at padding 0, kernels 1, 2, 3, 5", conv_fb(stride1_pad0),
+                  conv_grads, driver="forward_backward", weight=1.5)
+    conv2d.driven("backward_grid", "dx, dw, db over stride × padding × kernel", conv_fb(conv_grid()),
+                  conv_grads, driver="forward_backward", weight=1.5)
+    conv2d.driven("backward_rectangular", "dx, dw, db for rectangular kernels and images", conv_fb(conv_rect()),
+                  conv_grads, driver="forward_backward", weight=1.0)
+    conv2d.driven("float32", "float32 in, float32 out, forward and backward (rtol 1e-4)",
+                  conv_fb(conv_basic(F32)[:1] + conv_grid(strides=(2,), paddings=(0,), dtype=F32)),
+                  backward_check(ref_conv, ("dx", "dw", "db"), tol=1e-4), driver="forward_backward", weight=0.5)
+    conv2d.invariants("invariants", "output exactly (N, F, H_out, W_out), inputs not mutated",
+                      conv_grid()[::4] + conv_rect()[::3], ref_conv, part=0, weight=0.5)
+    conv2d.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+                  cuda_variant(conv_grid()), ref_conv, part=0, device="cuda", weight=0.0)
+
+    maxpool2d = question("maxpool2d", fn="maxpool2d_forward", forbid=["max_pool", "max_unpool"])
+    maxpool2d.values("forward", "2×2 windows, stride 2", pool_basic(), ref_pool, part=0, weight=1.0)
+    maxpool2d.values("forward_overlapping", "overlapping windows: 3×3 stride 2, 2×2 stride 1", pool_overlap(),
+                     ref_pool, part=0, weight=1.0)
+    maxpool2d.values("forward_rectangular_uneven", "(kh, kw) windows; sizes that do not divide evenly",
+                     pool_rect_uneven(), ref_pool, part=0, weight=1.0)
+    maxpool2d.driven("backward", "dx for 2×2 windows, stride 2", pool_fb(pool_basic()), pool_grad,
+                     driver="forward_backward", weight=1.0)
+    maxpool2d.invariants("invariants", "output exactly (N, C, H_out, W_out); x not modified", pool_overlap(),
+                         ref_pool, part=0, weight=0.25)
+    maxpool2d.driven("backward_overlapping", "overlapping windows accumulate their gradients",
+                     pool_fb(pool_overlap()), pool_grad, driver="forward_backward", weight=1.25)
+    maxpool2d.driven("backward_rectangular_uneven", "dx for (kh, kw) windows and leftover rows/columns",
+                     pool_fb(pool_rect_uneven()), pool_grad, driver="forward_backward", weight=1.0)
+    maxpool2d.driven("ties", "a window with several maxima sends the gradient to the first one",
+                     pool_fb(pool_overlap(ties=True)[:2] + [pool_config((2, 2, 6, 6), 2, 2, 1, ties=True)]),
+                     pool_grad, driver="forward_backward", weight=0.5)
+    maxpool2d.driven("float32", "float32 in, float32 out, forward and backward", pool_fb(pool_overlap(F32)[:2]),
+                     backward_check(ref_pool, ("dx",), tol=1e-4), driver="forward_backward", weight=0.5)
+    maxpool2d.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+                     cuda_variant(pool_overlap()), ref_pool, part=0, device="cuda", weight=0.0)
+
+    train_small_cnn = question("train_small_cnn", fn="SmallCNN")
+    train_small_cnn.driven("structure", "SmallCNN() holds an nn.Conv2d and maps (N,1,8,8) to (N,10)",
+                           [((torch.rand(5, 1, 8, 8, generator=torch.Generator().manual_seed(3)),), {}, "x (5, 1, 8, 8)")],
+                           has_conv(structure_check), driver="build_module", weight=1.0)
+    train_small_cnn.driven("accuracy", f"hidden-image accuracy ≥ {CNN_THRESHOLD} for each of 3 seeds",
+                           digits_configs(SEEDS),
+                           has_conv(accuracy_check(hidden_labels, CNN_THRESHOLD, what="hidden-image")),
+                           driver="train_model", timeout=120, fn="train_small_cnn", weight=5.0)
+
+    return [c for q in (conv2d, maxpool2d, train_small_cnn) for c in q.cases]

@@ -20,27 +20,16 @@ from collections import Counter
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
-from autograder.casekit import ForbiddenSpec
-from autograder.casekit.builders import driver_case, grad_case, invariants_case, raises_case, values_case
 from autograder.casekit.checks import accuracy_check, randn
 from autograder.casekit.compare import describe
+from autograder.casekit.question import question
 from autograder.protocol.wire import TensorValue
 
 SEEDS = (0, 1, 2)
 F32 = torch.float32
 SENTIMENT_THRESHOLD = 0.95
 ORDER_BLIND_CEILING = 0.80  # above what a model that ignores word order can reach (0.75)
-
-EMBEDDING_FORBIDDEN = ForbiddenSpec(ops=frozenset({"embedding", "embedding_bag", "embedding_backward",
-                                                   "embedding_dense_backward"}))
-RNN_FORBIDDEN = ForbiddenSpec(ops=frozenset({"rnn_tanh", "rnn_relu", "rnn_tanh_cell", "rnn_relu_cell", "lstm",
-                                             "lstm_cell", "gru", "gru_cell"}),
-                              modules=("torch.nn.modules.rnn",))
-ATTENTION_FORBIDDEN = ForbiddenSpec(ops=frozenset({
-    "scaled_dot_product_attention", "multi_head_attention_forward", "_scaled_dot_product_attention_math",
-    "_scaled_dot_product_flash_attention", "_scaled_dot_product_efficient_attention"}))
 
 
 # -- vocabulary (the template's rules) -----------------------------------------------------------
@@ -322,86 +311,89 @@ def positions_dtype_check(call, obs):
 
 
 def cases():
-    return [
-        # vocabulary — 5 points
-        driver_case("vocab/order", "specials first, then frequency (high → low), ties in lexicographic order",
-                    1.5, "build_vocab", vocab_configs(VOCAB_ORDER, "corpus"), vocab_check, driver="call"),
-        driver_case("vocab/min_freq_and_specials", "min_freq drops rare tokens; custom specials keep their order",
-                    1.0, "build_vocab", vocab_configs(VOCAB_MIN_FREQ, "corpus"), vocab_check, driver="call"),
-        driver_case("vocab/korean_nfc", "decomposed (NFD) Hangul counts as the same NFC token", 1.0, "build_vocab",
-                    vocab_configs(VOCAB_NFC, "corpus"), vocab_check, driver="call"),
-        driver_case("vocab/encode", "ids for known tokens, <unk> for unknown ones", 1.0, "encode",
-                    encode_configs(ENCODE_KNOWN), encode_check, driver="call"),
-        driver_case("vocab/encode_edge_cases", "empty or blank text gives []; NFD text encodes like NFC", 0.5,
-                    "encode", encode_configs(ENCODE_EDGE), encode_check, driver="call"),
-        # embedding — 3.5 points
-        values_case("embedding/forward", "rows of the weight for ids of any shape", 1.0, "embedding_forward",
-                    embedding_configs(), ref_embedding, forbidden=EMBEDDING_FORBIDDEN),
-        values_case("embedding/backward", "dW for distinct ids", 0.5, "embedding_backward",
-                    embedding_backward_configs(distinct=True), ref_embedding_backward, forbidden=EMBEDDING_FORBIDDEN),
-        invariants_case("embedding/invariants", "forward: (*ids.shape, D) of weight's dtype; ids and weight not "
-                        "modified", 0.25, "embedding_forward", embedding_configs()[::2], ref_embedding,
-                        forbidden=EMBEDDING_FORBIDDEN),
-        invariants_case("embedding/backward_invariants", "backward: dW (num_embeddings, D); dout and ids not modified",
-                        0.25, "embedding_backward", embedding_backward_configs(distinct=False)[::2],
-                        ref_embedding_backward, forbidden=EMBEDDING_FORBIDDEN),
-        values_case("embedding/backward_duplicates", "repeated ids accumulate their gradients", 1.0,
-                    "embedding_backward", embedding_backward_configs(distinct=False), ref_embedding_backward,
-                    forbidden=EMBEDDING_FORBIDDEN),
-        values_case("embedding/float32", "float32 weight and gradients stay float32 (rtol 1e-4)", 0.5,
-                    "embedding_backward", embedding_backward_configs(distinct=False, dtype=F32)[::3],
-                    ref_embedding_backward, tol=1e-4, forbidden=EMBEDDING_FORBIDDEN),
-        # RNN — 5.5 points
-        values_case("rnn/step", "tanh(x_t Wx + h Wh + b)", 1.0, "rnn_step", rnn_step_configs(), ref_rnn_step,
-                    forbidden=RNN_FORBIDDEN),
-        invariants_case("rnn/step_invariants", "rnn_step: h of shape (N, H); inputs not modified", 0.25, "rnn_step",
-                        rnn_step_configs()[::2], ref_rnn_step, forbidden=RNN_FORBIDDEN),
-        values_case("rnn/forward", "all hidden states (T, N, H) equal nn.RNN with the same weights", 1.75,
-                    "rnn_forward", rnn_configs(), ref_nn_rnn, forbidden=RNN_FORBIDDEN),
-        values_case("rnn/single_step", "a sequence of length T = 1", 0.5, "rnn_forward", rnn_configs(lengths=(1,)),
-                    ref_nn_rnn, forbidden=RNN_FORBIDDEN),
-        grad_case("rnn/autograd", "gradients flow through every step to x, h0, Wx, Wh and b", 1.5, "rnn_forward",
-                  rnn_configs(lengths=(5,))[::2], ref_rnn_loop, grad_args=(0, 1, 2, 3, 4), forbidden=RNN_FORBIDDEN),
-        invariants_case("rnn/invariants", "float32 stays float32, shape exactly (T, N, H), inputs untouched", 0.5,
-                        "rnn_forward", rnn_configs(lengths=(3,), dtype=F32)[::2], ref_rnn_loop, forbidden=RNN_FORBIDDEN),
-        # attention — 5.5 points
-        values_case("attention/output", "softmax(q kᵀ / √d) v for (B, T, d), T_q ≠ T_k", 1.25,
-                    "scaled_dot_product_attention", attention_configs(), ref_attention, part=0,
-                    forbidden=ATTENTION_FORBIDDEN),
-        invariants_case("attention/invariants", "output shape and dtype exact; q, k and v not modified", 0.25,
-                        "scaled_dot_product_attention", attention_configs()[::3] + mask_configs()[::3]
-                        + attention_configs(dtype=F32)[::3], ref_attention, part=0, forbidden=ATTENTION_FORBIDDEN),
-        values_case("attention/weights", "attention weights: each row a distribution over the keys", 1.0,
-                    "scaled_dot_product_attention", attention_configs()[::2] + attention_configs((2, 3))[::3],
-                    ref_attention_weights, part=1, forbidden=ATTENTION_FORBIDDEN),
-        values_case("attention/heads", "(B, H, T, d) inputs", 1.0, "scaled_dot_product_attention",
-                    attention_configs((2, 3)), ref_attention, part=0, forbidden=ATTENTION_FORBIDDEN),
-        values_case("attention/boolean_mask", "boolean mask: True = may attend (broadcast over heads)", 1.0,
-                    "scaled_dot_product_attention", mask_configs(), ref_attention, part=0,
-                    forbidden=ATTENTION_FORBIDDEN),
-        values_case("attention/causal_mask", "causal (lower-triangular) mask", 0.5, "scaled_dot_product_attention",
-                    causal_configs(), ref_attention, part=0, forbidden=ATTENTION_FORBIDDEN),
-        values_case("attention/large_scores", "scores in the thousands give finite, exact weights", 0.5,
-                    "scaled_dot_product_attention", large_score_configs(), ref_attention_weights, part=1, tol=1e-6,
-                    forbidden=ATTENTION_FORBIDDEN),
-        values_case("attention/cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", 0.0,
-                    "scaled_dot_product_attention", attention_configs()[:3], ref_attention, part=0,
-                    forbidden=ATTENTION_FORBIDDEN, device="cuda"),
-        # positions — 2 points
-        values_case("positions/closed_form", "sin at even, cos at odd columns (rtol 1e-4)", 1.25,
-                    "sinusoidal_positions", [((t, d), {}, f"T={t}, d={d}") for t, d in [(1, 2), (10, 8), (50, 64),
-                                                                                       (7, 6), (3, 128)]],
-                    ref_positions, tol=1e-4),
-        driver_case("positions/float32", "a (T, d) float32 tensor, as the template states", 0.25,
-                    "sinusoidal_positions", [((t, d), {}, f"T={t}, d={d}") for t, d in [(10, 8), (3, 128)]],
-                    positions_dtype_check, driver="call"),
-        raises_case("positions/odd_dimension", "odd d raises ValueError", 0.5, "sinusoidal_positions",
-                    [((t, d), {}, f"T={t}, d={d}") for t, d in [(4, 5), (2, 1), (10, 63)]], "ValueError"),
-        # sentiment — 3.5 points
-        driver_case("sentiment/beats_order_blind", f"held-out accuracy ≥ {ORDER_BLIND_CEILING} (word order used)",
-                    1.0, "train_sentiment_classifier", sentiment_configs(SEEDS[:1]),
-                    accuracy_check(sentiment_labels, ORDER_BLIND_CEILING), driver="train_predict", timeout=90),
-        driver_case("sentiment/accuracy", f"held-out accuracy ≥ {SENTIMENT_THRESHOLD} for each of 3 seeds", 2.5,
-                    "train_sentiment_classifier", sentiment_configs(SEEDS),
-                    accuracy_check(sentiment_labels, SENTIMENT_THRESHOLD), driver="train_predict", timeout=180),
-    ]
+    vocab = question("vocab", fn="build_vocab")
+    vocab.driven("order", "specials first, then frequency (high → low), ties in lexicographic order",
+                 vocab_configs(VOCAB_ORDER, "corpus"), vocab_check, driver="call", weight=1.5)
+    vocab.driven("min_freq_and_specials", "min_freq drops rare tokens; custom specials keep their order",
+                 vocab_configs(VOCAB_MIN_FREQ, "corpus"), vocab_check, driver="call", weight=1.0)
+    vocab.driven("korean_nfc", "decomposed (NFD) Hangul counts as the same NFC token",
+                 vocab_configs(VOCAB_NFC, "corpus"), vocab_check, driver="call", weight=1.0)
+    vocab.driven("encode", "ids for known tokens, <unk> for unknown ones", encode_configs(ENCODE_KNOWN),
+                 encode_check, driver="call", fn="encode", weight=1.0)
+    vocab.driven("encode_edge_cases", "empty or blank text gives []; NFD text encodes like NFC",
+                 encode_configs(ENCODE_EDGE), encode_check, driver="call", fn="encode", weight=0.5)
+
+    embedding = question("embedding", fn="embedding_forward", forbid=["embedding"])
+    embedding.values("forward", "rows of the weight for ids of any shape", embedding_configs(), ref_embedding,
+                     weight=1.0)
+    embedding.values("backward", "dW for distinct ids", embedding_backward_configs(distinct=True),
+                     ref_embedding_backward, fn="embedding_backward", weight=0.5)
+    embedding.invariants("invariants",
+                         "forward: (*ids.shape, D) of weight's dtype; ids and weight not modified",
+                         embedding_configs()[::2], ref_embedding, weight=0.25)
+    embedding.invariants("backward_invariants", "backward: dW (num_embeddings, D); dout and ids not modified",
+                         embedding_backward_configs(distinct=False)[::2], ref_embedding_backward,
+                         fn="embedding_backward", weight=0.25)
+    embedding.values("backward_duplicates", "repeated ids accumulate their gradients",
+                     embedding_backward_configs(distinct=False), ref_embedding_backward,
+                     fn="embedding_backward", weight=1.0)
+    embedding.values("float32", "float32 weight and gradients stay float32 (rtol 1e-4)",
+                     embedding_backward_configs(distinct=False, dtype=F32)[::3], ref_embedding_backward,
+                     tol=1e-4, fn="embedding_backward", weight=0.5)
+
+    rnn = question("rnn", fn="rnn_step", forbid=["rnn_tanh", "rnn_relu", "lstm", "gru"],
+                   modules=["torch.nn.modules.rnn"])
+    rnn.values("step", "tanh(x_t Wx + h Wh + b)", rnn_step_configs(), ref_rnn_step, weight=1.0)
+    rnn.invariants("step_invariants", "rnn_step: h of shape (N, H); inputs not modified",
+                   rnn_step_configs()[::2], ref_rnn_step, weight=0.25)
+    rnn.values("forward", "all hidden states (T, N, H) equal nn.RNN with the same weights", rnn_configs(),
+               ref_nn_rnn, fn="rnn_forward", weight=1.75)
+    rnn.values("single_step", "a sequence of length T = 1", rnn_configs(lengths=(1,)), ref_nn_rnn,
+               fn="rnn_forward", weight=0.5)
+    rnn.grad("autograd", "gradients flow through every step to x, h0, Wx, Wh and b",
+             rnn_configs(lengths=(5,))[::2], ref_rnn_loop, grad_args=(0, 1, 2, 3, 4), fn="rnn_forward",
+             weight=1.5)
+    rnn.invariants("invariants", "float32 stays float32, shape exactly (T, N, H), inputs untouched",
+                   rnn_configs(lengths=(3,), dtype=F32)[::2], ref_rnn_loop, fn="rnn_forward", weight=0.5)
+
+    attention = question("attention", fn="scaled_dot_product_attention",
+                         forbid=["scaled_dot_product_attention", "multi_head_attention_forward"])
+    attention.values("output", "softmax(q kᵀ / √d) v for (B, T, d), T_q ≠ T_k", attention_configs(),
+                     ref_attention, part=0, weight=1.25)
+    attention.invariants("invariants", "output shape and dtype exact; q, k and v not modified",
+                         attention_configs()[::3] + mask_configs()[::3] + attention_configs(dtype=F32)[::3],
+                         ref_attention, part=0, weight=0.25)
+    attention.values("weights", "attention weights: each row a distribution over the keys",
+                     attention_configs()[::2] + attention_configs((2, 3))[::3], ref_attention_weights, part=1,
+                     weight=1.0)
+    attention.values("heads", "(B, H, T, d) inputs", attention_configs((2, 3)), ref_attention, part=0,
+                     weight=1.0)
+    attention.values("boolean_mask", "boolean mask: True = may attend (broadcast over heads)", mask_configs(),
+                     ref_attention, part=0, weight=1.0)
+    attention.values("causal_mask", "causal (lower-triangular) mask", causal_configs(), ref_attention, part=0,
+                     weight=0.5)
+    attention.values("large_scores", "scores in the thousands give finite, exact weights",
+                     large_score_configs(), ref_attention_weights, part=1, tol=1e-6, weight=0.5)
+    attention.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+                     attention_configs()[:3], ref_attention, part=0, device="cuda", weight=0.0)
+
+    positions = question("positions", fn="sinusoidal_positions")
+    positions.values("closed_form", "sin at even, cos at odd columns (rtol 1e-4)",
+                     [((t, d), {}, f"T={t}, d={d}") for t, d in [(1, 2), (10, 8), (50, 64), (7, 6), (3, 128)]],
+                     ref_positions, tol=1e-4, weight=1.25)
+    positions.driven("float32", "a (T, d) float32 tensor, as the template states",
+                     [((t, d), {}, f"T={t}, d={d}") for t, d in [(10, 8), (3, 128)]], positions_dtype_check,
+                     driver="call", weight=0.25)
+    positions.raises("odd_dimension", "odd d raises ValueError",
+                     [((t, d), {}, f"T={t}, d={d}") for t, d in [(4, 5), (2, 1), (10, 63)]], "ValueError",
+                     weight=0.5)
+
+    sentiment = question("sentiment", fn="train_sentiment_classifier")
+    sentiment.driven("beats_order_blind", f"held-out accuracy ≥ {ORDER_BLIND_CEILING} (word order used)",
+                     sentiment_configs(SEEDS[:1]), accuracy_check(sentiment_labels, ORDER_BLIND_CEILING),
+                     driver="train_predict", timeout=90, weight=1.0)
+    sentiment.driven("accuracy", f"held-out accuracy ≥ {SENTIMENT_THRESHOLD} for each of 3 seeds",
+                     sentiment_configs(SEEDS), accuracy_check(sentiment_labels, SENTIMENT_THRESHOLD),
+                     driver="train_predict", timeout=180, weight=2.5)
+
+    return [c for q in (vocab, embedding, rnn, attention, positions, sentiment) for c in q.cases]

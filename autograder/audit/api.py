@@ -224,7 +224,7 @@ def run_audit(cfg: CourseConfig, assignment: Assignment, *, workers: int | None 
     start = time.monotonic()
     solution = nbformat.read(str(solution_path or _built_solution(cfg, assignment) or
                                  build_week(cfg, assignment).solution), as_version=4)
-    cases = cases if cases is not None else load_cases(cfg.path(assignment.folder))
+    cases = cases if cases is not None else load_cases(cfg.path(assignment.folder), assignment.questions)
     mutants = generate(solution, functions)[:limit or None]
     limits = dataclasses.replace(Limits.from_config(cfg.grading), wall_s=max(cfg.grading.timeout_s, 120.0))
     pool = SandboxPool(limits) if cfg.grading.warm_pool and SandboxPool.usable(limits) else None

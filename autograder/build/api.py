@@ -13,6 +13,8 @@ import nbformat
 
 from autograder.build.bundle import REQUIREMENTS_FILE, bundle
 from autograder.build.inject_hidden import CASES_FILE, inject
+from autograder.build.point_labels import fill_points
+from autograder.build.timings import write_timings
 from autograder.casekit.loader import load_cases
 from autograder.config import Assignment, CourseConfig
 from autograder.engine import GradeResult, Limits, grade_notebook
@@ -60,7 +62,7 @@ def _problems(result: GradeResult, expect_full: bool) -> list[str]:
 def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None = None) -> BuildResult:
     folder = cfg.path(assignment.folder)
     master = master_notebook(folder)
-    cases = load_cases(folder)
+    cases = load_cases(folder, assignment.questions)
     assignment.check_auto_points(round(sum(c.points for c in cases), 6), f"{folder / CASES_FILE} (its hidden cases)")
     templates = cfg.path(cfg.build.templates) / assignment.id
     out = cfg.path(cfg.build.output)
@@ -68,7 +70,8 @@ def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None 
         work = Path(tmp) / "src"
         shutil.copytree(folder, work, ignore=shutil.ignore_patterns("__pycache__", "dist"))
         files = bundle(work)  # the zip grades without this project installed
-        full = inject(nbformat.read(str(master), as_version=4), cases, str(master), files=tuple(files),
+        labelled = fill_points(nbformat.read(str(master), as_version=4), cases, assignment.points, str(master))
+        full = inject(labelled, cases, str(master), files=tuple(files),
                       requirements=REQUIREMENTS_FILE)
         nbformat.write(full, str(work / master.name))
         _otter_assign(work, master.name)
@@ -96,4 +99,6 @@ def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None 
     if problems:
         raise UserError("self-check failed:\n  " + "\n  ".join(problems[:20]), where=str(master),
                         fix="the reference must score full marks and the untouched template zero")
+    write_timings(out, assignment.id, folder / CASES_FILE,
+                  {c.case_id: c.seconds for c in reference.cases if c.status == "passed"})
     return BuildResult(templates, template, ag_zip, solution, reference, blank)

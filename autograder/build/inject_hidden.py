@@ -1,7 +1,8 @@
 """Add one otter hidden-test cell per hidden case to a master notebook.
 
-cases.py is the single source of truth for hidden tests and their points; the master
-notebook carries the solutions and the public tests. The injected cells call
+cases.py is the single source of truth for hidden tests (their points: grader.yml's
+``questions:`` shared by the cases' weights); the master notebook carries the solutions and the
+public tests. The injected cells call
 ``autograder.casekit.otter_check.check`` so plain ``otter run`` grades the same cases.
 """
 

@@ -113,15 +113,16 @@ class Case:
         this machine's torch sees one)."""
         return self.device == "cpu" or (self.device.startswith("cuda") and (gpu or torch.cuda.is_available()))
 
-    def plan(self, arrays: dict[str, np.ndarray], default_timeout: float = DEFAULT_TIMEOUT) -> dict:
-        """The JSON the sandbox receives: calls only — no references, no judge."""
+    def plan(self, arrays: dict[str, np.ndarray], timeout: float | None = None) -> dict:
+        """The JSON the sandbox receives: calls only — no references, no judge. ``timeout`` is
+        the case's wall clock as the grader resolved it (``Limits.case_timeout``)."""
         return {
             "id": self.id,
             "group": self.function,  # the sandbox runs a question's cases in one fork
             "calls": [c.to_json(arrays) for c in self.calls],
             "forbidden": self.forbidden.to_json(),
             "device": self.device,
-            "timeout": self.timeout or default_timeout,
+            "timeout": timeout or self.timeout or DEFAULT_TIMEOUT,
             "seed": self.seed,
         }
 

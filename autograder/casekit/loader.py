@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Mapping
 
 from autograder.casekit.core import Case
 from autograder.errors import UserError
@@ -23,7 +24,9 @@ def load_course_module(path: Path, kind: str):
     return module
 
 
-def load_cases(folder: Path) -> list[Case]:
+def load_cases(folder: Path, points: Mapping[str, float] | None = None) -> list[Case]:
+    """The week's cases; with ``points`` (grader.yml's ``questions:``), each question's points
+    are shared among its cases by their weights."""
     path = Path(folder) / CASES_FILE
     if not path.is_file():
         raise UserError(f"no {CASES_FILE} with hidden cases", where=str(folder),
@@ -32,4 +35,25 @@ def load_cases(folder: Path) -> list[Case]:
     ids = [c.id for c in cases]
     if len(ids) != len(set(ids)):
         raise UserError("case ids repeat", where=str(path))
+    return share_points(cases, points, str(path)) if points else cases
+
+
+def share_points(cases: list[Case], points: Mapping[str, float], where: str) -> list[Case]:
+    weights: dict[str, float] = {}
+    for case in cases:
+        weights[case.function] = weights.get(case.function, 0.0) + case.points
+    unknown, unpriced = sorted(set(points) - set(weights)), sorted(set(weights) - set(points))
+    if unknown or unpriced:
+        raise UserError("grader.yml's questions and the hidden cases' questions differ"
+                        + (f"; no cases for {', '.join(unknown)}" if unknown else "")
+                        + (f"; no points for {', '.join(unpriced)}" if unpriced else ""), where=where,
+                        fix=f"list exactly these questions under questions: {', '.join(weights)}")
+    for question, total in points.items():
+        if total and not weights[question]:
+            raise UserError(f"question {question} is worth {total:g} points but all its cases weigh 0",
+                            where=where, fix="give at least one of its cases a weight above 0")
+    for case in cases:
+        worth, weight = points[case.function], weights[case.function]
+        if abs(worth - weight) > 1e-9:  # weights already in points: keep them exactly
+            case.points = round(worth * case.points / weight, 9) if weight else 0.0
     return cases

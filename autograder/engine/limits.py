@@ -20,6 +20,15 @@ class Limits:
     container_image: str = "autograder-grading:latest"
     gpus: bool = False  # the sandbox has a GPU (container with --gpus all)
     hidden_files: tuple[str, ...] = ()  # files the sandbox sees as empty (bubblewrap only)
+    # (case id, seconds): limits drawn from the reference's measured time (build.timings)
+    case_limits: tuple[tuple[str, float], ...] = ()
+
+    def case_timeout(self, case_id: str, declared: float | None = None) -> float:
+        """A case's wall clock: what its cases.py declares (else ``case_timeout_s``), cut to the
+        reference-based limit where one was measured."""
+        limit = declared or self.case_timeout_s
+        measured = dict(self.case_limits).get(case_id)
+        return min(limit, measured) if measured else limit
 
     @classmethod
     def from_config(cls, grading) -> "Limits":

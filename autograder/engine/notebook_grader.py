@@ -240,12 +240,12 @@ def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Pa
     try:
         (work / "in").mkdir()
         (work / "out").mkdir()
-        key = (tuple(c.id for c in planned), limits.case_timeout_s)
+        key = (tuple(c.id for c in planned), limits.case_timeout_s, limits.case_limits)
         if plans is not None and key in plans:  # the same cases for the whole batch: encoded once
             case_plans, arrays = plans[key]
         else:
             arrays = {}
-            case_plans = [c.plan(arrays, limits.case_timeout_s) for c in planned]
+            case_plans = [c.plan(arrays, limits.case_timeout(c.id, c.timeout)) for c in planned]
             if plans is not None:
                 plans[key] = (case_plans, arrays)
         plan = {"cells": cells, "cell_timeout": limits.cell_timeout_s, "cases": case_plans}

@@ -7,6 +7,7 @@ batch resumes where it stopped and never grades a submission twice.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from autograder.build.timings import case_limits
+from autograder.casekit.loader import CASES_FILE
 from autograder.config import Assignment, CourseConfig
 from autograder.engine import GradeResult, Limits
 from autograder.engine.sandbox import SandboxUnavailable, choose_isolation
@@ -60,6 +63,9 @@ def open_grader(cfg: CourseConfig, assignment: Assignment) -> SubmissionGrader:
     folder = cfg.path(assignment.folder)
     kind.check_folder(assignment, folder)
     limits = Limits.from_config(cfg.grading)
+    measured = case_limits(cfg.path(cfg.build.output), assignment.id, folder / CASES_FILE)
+    if measured:  # the reference's timings from `build` (notebook weeks)
+        limits = dataclasses.replace(limits, case_limits=measured)
     if kind.runs_student_code:
         try:
             choose_isolation(limits.isolation, limits.container_engine)

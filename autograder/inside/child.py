@@ -111,7 +111,7 @@ def _timeout(case: dict, hung: bool) -> float:
 
 
 def _run_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path, results: Path,
-              hung: bool = False) -> bool:
+              hung: bool = False, memo: dict | None = None) -> bool:
     """Run case ``i`` and save what it returned; True when it ran out of time."""
     calls = [Call.from_json(c, arrays_in) for c in case["calls"]]
     timeout = _timeout(case, hung)
@@ -120,7 +120,7 @@ def _run_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path, r
     arrays: dict = {}
     obs = run_case(calls, namespace, arrays, forbidden=ForbiddenSpec.from_json(case.get("forbidden", {})),
                    device=case.get("device", "cpu"), timeout=timeout, seed=int(case.get("seed", 0)),
-                   keep_armed=True)
+                   keep_armed=True, memo=memo)
     timed_out = any(o.get("status") == "timeout" for o in obs)
     if timed_out and timeout < (float(case.get("timeout") or 0) or 60.0):
         for o in obs:
@@ -164,10 +164,11 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
             os.close(read_fd)
             os.setpgid(0, 0)
             _first_to_go_when_memory_runs_out()
+            memo: dict = {}  # identical training calls of this question run once (protocol.calls)
             for i in indices:
                 progress.write(progress_line(CASE, i))
                 os.write(write_fd, f"start {i}\n".encode())
-                if _run_case(i, cases[i], arrays_in, namespace, out, results, hung):
+                if _run_case(i, cases[i], arrays_in, namespace, out, results, hung, memo):
                     hung = True
                     os.write(write_fd, f"slow {i}\n".encode())
                 os.write(write_fd, f"end {i}\n".encode())

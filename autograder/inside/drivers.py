@@ -20,7 +20,7 @@ import torch
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 from torch.overrides import TorchFunctionMode, resolve_name
 
-GENERATOR = "torch.Generator"
+from autograder.protocol.programs import GENERATOR, run_program
 
 
 def _prepare(value: Any) -> Any:
@@ -70,27 +70,6 @@ def optimizer_trajectory(ns: dict, target: type, params: list, grads: list[list]
     opt.zero_grad()
     after = [None if p.grad is None else p.grad.detach().clone() for p in leaves]
     return {"trajectory": trajectory, "after_zero_grad": after}
-
-
-_VALUE_OPS: dict[str, Callable] = {
-    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b, "pow": lambda a, k: a ** k, "neg": lambda a: -a,
-    "radd": lambda c, a: c + a, "rsub": lambda c, a: c - a, "rmul": lambda c, a: c * a,
-    "rdiv": lambda c, a: c / a, "relu": lambda a: a.relu(), "tanh": lambda a: a.tanh(),
-}
-
-
-def run_program(program: list, leaf: Callable[[float], Any]) -> list:
-    """Evaluate a straight-line program; ``("leaf", x)`` makes an input, other rows name an op
-    and operands: ints index earlier nodes, ``("const", c)`` is a Python number."""
-    nodes: list = []
-    for op, *operands in program:
-        if op == "leaf":
-            nodes.append(leaf(float(operands[0])))
-            continue
-        args = [o[1] if isinstance(o, (list, tuple)) else nodes[int(o)] for o in operands]
-        nodes.append(_VALUE_OPS[op](*args))
-    return nodes
 
 
 def value_graph(ns: dict, target: type, program: list) -> dict:

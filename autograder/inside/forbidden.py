@@ -105,7 +105,11 @@ class _DispatchGuard:
                 for overload in getattr(_aten, op).overloads():
                     name = op if overload == "default" else f"{op}.{overload}"
                     for key in _KEYS:
-                        if _has_kernel(f"aten::{name}", key):
+                        try:
+                            present = _has_kernel(f"aten::{name}", key)
+                        except RuntimeError:  # a name torch.ops.aten answers but the dispatcher lacks
+                            break
+                        if present:
                             library.impl(name, key, _kernel(f"aten::{name}"))
         cls._library, cls._ops = library, ops
 

@@ -41,8 +41,8 @@ def notebook_problem(data: bytes) -> str | None:
 class NotebookGrader(SubmissionGrader):
     """The week's cases, and one warm sandbox pool for the batch where warm sandboxes run."""
 
-    def __init__(self, folder: Path, limits: Limits, warm: bool):
-        self.cases = load_cases(folder)
+    def __init__(self, folder: Path, limits: Limits, warm: bool, points: dict[str, float] | None = None):
+        self.cases = load_cases(folder, points)
         self.limits = limits
         self.pool = SandboxPool(limits) if warm and SandboxPool.usable(limits) else None
         self.plans: dict = {}  # the cases encoded for the sandbox once per batch
@@ -78,7 +78,7 @@ class NotebookKind(FileKind):
                             fix="each notebook week needs cases.py defining cases() -> list[Case]")
 
     def grader(self, assignment: "Assignment", folder: Path, limits: Limits, *, warm: bool = False) -> NotebookGrader:
-        return NotebookGrader(folder, limits, warm)
+        return NotebookGrader(folder, limits, warm, assignment.questions)
 
     def build(self, cfg: "CourseConfig", assignment: "Assignment") -> str:
         r = build_week(cfg, assignment)

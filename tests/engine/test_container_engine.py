@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from autograder.engine import grade_notebook
-from tests.engine.test_hostile import HOSTILE, LIMITS, _grade
+from tests.hostile_notebooks import HOSTILE, LIMITS, grade_hostile
 
 IMAGE = os.environ.get("AUTOGRADER_TEST_IMAGE", "")
 ENGINE = os.environ.get("AUTOGRADER_TEST_ENGINE", "podman")
@@ -36,7 +36,7 @@ def test_reference_gets_full_marks_in_the_container(built, tmp_path):
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_submission_gets_exactly_its_honest_points_in_the_container(built, tmp_path, name):
-    result = _grade(built, tmp_path, name, CONTAINED)
+    result = grade_hostile(built, tmp_path, name, CONTAINED)
     assert result.isolation == f"container:{ENGINE}"
 
 

@@ -19,7 +19,7 @@ from autograder.engine import grade_notebook
 from autograder.engine.pool import SandboxPool
 from autograder.notebooks import with_functions
 from tests.boundary_attacks import FORBIDDEN_EVASIONS, TAMPERING
-from tests.engine.test_hostile import LIMITS
+from tests.hostile_notebooks import LIMITS
 
 ATTACKS = {**FORBIDDEN_EVASIONS, **TAMPERING}
 # one-shot sandboxes read the exchange folder in place (warm ones get it by rename): the file

@@ -11,7 +11,7 @@ import pytest
 from autograder.engine import grade_notebook
 from autograder.engine.pool import SandboxPool, WarmSandbox
 from autograder.notebooks import with_functions
-from tests.engine.test_hostile import HOSTILE, LIMITS, OUTSIDE
+from tests.hostile_notebooks import HOSTILE, LIMITS, OUTSIDE
 
 pytestmark = pytest.mark.skipif(not SandboxPool.usable(LIMITS), reason="warm sandboxes need bubblewrap")
 

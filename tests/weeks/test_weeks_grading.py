@@ -37,6 +37,14 @@ def mutate(nb, fn: str, edits: list[tuple[str, str]]):
     return with_functions(nb, {fn: source})
 
 
+def mutant_notebook(solution, spec: tuple):
+    """A mutant from its table entry: week 2's ``(case, {function: new source})`` or the other
+    weeks' ``(case, function, [(old, new), ...])``."""
+    if len(spec) == 2:
+        return with_functions(solution, spec[1])
+    return mutate(solution, spec[1], spec[2])
+
+
 def variant_path(built, tmp_path: Path, name: str) -> Path:
     if name == "reference":
         nb = built.solution
@@ -45,8 +53,7 @@ def variant_path(built, tmp_path: Path, name: str) -> Path:
     elif name in alternatives(built.week.id):
         nb = with_functions(built.solution, alternatives(built.week.id)[name])
     else:
-        _, fn, edits = mutants(built.week.id)[name]
-        nb = mutate(built.solution, fn, edits)
+        nb = mutant_notebook(built.solution, mutants(built.week.id)[name])
     path = tmp_path / f"{name}.ipynb"
     nbformat.write(nb, str(path))
     return path
