@@ -27,16 +27,16 @@ WEEKS = {"week02": ("week02_softmax", 20), "week03": ("week03_backprop", 25), "w
 
 
 def _assignments() -> str:
-    """The coded weeks as the project's grader.yml states them (points, questions), with their
-    folders made absolute and dates in the test course's summer."""
+    """The coded weeks with the points per question the project's grader.yml states, their folders
+    made absolute and dates in the test course's summer (``points: N}`` ends each row: tests edit it)."""
     stated = {a["id"]: a for a in yaml.safe_load((PROJECT / "grader.yml").read_text(encoding="utf-8"))["assignments"]}
     rows = []
     for wid, (folder, points) in WEEKS.items():
         if (PROJECT / "assignments" / folder).is_dir():
-            row = {"id": wid, "week": int(wid[-2:]), "title": folder, "folder": str(PROJECT / "assignments" / folder),
-                   "due": f"{date(2026, 6, 30) + timedelta(weeks=int(wid[-2:]))}T23:59:00", "points": points,
-                   "questions": stated.get(wid, {}).get("questions", {})}
-            rows.append(f"  - {json.dumps(row, ensure_ascii=False)}")
+            questions = ", ".join(f"{q}: {v:g}" for q, v in stated.get(wid, {}).get("questions", {}).items())
+            rows.append(f"  - {{id: {wid}, week: {int(wid[-2:])}, title: {folder}, folder: {PROJECT / 'assignments' / folder}, "
+                        f"due: {date(2026, 6, 30) + timedelta(weeks=int(wid[-2:]))}T23:59:00, "
+                        f"questions: {{{questions}}}, points: {points}}}")
     return "\n".join(rows)
 
 

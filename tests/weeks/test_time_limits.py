@@ -65,4 +65,6 @@ def test_correct_code_far_slower_than_the_reference_keeps_full_marks(build_of, t
                                               if c.status != "passed"]
     own = dict(limits.case_limits)
     slowest = max((c.seconds / own[c.case_id], c.case_id) for c in result.cases if c.case_id in own)
-    assert slowest[0] < 0.5, slowest  # at most half of its limit: room for a slower grading machine
+    # well inside its limit (0.35 measured here, in conv2d/backward_grid): room for a slower machine;
+    # a factor of 20 (0.69 here) failed this
+    assert slowest[0] < 0.6, slowest
