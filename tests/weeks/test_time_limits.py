@@ -60,7 +60,8 @@ def test_correct_code_far_slower_than_the_reference_keeps_full_marks(build_of, t
     path = tmp_path / "loops.ipynb"
     nbformat.write(with_functions(built.solution, alternatives("week05")["naive_loops_and_argmax"]), str(path))
     limits = dataclasses.replace(LIMITS, case_limits=_measured(built))
-    result = grade_notebook(path, built.cases, limits)
+    layers = [c for c in built.cases if not c.id.startswith("train_small_cnn/")]  # the loops, not the training
+    result = grade_notebook(path, layers, limits)
     assert result.score == result.max_score, [(c.case_id, c.status, c.message[:80]) for c in result.cases
                                               if c.status != "passed"]
     own = dict(limits.case_limits)
