@@ -21,6 +21,13 @@ def _raw(cell, prefix: str) -> bool:
     return cell.cell_type == "raw" and cell.source.lstrip().startswith(prefix)
 
 
+def question_opened(cell) -> str | None:
+    """The name a ``# BEGIN QUESTION`` raw cell gives its question (None for any other cell)."""
+    if not _raw(cell, "# BEGIN QUESTION"):
+        return None
+    return (yaml.safe_load(cell.source.split("\n", 1)[1]) or {}).get("name")
+
+
 def _hidden_cell(case: Case) -> nbformat.NotebookNode:
     config = f'""" # BEGIN TEST CONFIG\npoints: {case.points:g}\nhidden: true\n""" # END TEST CONFIG\n'
     body = ("from autograder.casekit.otter_check import check\n"
@@ -49,7 +56,7 @@ def inject(master: nbformat.NotebookNode, cases: list[Case], where: str, *, file
     cells, question, placed = [], None, set()
     for cell in nb.cells:
         if _raw(cell, "# BEGIN QUESTION"):
-            question = (yaml.safe_load(cell.source.split("\n", 1)[1]) or {}).get("name")
+            question = question_opened(cell)
         if _raw(cell, "# END TESTS") and question in by_question:
             cells.extend(_hidden_cell(c) for c in by_question[question])
             placed.add(question)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 import nbformat
-import yaml
 
+from autograder.build.inject_hidden import question_opened
 from autograder.casekit.core import Case
 from autograder.errors import UserError
 
@@ -28,8 +28,8 @@ def fill_points(master: nbformat.NotebookNode, cases: list[Case], total: float, 
     nb = nbformat.from_dict(master)
     question = None
     for cell in nb.cells:
-        if cell.cell_type == "raw" and cell.source.lstrip().startswith("# BEGIN QUESTION"):
-            question = (yaml.safe_load(cell.source.split("\n", 1)[1]) or {}).get("name")
+        if (opened := question_opened(cell)) is not None:
+            question = opened
         elif cell.cell_type == "raw" and cell.source.lstrip().startswith("# END QUESTION"):
             question = None
         if cell.cell_type != "markdown":

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import torch
 
+from autograder.protocol.calls import aten_operator_names
+
 _ALIAS_DOC = re.compile(r"Alias for :func:`([\w.]+)`")
 _NAMESPACES = (torch, torch.nn.functional, torch.special, torch.linalg, torch.Tensor)
 
@@ -38,10 +40,8 @@ def _built_on(candidate: str, wanted: list[str]) -> bool:
 
 @lru_cache(maxsize=1)
 def _known_names() -> frozenset[str]:
-    aten = {n.split("::", 1)[1].split(".", 1)[0] for n in torch._C._dispatch_get_all_op_names()
-            if n.startswith("aten::")}
     python = {k for ns in _NAMESPACES for k in dir(ns) if not k.startswith("__")}
-    return frozenset(aten | python)
+    return aten_operator_names() | python
 
 
 @lru_cache(maxsize=1)

@@ -93,7 +93,7 @@ def _digest(value: Any, arrays: dict[str, np.ndarray], h) -> None:
 
 
 @lru_cache(maxsize=1)
-def _dispatcher_aten_names() -> frozenset[str]:
+def aten_operator_names() -> frozenset[str]:
     """The operators the dispatcher has (``torch.ops.aten`` makes a packet for any name asked)."""
     return frozenset(n.split("::", 1)[1].split(".", 1)[0] for n in torch._C._dispatch_get_all_op_names()
                      if n.startswith("aten::"))
@@ -138,4 +138,4 @@ class ForbiddenSpec:
     def aten_ops(self) -> frozenset[str]:
         """The forbidden names the dispatcher knows as aten operators."""
         names = {op for op in self.ops if op != "*"} | (AUTOGRAD_OPS if self.forbids_autograd else set())
-        return frozenset(names & _dispatcher_aten_names())
+        return frozenset(names & aten_operator_names())
