@@ -13,9 +13,8 @@ $(STAMP): pyproject.toml
 	# torch first and pinned: this resolves to the local CPU build, never the CUDA wheels
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e ".[dev]"
-	@command -v bwrap >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
-		(apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null) || \
-		echo "note: bubblewrap not installed; grading falls back to rlimit isolation"; }
+	@command -v bwrap >/dev/null || bash .ci/apt-install bubblewrap || \
+		echo "note: bubblewrap not installed; grading falls back to rlimit isolation"
 	touch $(STAMP)
 
 # system packages the tests use: headless Chromium (dashboard tests; fonts-nanum renders its Korean)
@@ -24,11 +23,7 @@ SYSTEM := $(VENV)/.system
 $(SYSTEM): $(STAMP)
 	@need=""; command -v chromium >/dev/null && fc-list :lang=ko | grep -q . || need="chromium fonts-nanum"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need="$$need postgresql"; \
-	if [ -n "$$need" ]; then \
-		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && apt-get install -y -qq $$need >/dev/null; \
-		else echo "note: not installed: $$need; the tests that need them will be skipped"; fi; \
-	fi
+	bash .ci/apt-install $$need || echo "warning: system packages missing ($$need); the tests that need them will be skipped"
 	touch $(SYSTEM)
 
 demo: $(STAMP)
