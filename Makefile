@@ -30,7 +30,7 @@ demo: $(STAMP)
 	$(BIN)/autograder demo
 
 test: $(STAMP) $(SYSTEM)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 3 --dist worksteal
 
 bench: $(STAMP)
 	$(BIN)/python bench/grade_week.py all

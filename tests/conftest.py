@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from filelock import FileLock
 import yaml
 
 from autograder import config
@@ -60,32 +62,52 @@ build: {{output: build, templates: templates}}
 
 
 class Built:
-    """One week built (otter assign + self-check) in a temporary course."""
+    """One week built (otter assign + self-check) in a temporary course; ``reuse`` reads a build
+    that another test process made in ``root`` (``built.pickle``) instead of building again."""
 
-    def __init__(self, root: Path, week: str = "week02"):
-        self.cfg = config.load(write_course(root))
-        self.week = self.cfg.assignment(week)
-        result = build_week(self.cfg, self.week)
-        self.result = result
-        self.solution = nbformat.read(str(result.solution), as_version=4)
-        self.template = nbformat.read(str(result.template), as_version=4)
+    def __init__(self, root: Path, week: str = "week02", reuse: bool = False):
+        saved = root / "built.pickle"
+        if reuse and saved.exists():
+            self.cfg = config.load(root / "grader.yml")
+            self.week = self.cfg.assignment(week)
+            self.result = pickle.loads(saved.read_bytes())
+        else:
+            self.cfg = config.load(write_course(root))
+            self.week = self.cfg.assignment(week)
+            self.result = build_week(self.cfg, self.week)
+            saved.write_bytes(pickle.dumps(self.result))
+        self.solution = nbformat.read(str(self.result.solution), as_version=4)
+        self.template = nbformat.read(str(self.result.template), as_version=4)
         self.cases = load_cases(self.cfg.path(self.week.folder), self.week.questions)
         self.root = root
 
 
+def _shared_build(tmp_path_factory, week: str) -> Built:
+    """A week built once for the whole test run: under pytest-xdist the workers share the build
+    folder (the run's base temp) and a lock, so each week's otter assign runs once, not per worker."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    root = base / f"course-{week}"
+    with FileLock(str(root) + ".lock"):
+        reuse = (root / "built.pickle").exists()
+        root.mkdir(exist_ok=True)
+        return Built(root, week, reuse=reuse)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
-    return Built(tmp_path_factory.mktemp("course"))
+    return _shared_build(tmp_path_factory, "week02")
 
 
 @pytest.fixture(scope="session")
 def build_of(tmp_path_factory):
-    """build_of("week03") → that week built once per session."""
+    """build_of("week03") → that week built once per test run."""
     done: dict[str, Built] = {}
 
     def get(week: str) -> Built:
         if week not in done:
-            done[week] = Built(tmp_path_factory.mktemp(f"course-{week}"), week)
+            done[week] = _shared_build(tmp_path_factory, week)
         return done[week]
     return get
 
