@@ -97,6 +97,29 @@ def test_plain_math_and_unused_imports_are_not_flagged():
     assert _hits(lambda x: torch.exp(x) / torch.exp(x).sum(-1, keepdim=True)) == []
 
 
+def test_cached_names_are_served_only_to_the_same_function_object():
+    """The detector caches each torch function's names by identity: a function first seen as
+    harmless stays harmless, a forbidden one is still named on every call, and an object whose
+    __eq__ and __hash__ claim to be a cached function is resolved for what it is."""
+    from autograder.inside.forbidden import _names_of
+
+    assert _hits(lambda x: torch.exp(x)) == []
+    for _ in range(3):
+        assert _hits(lambda x: torch.softmax(x, -1)) == ["torch.softmax"]
+
+    class Impostor:
+        __name__ = "softmax"
+
+        def __eq__(self, other):
+            return True
+
+        def __hash__(self):
+            return hash(torch.exp)
+
+    assert _names_of(torch.exp)[1] == "exp"
+    assert _names_of(Impostor())[2] == "softmax"
+
+
 def test_python_level_modules_are_detected():
     spec = ForbiddenSpec(modules=("torch.distributions",))
     with Detector(spec) as d:
