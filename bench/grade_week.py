@@ -90,9 +90,8 @@ def otter_points(zip_path: Path, nb: Path, work: Path) -> float | None:
     out.mkdir()
     try:
         subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(zip_path), str(nb), "-o", str(out)],
-                       check=True, capture_output=True, cwd=work, timeout=OTTER_CAP_S, start_new_session=True)
-    except subprocess.TimeoutExpired:
-        subprocess.run(["pkill", "-f", str(nb)], check=False)  # the kernel otter started
+                       check=True, capture_output=True, cwd=work, timeout=OTTER_CAP_S)
+    except subprocess.TimeoutExpired:  # the kernel otter started exits with it (ipykernel's parent poller)
         return None
     tests = json.loads((out / "results.json").read_text())["tests"]
     return sum(float(t.get("score", 0)) for t in tests if t["name"] != "Public Tests")
@@ -179,7 +178,8 @@ def bench_week(week: str, n: int) -> dict:
           f"the other {len(rest)}: {sum(rest) / len(rest):.2f} s each in their sandbox")
     print(f"peak RSS of one child process:     {peak_mb:.0f} MB")
     for label, bad in differ.items():
-        print(f"same points as otter ({label}): {'yes, on all ' + str(n - len(killed)) + ' that otter finished' if not bad else bad}")
+        same = f"yes, on all {n - len(killed)} that otter finished" if not bad else bad
+        print(f"same points as otter ({label}): {same}")
     figures = {"week": week, "n": n, "otter_each": t_otter / n, "warm2_each": warm2 / n, "warm1_each": warm1 / n,
                "ratio2": t_otter / warm2, "hang_s": hang_s, "same": not any(differ.values())}
     if week == "week02":

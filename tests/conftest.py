@@ -62,12 +62,12 @@ build: {{output: build, templates: templates}}
 
 
 class Built:
-    """One week built (otter assign + self-check) in a temporary course; ``reuse`` reads a build
-    that another test process made in ``root`` (``built.pickle``) instead of building again."""
+    """One week built (otter assign + self-check) in a temporary course; a build that another
+    test process already made in ``root`` (``built.pickle``) is read instead of built again."""
 
-    def __init__(self, root: Path, week: str = "week02", reuse: bool = False):
+    def __init__(self, root: Path, week: str = "week02"):
         saved = root / "built.pickle"
-        if reuse and saved.exists():
+        if saved.exists():
             self.cfg = config.load(root / "grader.yml")
             self.week = self.cfg.assignment(week)
             self.result = pickle.loads(saved.read_bytes())
@@ -90,9 +90,8 @@ def _shared_build(tmp_path_factory, week: str) -> Built:
         base = base.parent
     root = base / f"course-{week}"
     with FileLock(str(root) + ".lock"):
-        reuse = (root / "built.pickle").exists()
         root.mkdir(exist_ok=True)
-        return Built(root, week, reuse=reuse)
+        return Built(root, week)
 
 
 @pytest.fixture(scope="session")

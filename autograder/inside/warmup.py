@@ -1,8 +1,9 @@
 """Pay torch's lazy start-up costs once, before any fork.
 
 Each test case runs in a fork, and whatever torch initialises lazily on first use is lost with
-that fork: ``resolve_name``'s table (~8 ms) and the detector's names, the sympy import that the first ``backward`` with
-``grad_tensors`` triggers (~0.4 s), numpy's random module. Measured on week 2, these made a
+that fork: ``resolve_name``'s table (~8 ms), the detector's cache of torch function names, the
+sympy import that the first ``backward`` with ``grad_tensors`` triggers (~0.4 s), numpy's random
+module. Measured on week 2, these made a
 forked case cost ~50 ms instead of ~6 ms. Running one trusted case of every kind here first puts
 all of it in the memory the forks share.
 """
@@ -16,7 +17,7 @@ import torch
 
 from autograder.protocol import wire
 from autograder.protocol.calls import ForbiddenSpec
-from autograder.inside.forbidden import _names_of
+from autograder.inside.forbidden import resolve_torch_names
 from autograder.inside.probe import run_case
 from autograder.protocol.calls import Call
 
@@ -43,9 +44,5 @@ def warm_up() -> None:
     wire.encode(observations, {})
     np.savez(io.BytesIO(), **arrays)
     np.random.seed(0)
-    # the detector's names of every torch function, resolved here once rather than in each
-    # fork (~4 µs each the first time a case calls it: ~40 % of week 2's detector cost)
-    for functions in torch.overrides.get_overridable_functions().values():
-        for func in functions:
-            _names_of(func)
+    resolve_torch_names()
     _DONE = True
