@@ -2,9 +2,9 @@
 engine — one-shot sandboxes (2 workers) and warm sandboxes (1 and 2 workers) — on the same
 notebooks in one run, with the case time limits `grade` uses (the reference's timings from
 `build`). Prints times, ratios against otter, the cost of a hanging function, whether every
-mode gives otter's points on every submission; for week 2 also the computation alone (the
-reference's functions called in-process on the same calls), and with `all` a term model from
-each week's measured cost.
+mode gives otter's points on every submission; the computation alone (the
+reference's functions called in-process on the same calls) and the ratio to otter that it
+allows, and with `all` a term model from each week's measured cost.
 
 Submissions are a class-like mix (stated in the output): correct (the reference and the week's
 correct alternatives), buggy (the mutants), half-done (the later half of the functions left as
@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -112,18 +113,31 @@ def engine_batch(paths: list[Path], built: Built, limits: Limits, workers: int, 
 
 
 def computation_alone(built: Built, repeats: int = 5) -> float:
-    """Seconds for the reference's functions (and drivers) on every planned call, in-process:
-    no sandbox, no detector, no encoding, no judging — the floor any grader must pay."""
+    """Seconds for the reference's functions (and drivers) on every planned call, in-process, one
+    thread as in the sandbox: no sandbox, no detector, no encoding, no judging — the floor any
+    grader must pay. A training call that two cases of a question share counts once, as the
+    sandbox runs it once."""
+    torch.set_num_threads(1)
     ns: dict = {}
     for cell in built.solution.cells:
         if (cell.cell_type == "code" and not cell.source.lstrip().startswith(("%", "!"))
                 and "otter" not in cell.source and "grader.check" not in cell.source):  # otter's own cells
             exec(compile(cell.source, "<solution>", "exec"), ns)  # noqa: S102 - the course's own reference
-    calls = [c for case in built.cases if case.runnable() for c in case.calls]
+    calls, seen = [], set()
+    for case in built.cases:
+        if not case.runnable():
+            continue
+        for call in case.calls:
+            key = call.to_json({}).get("key")
+            if key and (case.function, key) in seen:
+                continue
+            seen.add((case.function, key))
+            calls.append((case.seed, call))
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
-        for call in calls:
+        for seed, call in calls:
+            torch.manual_seed(seed)
             fn = ns[call.fn]
             try:
                 if call.driver:
@@ -151,9 +165,12 @@ def bench_week(week: str, n: int) -> dict:
     counts = {k: sum(1 for kind, _, _ in mix if kind == k) for k in dict.fromkeys(k for k, _, _ in mix)}
     print("mix: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
-    t0 = time.perf_counter()
-    plain = [otter_points(built.result.autograder_zip, p, work) for p in paths]
-    t_otter = time.perf_counter() - t0
+    plain, otter_each = [], []
+    for p in paths:
+        t0 = time.perf_counter()
+        plain.append(otter_points(built.result.autograder_zip, p, work))
+        otter_each.append(time.perf_counter() - t0)
+    t_otter = sum(otter_each)
     measured = case_limits(built.cfg.path(built.cfg.build.output), week, built.cfg.path(built.week.folder) / CASES_FILE)
     limits = Limits(wall_s=300, case_timeout_s=20, case_limits=measured)
     rows = {}
@@ -182,11 +199,15 @@ def bench_week(week: str, n: int) -> dict:
         print(f"same points as otter ({label}): {same}")
     figures = {"week": week, "n": n, "otter_each": t_otter / n, "warm2_each": warm2 / n, "warm1_each": warm1 / n,
                "ratio2": t_otter / warm2, "hang_s": hang_s, "same": not any(differ.values())}
-    if week == "week02":
-        alone = computation_alone(built)
-        figures["alone_each"] = alone
-        print(f"computation alone: {alone * 1000:.0f} ms for {sum(len(c.calls) for c in built.cases if c.runnable())} "
-              f"calls; engine warm 1 worker per submission is {warm1 / n / alone:.1f}x that")
+    alone = computation_alone(built, repeats=5 if week == "week02" else 1)
+    correct = [r.seconds for (kind, _, _), r in zip(mix, rows["warm sandboxes, 1 worker"][1]) if kind == "correct"]
+    otter_correct = [t for (kind, _, _), t in zip(mix, otter_each) if kind == "correct"]
+    each = sum(correct) / len(correct)
+    figures.update(alone_each=alone, correct_each=each)
+    print(f"computation alone: {alone * 1000:.0f} ms for {sum(len(c.calls) for c in built.cases if c.runnable())} "
+          f"calls; a correct submission takes {each * 1000:.0f} ms in its warm sandbox ({each / alone:.1f}x that); "
+          f"on correct submissions otter takes {sum(otter_correct) / len(otter_correct):.2f} s, so 2 workers "
+          f"can be at most {sum(otter_correct) / len(otter_correct) / (alone / 2):.1f}x faster than otter there")
     return figures
 
 

@@ -1,14 +1,14 @@
 """Entry point inside the sandbox: ``python -m autograder.inside.child WORKDIR``.
 
 Reads ``WORKDIR/in/plan.json`` (cells to run and calls to make, written by the grader),
-writes observations to ``WORKDIR/out``. The cases of one question run one after another in a
-fork of the executed notebook; a case that crashes, exits or hangs loses only itself (the
-question's later cases go on in a fresh fork).
+writes observations to ``WORKDIR/out``. The cases run one after another in a fork of the
+executed notebook; a case that crashes, exits or hangs loses only itself (the later cases go
+on in a fresh fork).
 """
 
 from __future__ import annotations
 
-import itertools
+import gc
 import json
 import os
 import random
@@ -101,7 +101,7 @@ def _cap_address_space() -> None:
 
 # Once a case of a question has not finished in time, the question's later cases get this much
 # each: a function that never returns costs one case limit and a few seconds, not one per case.
-AFTER_A_HANG_S = 1.0
+AFTER_A_HANG_S = 0.5
 _SHORTENED = f" (shortened to {AFTER_A_HANG_S:g} s: an earlier case of this function did not finish in time)"
 
 
@@ -148,37 +148,49 @@ def _fork(patience_s: float = 10.0) -> int:
             time.sleep(0.05)
 
 
-def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace: dict, out: Path,
-               results: Path, progress, hung: bool = False) -> tuple[dict[int, CaseExit], list[int], bool]:
+def _run_in_fork(indices: list[int], cases: list[dict], arrays_in: dict, namespace: dict, out: Path,
+                 results: Path, progress, hung: set) -> tuple[dict[int, CaseExit], list[int]]:
     """Run ``indices`` one after another in one fork of the executed notebook.
 
     The fork reports ``start I`` / ``end I`` (``slow I`` when case I ran out of time) on a pipe.
-    When it dies or hangs in a case, that case alone is lost: returns exit records, the indices
-    still to run (in a fresh fork), and whether a case of the question ran out of time.
-    One fork per question, not per case: a fork of a process with torch loaded costs ~15 ms.
+    When it dies or hangs in a case, that case alone is lost: returns exit records and the indices
+    still to run (in a fresh fork). ``hung`` holds the questions (``group``) one of whose cases
+    ran out of time; it grows as cases time out. One fork for all the cases, not one per case or
+    per question: each fork of a process with torch loaded costs 10-15 ms in copied pages.
     """
     read_fd, write_fd = os.pipe()
+    go_read, go_write = os.pipe()
     pid = _fork()
     if pid == 0:  # whatever a case does, only this process is lost
         try:
             os.close(read_fd)
+            os.close(go_write)
             os.setpgid(0, 0)
             _first_to_go_when_memory_runs_out()
-            memo: dict = {}  # identical training calls of this question run once (protocol.calls)
+            memo: dict = {}  # identical training calls of one question run once (protocol.calls)
+            group = None
             for i in indices:
-                progress.write(progress_line(CASE, i))
+                if cases[i].get("group") != group:
+                    group, memo = cases[i].get("group"), {}
                 os.write(write_fd, f"start {i}\n".encode())
-                if _run_case(i, cases[i], arrays_in, namespace, out, results, hung, memo):
-                    hung = True
+                # a case begins only once the process above has taken note: when a case kills
+                # that process, the fork stops here, and the last case on record is the one to blame
+                if os.read(go_read, 1) != b"g":
+                    break
+                progress.write(progress_line(CASE, i))
+                if _run_case(i, cases[i], arrays_in, namespace, out, results, _is_hung(cases[i], hung), memo):
+                    hung.add(cases[i].get("group"))
                     os.write(write_fd, f"slow {i}\n".encode())
                 os.write(write_fd, f"end {i}\n".encode())
         finally:
             os._exit(0)
     os.close(write_fd)
+    os.close(go_read)
     exits: dict[int, CaseExit] = {}
     running, since, pending, status = None, time.monotonic(), b"", None
     while True:
-        limit = _limit(cases[running] if running is not None else {}, hung)
+        case = cases[running] if running is not None else {}
+        limit = _limit(case, _is_hung(case, hung))
         ready, _, _ = select.select([read_fd], [], [], max(limit - (time.monotonic() - since), 0.0))
         data = os.read(read_fd, 4096) if ready else None
         if data is None:  # no word within the limit: the case hangs
@@ -187,8 +199,8 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
             if running is None:  # hung between cases: charge the next one, if any is left
                 running = next((i for i in indices if i not in exits), None)
             if running is not None:
-                exits[running] = CaseExit(running, killed_after_s=limit, shortened=hung)
-            hung = True
+                exits[running] = CaseExit(running, killed_after_s=limit, shortened=_is_hung(cases[running], hung))
+                hung.add(cases[running].get("group"))
             break
         if not data:  # the fork has exited
             break
@@ -200,12 +212,17 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
                 continue
             if word == "start":
                 running, since = int(num), time.monotonic()
+                try:
+                    os.write(go_write, b"g")
+                except OSError:  # the fork is gone; its exit is read below
+                    pass
             elif word == "slow":
-                hung = True
+                hung.add(cases[int(num)].get("group"))
             elif word == "end" and int(num) == running:
                 exits[running] = CaseExit(running, exit=0)
                 running, since = None, time.monotonic()
     os.close(read_fd)
+    os.close(go_write)
     if status is None:
         status = os.waitpid(pid, 0)[1]
     _reap_strays(pid)
@@ -214,25 +231,24 @@ def _run_group(indices: list[int], cases: list[dict], arrays_in: dict, namespace
     if running is not None and running not in exits:
         exits[running] = (CaseExit(running, signal=os.WTERMSIG(status)) if os.WIFSIGNALED(status)
                           else CaseExit(running, exit=os.WEXITSTATUS(status)))
-    return exits, [i for i in indices if i > max(exits)], hung
+    return exits, [i for i in indices if i > max(exits)]
+
+
+def _is_hung(case: dict, hung: set) -> bool:
+    """Whether an earlier case of ``case``'s question ran out of time (ungrouped cases stand alone)."""
+    return case.get("group") is not None and case.get("group") in hung
 
 
 def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, results: Path,
                progress) -> list[CaseExit]:
-    """Every case; consecutive cases of one question (``group``) share a fork."""
+    """Every case, in one fork; after a case that took its fork down, the rest in a fresh one."""
     exits: dict[int, CaseExit] = {}
     todo = list(range(len(cases)))
-    hung_groups: set = set()  # questions one of whose cases ran out of time
+    hung: set = set()
+    gc.freeze()  # the notebook's objects, as warm_up did torch's: a fork's collections skip them
     while todo:
-        key = cases[todo[0]].get("group")
-        same = itertools.takewhile(lambda i: key is not None and cases[i].get("group") == key, todo[1:])
-        group = [todo[0], *same]
-        found, rest, hung = _run_group(group, cases, arrays_in, namespace, out, results, progress,
-                                       key is not None and key in hung_groups)
-        if hung and key is not None:
-            hung_groups.add(key)
+        found, todo = _run_in_fork(todo, cases, arrays_in, namespace, out, results, progress, hung)
         exits.update(found)
-        todo = rest + todo[len(group):]
     return [exits[i] for i in range(len(cases))]
 
 
@@ -241,6 +257,9 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     root = Path(workdir)
     out = Path(out_dir) if out_dir else root / "out"
     plan, arrays_in = wire.load(Path(in_dir or root / "in") / "plan.json", max_json_bytes=64 << 20)
+    # Python's own setting (a zygote wants SIGPIPE's default for itself): a write to a case's
+    # fork that has died raises, never kills this process
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     torch.set_num_threads(1)
     # Same verdicts run to run, on CPU and CUDA. The flag itself, not torch.use_deterministic_algorithms:
     # that also imports torch._inductor (and dynamo, sympy) for torch.compile's setting, ~1.5 s a submission.

@@ -6,10 +6,16 @@ sympy import that the first ``backward`` with ``grad_tensors`` triggers (~0.4 s)
 module. Measured on week 2, these made a
 forked case cost ~50 ms instead of ~6 ms. Running one trusted case of every kind here first puts
 all of it in the memory the forks share.
+
+Then every object alive is moved out of the garbage collector's sight (``gc.freeze``): torch's
+import leaves ~10^5 of them, and a full collection that walks them all takes ~50 ms in-process
+and ~110 ms in a fork, where touching each object copies its page (week 2's plan decoding hit
+one every submission).
 """
 
 from __future__ import annotations
 
+import gc
 import io
 
 import numpy as np
@@ -45,4 +51,6 @@ def warm_up() -> None:
     np.savez(io.BytesIO(), **arrays)
     np.random.seed(0)
     resolve_torch_names()
+    gc.collect()
+    gc.freeze()
     _DONE = True
