@@ -137,7 +137,7 @@ def computation_alone(built: Built, repeats: int = 5) -> float:
     for _ in range(repeats):
         start = time.perf_counter()
         for seed, call in calls:
-            torch.manual_seed(seed)
+            torch.default_generator.manual_seed(seed)  # as the sandbox seeds (torch.manual_seed: ~100 µs)
             fn = ns[call.fn]
             try:
                 if call.driver:
@@ -217,7 +217,9 @@ def term_model(figures: list[dict]) -> None:
     otter = sum(f["otter_each"] for f in figures) * TERM_STUDENTS
     for f in figures:
         print(f"{f['week']}: otter {f['otter_each']:6.2f} s, engine (2 warm workers) {f['warm2_each']:6.2f} s "
-              f"per submission ({f['ratio2']:.1f}x); hanging function {f['hang_s']:.1f} s; same points: {f['same']}")
+              f"per submission ({f['ratio2']:.1f}x); computation alone {f['alone_each']:.2f} s, a correct "
+              f"submission {f['correct_each']:.2f} s in its sandbox; hanging function {f['hang_s']:.1f} s; "
+              f"same points: {f['same']}")
     print(f"weeks {figures[0]['week'][-1]}-{figures[-1]['week'][-1]}: engine ≈ {engine / 3600:.2f} h on this machine "
           f"(W machines: /W, Ray backend); plain otter ≈ {otter / 3600:.1f} h")
 

@@ -2,8 +2,8 @@
 each hidden case (its self-check), and ``grade`` gives every case FACTOR times that, never less
 than FLOOR_S and never more than the case's own limit (cases.py, else ``case_timeout_s``).
 
-A function that never returns then costs seconds where the reference is fast (week 2: 5 s for
-its first case, 0.5 s for each later case of the same function) instead of 20 s a case, while a
+A function that never returns then costs seconds where the reference is fast (week 2: 3 s for
+its first case, 0.25 s for each later case of the same function) instead of 20 s a case, while a
 correct but slow student solution — Python loops where the reference is vectorised — still has
 FACTOR times the reference's time, and at least FLOOR_S. The measurements are tied to the
 cases.py they were taken with: after an edit to cases.py, the old figures are not used.
@@ -18,9 +18,9 @@ from pathlib import Path
 # week 5's pixel-by-pixel loops take 50x the vectorised reference (conv2d/backward_grid: 6.9 s against
 # 0.14 s), so the factor leaves such code three times its own time
 FACTOR = 150.0
-# week 2's cases take 1-3 ms in the reference: the floor is what they get, >1000x that, room for a
+# week 2's cases take 1-3 ms in the reference: the floor is what they get, ~1000x that, room for a
 # loaded machine and a function that imports a library on its first call (scipy: ~0.5 s)
-FLOOR_S = 5.0
+FLOOR_S = 3.0
 TIMINGS_DIR = "timings"
 
 

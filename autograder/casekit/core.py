@@ -118,7 +118,7 @@ class Case:
         the case's wall clock as the grader resolved it (``Limits.case_timeout``)."""
         return {
             "id": self.id,
-            "group": self.function,  # the sandbox runs a question's cases in one fork
+            "group": self.function,  # a question's cases share reused training runs and a hang's budget
             "calls": [c.to_json(arrays) for c in self.calls],
             "forbidden": self.forbidden.to_json(),
             "device": self.device,

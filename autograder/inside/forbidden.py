@@ -2,8 +2,8 @@
 
 Layers, each covering what the one above cannot see:
 - **the dispatcher**: for every forbidden name that is an aten operator, a Python kernel that
-  records the call and raises is registered over the operator's CPU/CUDA/composite kernels for
-  the whole case (the case's fork is thrown away after it). It sees ``torch.ops.aten.*``
+  records the call and raises is registered over the operator's CPU/CUDA/composite kernels from
+  the case's first call until the next case arms its own. It sees ``torch.ops.aten.*``
   overloads, calls in other threads, under ``DisableTorchFunction`` or a popped mode stack,
   through ``torch.jit``, and while the grader encodes a lazily computed return value;
 - **the autograd engine**: ``Variable._execution_engine`` is replaced (before any student code

@@ -69,7 +69,7 @@ def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
              arrays: dict[str, np.ndarray], time_left: float | None, memo: dict | None = None) -> dict:
     """Execute one call; return a JSON observation (tensor data appended to ``arrays``).
 
-    ``memo`` (one question's fork) keeps what a reusable call (``call.key``) returned without
+    ``memo`` (one question's cases) keeps what a reusable call (``call.key``) returned without
     error or forbidden call; the same call under the same rules is answered from it."""
     fn = namespace.get(call.fn)
     if not callable(fn):
@@ -144,7 +144,7 @@ def run_case(calls: list[Call], namespace: dict, arrays: dict[str, np.ndarray], 
     """Run every call of one test case; return one observation per call that ran.
 
     The forbidden operators stay refused at the dispatcher from the first call to the last
-    encoded value; with ``keep_armed`` (a fork that is thrown away after its cases) also after."""
+    encoded value; with ``keep_armed`` (the cases' fork) also after, until the next case arms its own."""
     deadline = time.perf_counter() + timeout if timeout else None
     observations = []
     arm_dispatch(forbidden)

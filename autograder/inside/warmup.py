@@ -1,6 +1,6 @@
 """Pay torch's lazy start-up costs once, before any fork.
 
-Each test case runs in a fork, and whatever torch initialises lazily on first use is lost with
+The cases run in a fork, and whatever torch initialises lazily on first use is lost with
 that fork: ``resolve_name``'s table (~8 ms), the detector's cache of torch function names, the
 sympy import that the first ``backward`` with ``grad_tensors`` triggers (~0.4 s), numpy's random
 module. Measured on week 2, these made a

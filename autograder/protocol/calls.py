@@ -15,7 +15,7 @@ from autograder.protocol import wire
 
 AUTOGRAD_OPS = frozenset({"_make_dual", "_unpack_dual"})  # forward-mode AD
 # drivers whose result is a function of their inputs and the case's seed (a training run and its
-# predictions): within one question's fork, the sandbox runs an identical call once and reuses
+# predictions): within one question's cases, the sandbox runs an identical call once and reuses
 # what it returned (week 4 trains seed 0 for three cases; this trains it once)
 REUSABLE_DRIVERS = frozenset({"train_predict", "train_model"})
 

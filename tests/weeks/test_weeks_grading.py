@@ -3,6 +3,7 @@ mutant loses points on the case that names its bug — under this project's engi
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.build.timings import case_limits
+from autograder.casekit.loader import CASES_FILE
 from autograder.engine import Limits, grade_notebook
 from autograder.notebooks import function_sources, with_functions
 from tests.conftest import otter_points, per_question
@@ -18,6 +21,12 @@ from tests.conftest import otter_points, per_question
 LIMITS = Limits(wall_s=240, case_timeout_s=10)
 WEEKS = ["week03", "week04", "week05", "week06"]
 TRAINING_TIMEOUT = 60  # cases with at least this time limit train a model: most of a grading run
+
+
+def measured_limits(built) -> tuple[tuple[str, float], ...]:
+    """The case limits ``grade`` derives from this build's timings of the reference."""
+    return case_limits(built.cfg.path(built.cfg.build.output), built.week.id,
+                       built.cfg.path(built.week.folder) / CASES_FILE)
 
 
 def mutants(week: str) -> dict:
@@ -72,9 +81,14 @@ def test_build_self_check(build_of, week):
 @pytest.mark.slow
 @pytest.mark.parametrize("week", WEEKS)
 def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(build_of, week, tmp_path, warm_runner):
-    """Each variant is graded once by each path: the engine must fail the case that names the
-    bug (with a reason), and plain ``otter run`` must give the same points per question."""
+    """Each variant is graded once by each path, the engine under the time limits ``grade`` uses
+    (the reference's measured times): the engine must fail the case that names the bug (with a
+    reason), plain ``otter run`` must give the same points per question, and a correct
+    alternative, however slow (week 5's pixel-by-pixel loops, week 6's loops), keeps full marks
+    well inside every limit."""
     built = build_of(week)
+    limits = dataclasses.replace(LIMITS, case_limits=measured_limits(built))
+    assert limits.case_limits, "the build recorded no timings"
     names = ["reference", "template", *mutants(week), *alternatives(week)]
     # plain otter on the reference, the template, the first mutant and one alternative keeps the
     # suite's time in bounds; AUTOGRADER_FULL_PARITY=1 runs it on every variant (see README)
@@ -92,12 +106,12 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
         return [c for c in built.cases if (c.timeout or 0) < TRAINING_TIMEOUT or c.id == target]
 
     graded_by_build = {"reference": built.result.reference, "template": built.result.blank}  # the self-check's
-    runner = warm_runner(LIMITS)
+    runner = warm_runner(limits)
 
     def both(name):
         path = variant_path(built, tmp_path, name)
         otter = otter_points(built.result.autograder_zip, path, tmp_path) if name in with_otter else None
-        return name, graded_by_build.get(name) or grade_notebook(path, cases_for(name), LIMITS, runner=runner), otter
+        return name, graded_by_build.get(name) or grade_notebook(path, cases_for(name), limits, runner=runner), otter
 
     with ThreadPoolExecutor(2) as pool:
         rows = list(pool.map(both, names))
@@ -110,6 +124,11 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
                 assert otter[q] == pytest.approx(pts), f"{name}: question {q}"
         if name == "reference" or name in alternatives(week):
             assert result.score == built.week.points, name
+            own = dict(limits.case_limits)
+            slowest = max((c.seconds / own[c.case_id], c.case_id) for c in result.cases if c.case_id in own)
+            # room for a slower machine: week 5's loops use 0.35 of conv2d/backward_grid's limit
+            # here; a factor of 20 instead of 150 (0.69 here) failed this
+            assert slowest[0] < 0.6, (name, slowest)
         elif name == "template":
             assert result.score == 0
         else:
