@@ -17,6 +17,7 @@ raises) and hanging (one function never returns).
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import resource
@@ -47,26 +48,30 @@ HANG_IN = {"week02": "cross_entropy"}  # the question with the most cases: the w
 TERM_STUDENTS = 500
 
 
-def _own_cell(source: str) -> bool:
-    return len(re.findall(r"^(?:def|class)\s+\w+", source, flags=re.M)) == 1
+def _replaced(nb: nbformat.NotebookNode, name: str, body: str) -> nbformat.NotebookNode:
+    """``nb`` with function ``name`` (wherever its cell defines it, beside other functions or
+    not) given ``body`` under a ``(*args, **kwargs)`` signature."""
+    source = function_sources(nb)[name]
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == name)
+    lines = source.splitlines()
+    lines[node.lineno - 1:node.end_lineno] = [f"def {name}(*args, **kwargs):", *("    " + b for b in body.splitlines())]
+    return with_functions(nb, {name: "\n".join(lines) + "\n"})
 
 
 def class_mix(built: Built, n: int) -> list[tuple[str, str, nbformat.NotebookNode]]:
     """(kind, name, notebook) × n in the proportions of the module docstring."""
     week = built.week.id
     graded = list(function_sources(built.template))
-    alone = [f for f in graded if _own_cell(function_sources(built.solution)[f])]
-    raising = alone[1 % len(alone)]
-    hanging = HANG_IN.get(week, alone[0])
+    functions = [f for f in graded if re.search(rf"^def\s+{f}\b", function_sources(built.solution)[f], flags=re.M)]
+    raising = functions[1 % len(functions)]
+    hanging = HANG_IN.get(week, functions[0])
     fixed = [
         ("blank", "template", built.template),
         ("half-done", "later half left as in the template",
          with_functions(built.solution, {f: function_sources(built.template)[f] for f in graded[len(graded) // 2:]})),
         ("crashing", f"a top-level cell raises; {raising} raises IndexError",
-         _with_broken_cell(with_functions(built.solution, {raising: f"def {raising}(*args, **kwargs):\n"
-                                                                     "    raise IndexError('index 3 is out of bounds')\n"}))),
-        ("hanging", f"{hanging} never returns",
-         with_functions(built.solution, {hanging: f"def {hanging}(*args, **kwargs):\n    while True:\n        pass\n"})),
+         _with_broken_cell(_replaced(built.solution, raising, "raise IndexError('index 3 is out of bounds')"))),
+        ("hanging", f"{hanging} never returns", _replaced(built.solution, hanging, "while True:\n    pass")),
     ]
     correct = [("correct", "reference", built.solution)] + [
         ("correct", name, with_functions(built.solution, sources)) for name, sources in alternatives(week).items()]

@@ -44,25 +44,75 @@ def describe_error(exc: BaseException, limit: int = 1500) -> dict:
     return {"type": type(exc).__name__, "message": str(exc)[:500], "traceback": "".join(lines)[-limit:]}
 
 
+# A function whose call ran out of time once (its code, the innermost of the student's frames
+# when the alarm fired) gets this long per call from then on, in whatever case calls it: week 6's
+# training calls the student's build_vocab, and a build_vocab that never returns would otherwise
+# cost the training case's whole limit (90 s) after costing its own question's.
+HUNG_CALL_S = 1.0
+_TICK_S = 0.25
+_HUNG_CODE: dict[Any, str] = {}  # code object → function name, for this process
+_PROFILE_HOOK = Detector._profile.__code__
+
+
+def note_hung(exc: BaseException) -> None:
+    """Remember the student's function that was running when ``exc`` (a timeout) was raised."""
+    tb, innermost = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<cell"):
+            innermost = tb.tb_frame.f_code
+        tb = tb.tb_next
+    if innermost is not None and len(_HUNG_CODE) < 100:
+        _HUNG_CODE[innermost] = innermost.co_name
+
+
 class Alarm:
-    """SIGALRM-based time limit for the current thread (the main thread in the sandbox)."""
+    """SIGALRM-based time limit for the current thread (the main thread in the sandbox). Where a
+    function has hung before (``note_hung``), the alarm also ticks, and a call of that function
+    that has been running for ``HUNG_CALL_S`` is stopped there."""
 
     def __init__(self, seconds: float | None):
         self.seconds = seconds
+        self._seen: dict[int, tuple[Any, float]] = {}  # id(frame) → (frame, first seen)
 
-    def _fire(self, *_):
-        raise CaseTimeout(f"time limit of {self.seconds:g} s exceeded")
+    def _fire(self, _signum, frame):
+        if frame is not None and frame.f_code is _PROFILE_HOOK:
+            # raising inside a profile hook makes Python remove the hook, which the detector
+            # would report as switched off: fire again a moment later, in the student's code
+            signal.setitimer(signal.ITIMER_REAL, 1e-3, signal.getitimer(signal.ITIMER_REAL)[1])
+            return
+        now = time.monotonic()
+        if now >= self._deadline:
+            raise CaseTimeout(f"time limit of {self.seconds:.3g} s exceeded")
+        on_stack: dict[int, tuple[Any, float]] = {}
+        while frame is not None:
+            if frame.f_code in _HUNG_CODE:
+                first = self._seen.get(id(frame), (frame, now))[1]
+                on_stack[id(frame)] = (frame, first)
+                if now - first >= HUNG_CALL_S:
+                    self._seen = {}
+                    raise CaseTimeout(f"{_HUNG_CODE[frame.f_code]} ran for {HUNG_CALL_S:g} s: it did not "
+                                      "finish in time in an earlier case, so each call of it gets only that long")
+            frame = frame.f_back
+        self._seen = on_stack
+        left = self._deadline - now
+        if left < _TICK_S:  # the last tick lands on the deadline
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.0) + 2e-3)
 
     def __enter__(self):
         if self.seconds:
+            self._deadline = time.monotonic() + self.seconds - 1e-3
             self._old = signal.signal(signal.SIGALRM, self._fire)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            if _HUNG_CODE and self.seconds > _TICK_S:
+                signal.setitimer(signal.ITIMER_REAL, _TICK_S, _TICK_S)
+            else:
+                signal.setitimer(signal.ITIMER_REAL, self.seconds)
         return self
 
     def __exit__(self, *exc):
         if self.seconds:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._old)
+            self._seen = {}
 
 
 def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
@@ -95,6 +145,7 @@ def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
             with Alarm(time_left), detector:
                 out = fn(*args, **kwargs)
         except CaseTimeout as exc:
+            note_hung(exc)
             obs.update(status="timeout", error={"type": "Timeout", "message": str(exc), "traceback": ""})
         except MemoryError as exc:
             obs.update(status="oom", error=describe_error(exc))

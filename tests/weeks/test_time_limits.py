@@ -13,6 +13,7 @@ import nbformat
 from autograder.build.timings import FACTOR, FLOOR_S, case_limits, timings_path
 from autograder.casekit.loader import CASES_FILE
 from autograder.engine import Limits, grade_notebook
+from autograder.inside.probe import HUNG_CALL_S
 from autograder.notebooks import with_functions
 from tests.weeks.test_weeks_grading import measured_limits
 
@@ -48,3 +49,28 @@ def test_a_hanging_function_costs_seconds_not_minutes(built, tmp_path):
     assert result.score == 15  # the other questions keep their points
     assert took < 30, took  # otter: 20 s for each of the 9
     assert all("shortened" in c.message for c in hung[1:])
+
+
+def test_a_function_that_hung_gets_a_short_budget_where_another_question_calls_it(built, tmp_path):
+    """cross_entropy calls log_softmax; this log_softmax never returns on float32 input. Its own
+    float32 case costs the full limit; cross_entropy's float32 case stops after HUNG_CALL_S inside
+    it instead of spending its own limit; every other cross_entropy case (float64, where this
+    log_softmax returns at once) keeps its points. The loop runs under the detector's profile hook:
+    the alarm must not land inside the hook (Python would drop it, and the case would read as the
+    detector switched off, not as a timeout)."""
+    source = ("def log_softmax(logits, dim=-1):\n"
+              "    while logits.dtype == torch.float32:\n        pass\n"
+              "    shifted = logits - logits.amax(dim=dim, keepdim=True)\n"
+              "    return shifted - torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))\n")
+    path = tmp_path / "hangs_on_float32.ipynb"
+    nbformat.write(with_functions(built.solution, {"log_softmax": source}), str(path))
+    result = grade_notebook(path, built.cases, dataclasses.replace(LIMITS, case_timeout_s=8))
+    by_id = {c.case_id: c for c in result.cases}
+    assert by_id["log_softmax/float32"].status == "timeout", by_id["log_softmax/float32"].message
+    assert "8 s exceeded" in by_id["log_softmax/float32"].message
+    stuck = by_id["cross_entropy/float32"]
+    assert stuck.status == "timeout" and f"log_softmax ran for {HUNG_CALL_S:g} s" in stuck.message, stuck.message
+    assert stuck.seconds < 3  # its own limit was 8 s
+    for case_id in ("cross_entropy/mean", "cross_entropy/sum", "cross_entropy/none", "cross_entropy/stability",
+                    "log_softmax/values", "log_softmax/large_gaps"):
+        assert by_id[case_id].status == "passed", (case_id, by_id[case_id].message)
