@@ -181,17 +181,17 @@ def _run_in_fork(indices: list[int], cases: list[dict], arrays_in: dict, namespa
                 progress.write(progress_line(CASE, i))
                 if _run_case(i, cases[i], arrays_in, namespace, out, results, _is_hung(cases[i], hung), memo):
                     hung.add(cases[i].get("group"))
-                    os.write(write_fd, f"slow {i}\n".encode())
-                os.write(write_fd, f"end {i}\n".encode())
+                    os.write(write_fd, f"slow {i}\nend {i}\n".encode())  # one write: never read apart
+                else:
+                    os.write(write_fd, f"end {i}\n".encode())
         finally:
             os._exit(0)
     os.close(write_fd)
     os.close(go_read)
     exits: dict[int, CaseExit] = {}
     running, since, pending, status = None, time.monotonic(), b"", None
+    limit, short = _limit({}), False
     while True:
-        case = cases[running] if running is not None else {}
-        limit = _limit(case, _is_hung(case, hung))
         ready, _, _ = select.select([read_fd], [], [], max(limit - (time.monotonic() - since), 0.0))
         data = os.read(read_fd, 4096) if ready else None
         if data is None:  # no word within the limit: the case hangs
@@ -200,7 +200,7 @@ def _run_in_fork(indices: list[int], cases: list[dict], arrays_in: dict, namespa
             if running is None:  # hung between cases: charge the next one, if any is left
                 running = next((i for i in indices if i not in exits), None)
             if running is not None:
-                exits[running] = CaseExit(running, killed_after_s=limit, shortened=_is_hung(cases[running], hung))
+                exits[running] = CaseExit(running, killed_after_s=limit, shortened=short)
                 hung.add(cases[running].get("group"))
             break
         if not data:  # the fork has exited
@@ -212,7 +212,11 @@ def _run_in_fork(indices: list[int], cases: list[dict], arrays_in: dict, namespa
             if not num.isdigit() or int(num) not in indices:
                 continue
             if word == "start":
+                # the running case's limit is fixed when it starts: a hang it reports itself
+                # shortens the cases after it, not the one still finishing
                 running, since = int(num), time.monotonic()
+                short = _is_hung(cases[running], hung)
+                limit = _limit(cases[running], short)
                 try:
                     os.write(go_write, b"g")
                 except OSError:  # the fork is gone; its exit is read below
@@ -221,7 +225,7 @@ def _run_in_fork(indices: list[int], cases: list[dict], arrays_in: dict, namespa
                 hung.add(cases[int(num)].get("group"))
             elif word == "end" and int(num) == running:
                 exits[running] = CaseExit(running, exit=0)
-                running, since = None, time.monotonic()
+                running, since, limit, short = None, time.monotonic(), _limit({}), False
     os.close(read_fd)
     os.close(go_write)
     if status is None:

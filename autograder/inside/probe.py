@@ -65,6 +65,15 @@ def note_hung(exc: BaseException) -> None:
         _HUNG_CODE[innermost] = innermost.co_name
 
 
+def _in_profile_hook(frame) -> bool:
+    """Whether ``frame`` is the detector's profile hook or something it called."""
+    while frame is not None:
+        if frame.f_code is _PROFILE_HOOK:
+            return True
+        frame = frame.f_back
+    return False
+
+
 class Alarm:
     """SIGALRM-based time limit for the current thread (the main thread in the sandbox). Where a
     function has hung before (``note_hung``), the alarm also ticks, and a call of that function
@@ -75,7 +84,7 @@ class Alarm:
         self._seen: dict[int, tuple[Any, float]] = {}  # id(frame) → (frame, first seen)
 
     def _fire(self, _signum, frame):
-        if frame is not None and frame.f_code is _PROFILE_HOOK:
+        if _in_profile_hook(frame):
             # raising inside a profile hook makes Python remove the hook, which the detector
             # would report as switched off: fire again a moment later, in the student's code
             signal.setitimer(signal.ITIMER_REAL, 1e-3, signal.getitimer(signal.ITIMER_REAL)[1])
