@@ -34,8 +34,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.build.timings import case_limits  # noqa: E402
-from autograder.casekit.loader import CASES_FILE  # noqa: E402
+from autograder.build.timings import measured_limits  # noqa: E402
 from autograder.engine import Limits, grade_notebook  # noqa: E402
 from autograder.engine.pool import SandboxPool  # noqa: E402
 from autograder.inside.drivers import DRIVERS  # noqa: E402
@@ -176,8 +175,7 @@ def bench_week(week: str, n: int) -> dict:
         plain.append(otter_points(built.result.autograder_zip, p, work))
         otter_each.append(time.perf_counter() - t0)
     t_otter = sum(otter_each)
-    measured = case_limits(built.cfg.path(built.cfg.build.output), week, built.cfg.path(built.week.folder) / CASES_FILE)
-    limits = Limits(wall_s=300, case_timeout_s=20, case_limits=measured)
+    limits = Limits(wall_s=300, case_timeout_s=20, case_limits=measured_limits(built.cfg, built.week))
     rows = {}
     for label, workers, warm in (("one-shot sandboxes, 2 workers", 2, False), ("warm sandboxes, 1 worker", 1, True),
                                  ("warm sandboxes, 2 workers", 2, True)):

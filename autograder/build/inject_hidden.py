@@ -12,9 +12,8 @@ import nbformat
 import yaml
 
 from autograder.casekit.core import Case
+from autograder.casekit.loader import CASES_FILE  # noqa: F401 - build and audit read it from here
 from autograder.errors import UserError
-
-CASES_FILE = "cases.py"
 
 
 def _raw(cell, prefix: str) -> bool:

@@ -15,6 +15,9 @@ import hashlib
 import json
 from pathlib import Path
 
+from autograder.casekit.loader import CASES_FILE
+from autograder.config import Assignment, CourseConfig
+
 # week 5's pixel-by-pixel loops take 50x the vectorised reference (conv2d/backward_grid: 6.9 s against
 # 0.14 s), so the factor leaves such code three times its own time
 FACTOR = 150.0
@@ -51,3 +54,8 @@ def case_limits(build_output: Path, assignment_id: str, cases_file: Path) -> tup
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return ()  # never built here, or a damaged file: the declared limits apply
     return tuple(sorted((case_id, round(max(FLOOR_S, FACTOR * s), 3)) for case_id, s in measured.items()))
+
+
+def measured_limits(cfg: CourseConfig, assignment: Assignment) -> tuple[tuple[str, float], ...]:
+    """``case_limits`` for ``assignment`` from this course's build of its current cases.py."""
+    return case_limits(cfg.path(cfg.build.output), assignment.id, cfg.path(assignment.folder) / CASES_FILE)

@@ -15,8 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from autograder.build.timings import case_limits
-from autograder.casekit.loader import CASES_FILE
+from autograder.build.timings import measured_limits
 from autograder.config import Assignment, CourseConfig
 from autograder.engine import GradeResult, Limits
 from autograder.engine.sandbox import SandboxUnavailable, choose_isolation
@@ -63,7 +62,7 @@ def open_grader(cfg: CourseConfig, assignment: Assignment) -> SubmissionGrader:
     folder = cfg.path(assignment.folder)
     kind.check_folder(assignment, folder)
     limits = Limits.from_config(cfg.grading)
-    measured = case_limits(cfg.path(cfg.build.output), assignment.id, folder / CASES_FILE)
+    measured = measured_limits(cfg, assignment)
     if measured:  # the reference's timings from `build` (notebook weeks)
         limits = dataclasses.replace(limits, case_limits=measured)
     if kind.runs_student_code:

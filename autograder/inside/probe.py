@@ -81,7 +81,7 @@ class Alarm:
 
     def __init__(self, seconds: float | None):
         self.seconds = seconds
-        self._seen: dict[int, tuple[Any, float]] = {}  # id(frame) → (frame, first seen)
+        self._seen: dict[Any, float] = {}  # a frame of a hung function → when a tick first saw it
 
     def _fire(self, _signum, frame):
         if _in_profile_hook(frame):
@@ -92,11 +92,10 @@ class Alarm:
         now = time.monotonic()
         if now >= self._deadline:
             raise CaseTimeout(f"time limit of {self.seconds:.3g} s exceeded")
-        on_stack: dict[int, tuple[Any, float]] = {}
+        on_stack: dict[Any, float] = {}  # frames hash by identity; holding them keeps them apart
         while frame is not None:
             if frame.f_code in _HUNG_CODE:
-                first = self._seen.get(id(frame), (frame, now))[1]
-                on_stack[id(frame)] = (frame, first)
+                first = on_stack[frame] = self._seen.get(frame, now)
                 if now - first >= HUNG_CALL_S:
                     self._seen = {}
                     raise CaseTimeout(f"{_HUNG_CODE[frame.f_code]} ran for {HUNG_CALL_S:g} s: it did not "

@@ -10,18 +10,17 @@ import time
 
 import nbformat
 
-from autograder.build.timings import FACTOR, FLOOR_S, case_limits, timings_path
+from autograder.build.timings import FACTOR, FLOOR_S, case_limits, measured_limits, timings_path
 from autograder.casekit.loader import CASES_FILE
 from autograder.engine import Limits, grade_notebook
 from autograder.inside.probe import HUNG_CALL_S
 from autograder.notebooks import with_functions
-from tests.weeks.test_weeks_grading import measured_limits
 
 LIMITS = Limits(wall_s=240, case_timeout_s=20)
 
 
 def test_build_records_the_reference_time_of_every_case(built):
-    limits = dict(measured_limits(built))
+    limits = dict(measured_limits(built.cfg, built.week))
     graded = [c for c in built.cases if c.runnable()]
     assert set(limits) == {c.id for c in graded}
     seconds = json.loads(timings_path(built.cfg.path(built.cfg.build.output), "week02").read_text())["reference_seconds"]
@@ -40,7 +39,7 @@ def test_a_hanging_function_costs_seconds_not_minutes(built, tmp_path):
     path = tmp_path / "hangs.ipynb"
     hang = "def cross_entropy(logits, target, reduction='mean'):\n    while True:\n        pass\n"
     nbformat.write(with_functions(built.solution, {"cross_entropy": hang}), str(path))
-    limits = dataclasses.replace(LIMITS, case_limits=measured_limits(built))
+    limits = dataclasses.replace(LIMITS, case_limits=measured_limits(built.cfg, built.week))
     start = time.monotonic()
     result = grade_notebook(path, built.cases, limits)
     took = time.monotonic() - start

@@ -12,8 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.build.timings import case_limits
-from autograder.casekit.loader import CASES_FILE
+from autograder.build.timings import measured_limits
 from autograder.engine import Limits, grade_notebook
 from autograder.notebooks import function_sources, with_functions
 from tests.conftest import otter_points, per_question
@@ -21,12 +20,6 @@ from tests.conftest import otter_points, per_question
 LIMITS = Limits(wall_s=240, case_timeout_s=10)
 WEEKS = ["week03", "week04", "week05", "week06"]
 TRAINING_TIMEOUT = 60  # cases with at least this time limit train a model: most of a grading run
-
-
-def measured_limits(built) -> tuple[tuple[str, float], ...]:
-    """The case limits ``grade`` derives from this build's timings of the reference."""
-    return case_limits(built.cfg.path(built.cfg.build.output), built.week.id,
-                       built.cfg.path(built.week.folder) / CASES_FILE)
 
 
 def mutants(week: str) -> dict:
@@ -87,7 +80,7 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
     alternative, however slow (week 5's pixel-by-pixel loops, week 6's loops), keeps full marks
     well inside every limit."""
     built = build_of(week)
-    limits = dataclasses.replace(LIMITS, case_limits=measured_limits(built))
+    limits = dataclasses.replace(LIMITS, case_limits=measured_limits(built.cfg, built.week))
     assert limits.case_limits, "the build recorded no timings"
     names = ["reference", "template", *mutants(week), *alternatives(week)]
     # plain otter on the reference, the template, the first mutant and one alternative keeps the
