@@ -17,6 +17,7 @@ import pandas as pd
 from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
+from autograder.sheets import restore_cell, write_csv
 from autograder.text_files import read_csv
 from autograder.gradebook import Gradebook, now
 
@@ -57,7 +58,7 @@ def write_template(cfg: CourseConfig, assignment: Assignment, path: Path) -> Pat
                          "max_points": item.points, "points": entered.get("points", ""),
                          "comment": entered.get("comment") or ""})
     path.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(rows, columns=COLUMNS).to_csv(path, index=False, encoding="utf-8-sig")
+    write_csv(pd.DataFrame(rows, columns=COLUMNS), path)
     return path
 
 
@@ -99,7 +100,7 @@ def import_scores(cfg: CourseConfig, assignment: Assignment, book: Gradebook, pa
             continue
         seen[(sid, item)] = line
         rows.append({"assignment": assignment.id, "student_id": sid, "item": item, "points": points,
-                     "max_points": items[item].points, "comment": r.get("comment", "").strip() or None,
+                     "max_points": items[item].points, "comment": restore_cell(r.get("comment", "").strip()) or None,
                      "entered_by": by, "entered_at": at})
     if problems:
         raise UserError(f"{len(problems)} row(s) rejected; nothing was imported:\n  " + "\n  ".join(problems),

@@ -19,6 +19,15 @@ _FOLDER = re.compile(_STEM + r"(?P<ext>)$")  # a project folder: "7주차 과제
 _LOOKS_LIKE = re.compile(r"\d+\s*주\s*차")
 
 
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def file_name_part(text: str) -> str:
+    """``text`` (a roster name) as part of a file name the grader writes: no folder separators, control
+    characters or characters Windows refuses, at most 80 characters."""
+    return _UNSAFE_IN_FILE_NAMES.sub("_", nfc(text)).strip(". ")[:80] or "_"
+
+
 COHORT_PLACEHOLDERS = ("<기수>", "<cohort>")  # in handed-out file names and text: the course's cohort
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from autograder.audit.api import AuditReport
+from autograder.pages import html_env
+from autograder.sheets import write_csv
 
 
 def write_audit(report: AuditReport, folder: Path) -> tuple[Path, Path]:
@@ -16,9 +17,9 @@ def write_audit(report: AuditReport, folder: Path) -> tuple[Path, Path]:
              "status": r.status, "points_lost": r.lost, "failed_cases": " ".join(r.failed), "diff": r.mutant.diff}
             for r in report.results]
     csv = folder / f"audit_{report.assignment}.csv"
-    pd.DataFrame(rows, columns=["function", "operator", "line", "status", "points_lost", "failed_cases", "diff"]) \
-        .to_csv(csv, index=False, encoding="utf-8-sig")
-    env = Environment(loader=PackageLoader("autograder.audit", "templates"), autoescape=select_autoescape())
+    write_csv(pd.DataFrame(rows, columns=["function", "operator", "line", "status", "points_lost", "failed_cases",
+                                          "diff"]), csv)
+    env = html_env("autograder.audit")
     functions = [{"name": name, **row, "score": report.score(row["killed"], row["survived"])}
                  for name, row in sorted(report.by_function().items())]
     total = report.total

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader
 from sqlalchemy import literal_column, select
 
 from autograder import roster as roster_mod
@@ -15,6 +14,8 @@ from autograder.config import Assignment, CourseConfig
 from autograder.feedback.visibility import shows_detail, visible_lines
 from autograder.gradebook import Gradebook, results, runs
 from autograder.kinds import kind_of
+from autograder.naming import file_name_part
+from autograder.pages import markdown_env
 from autograder.report.finals import final_scores
 
 
@@ -49,8 +50,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
     folder.mkdir(parents=True, exist_ok=True)
     finals = final_scores(cfg, book, at)
     finals = finals[finals.assignment == assignment.id].set_index("student_id")
-    template = Environment(loader=PackageLoader("autograder.feedback", "templates"),
-                           keep_trailing_newline=True).get_template("student.md.j2")
+    template = markdown_env("autograder.feedback").get_template("student.md.j2")
     titles = {m.id: m.title for m in assignment.manual}
     manual: dict[str, list[dict]] = {}
     for m in book.manual(assignment.id):
@@ -60,7 +60,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
         final = finals.loc[student.student_id].to_dict()
         run_id = None if pd.isna(final["run_id"]) else int(final["run_id"])
         lines = visible_lines(_results(book, run_id), assignment.hidden_tests, due, at)
-        path = folder / f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md"
+        path = folder / file_name_part(f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md")
         path.write_text(template.render(assignment=assignment, student=student, final=final, lines=lines,
                                         manual=manual.get(student.student_id, []),
                                         run_notes=_run_notes(book, run_id), hint=kind_of(assignment).feedback_hint,

@@ -11,11 +11,11 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from autograder import config
 from autograder.config import CourseConfig
 from autograder.gradebook import Gradebook, now
+from autograder.pages import html_env
 from autograder.report.anonymize import anonymize as pseudonymise
 from autograder.report.cards import write_cards
 from autograder.report.exports import write_canvas, write_tables, write_workbook
@@ -72,7 +72,7 @@ def write_report(cfg: CourseConfig, book: Gradebook, folder: Path | None = None,
                                    encoding="utf-8")
     files["cards"] = folder / "cards"
     write_cards(cfg, t, folder / "cards")
-    env = Environment(loader=PackageLoader("autograder.report", "templates"), autoescape=select_autoescape())
+    env = html_env("autograder.report")
     env.filters["num"] = _num
     latest = t.progress.dropna(subset=["submission_rate"])
     html = folder / "index.html"

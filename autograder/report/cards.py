@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from autograder.config import CourseConfig
+from autograder.pages import html_env, markdown_env
 from autograder.report.tables import ClassTables
 
 PASSING = ("passed", "skipped", "scored")
@@ -37,9 +37,8 @@ def trend_svg(labels: list[str], mine: list[float], median: list[float]) -> str:
 
 def write_cards(cfg: CourseConfig, t: ClassTables, folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    env = Environment(loader=PackageLoader("autograder.report", "templates"), autoescape=select_autoescape(["html"]),
-                      keep_trailing_newline=True)
-    md, html = env.get_template("card.md.j2"), env.get_template("card.html.j2")
+    md = markdown_env("autograder.report").get_template("card.md.j2")
+    html = html_env("autograder.report").get_template("card.html.j2")
     medians = t.stats.set_index("assignment")["median"].to_dict()
     class_median = float(t.matrix.percent.median())
     missed: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))

@@ -13,23 +13,19 @@ import pyarrow.parquet as pq
 
 from autograder.config import CourseConfig
 from autograder.report.tables import ClassTables
-
-
-def _csv(frame: pd.DataFrame, path: Path) -> Path:
-    frame.to_csv(path, index=False, encoding="utf-8-sig")  # BOM: Excel opens Korean correctly
-    return path
+from autograder.sheets import excel_writer, neutralise, write_csv
 
 
 def write_tables(t: ClassTables, folder: Path) -> dict[str, Path]:
     files = {
-        "class": _csv(t.matrix, folder / "class.csv"),
-        "submissions": _csv(t.students, folder / "submissions.csv"),
-        "penalties": _csv(t.penalties, folder / "late_penalties.csv"),
-        "assignments": _csv(t.stats, folder / "assignments.csv"),
-        "test_cases": _csv(t.cases, folder / "test_cases.csv"),
-        "progress": _csv(t.progress, folder / "progress.csv"),
-        "at_risk": _csv(t.at_risk, folder / "at_risk.csv"),
-        "issues": _csv(t.issues, folder / "collection_issues.csv"),
+        "class": write_csv(t.matrix, folder / "class.csv"),
+        "submissions": write_csv(t.students, folder / "submissions.csv"),
+        "penalties": write_csv(t.penalties, folder / "late_penalties.csv"),
+        "assignments": write_csv(t.stats, folder / "assignments.csv"),
+        "test_cases": write_csv(t.cases, folder / "test_cases.csv"),
+        "progress": write_csv(t.progress, folder / "progress.csv"),
+        "at_risk": write_csv(t.at_risk, folder / "at_risk.csv"),
+        "issues": write_csv(t.issues, folder / "collection_issues.csv"),
     }
     # the tidy table is long (a row per test case): Arrow writes it several times faster than pandas
     tidy = pa.Table.from_pandas(t.tidy, preserve_index=False)
@@ -38,7 +34,7 @@ def write_tables(t: ClassTables, folder: Path) -> dict[str, Path]:
     files["tidy_csv"] = folder / "tidy.csv"
     with open(files["tidy_csv"], "wb") as f:
         f.write("\ufeff".encode())  # the same BOM as the other CSV files
-        pa_csv.write_csv(tidy, f)
+        pa_csv.write_csv(pa.Table.from_pandas(neutralise(t.tidy), preserve_index=False), f)
     return files
 
 
@@ -47,7 +43,7 @@ def write_workbook(t: ClassTables, path: Path) -> Path:
     sheets = {"scores": t.matrix, "submissions": t.students.drop(columns=["run_id"]), "late penalties": t.penalties,
               "assignments": t.stats, "test cases": t.cases, "progress": t.progress, "at risk": t.at_risk,
               "collection issues": t.issues}
-    with pd.ExcelWriter(path, engine="xlsxwriter") as xlsx:
+    with excel_writer(path) as xlsx:
         for name, frame in sheets.items():
             frame.to_excel(xlsx, sheet_name=name, index=False)
             sheet = xlsx.sheets[name]
@@ -94,5 +90,4 @@ def write_canvas(cfg: CourseConfig, t: ClassTables, roster: pd.DataFrame, path: 
     for r in roster.itertuples():
         rows.append({"Student": r.name, "ID": "", "SIS User ID": r.student_id, "SIS Login ID": "",
                      "Section": f"{r.cohort}기", **{heads[a.id]: cell(r.student_id, a.id) for a in cfg.assignments}})
-    pd.DataFrame(rows, columns=CANVAS_IDENTITY + list(heads.values())).to_csv(path, index=False, encoding="utf-8")
-    return path
+    return write_csv(pd.DataFrame(rows, columns=CANVAS_IDENTITY + list(heads.values())), path, bom=False)

@@ -43,9 +43,11 @@ def roster_frame(cfg: CourseConfig) -> pd.DataFrame:
 def _versions(book: Gradebook) -> pd.DataFrame:
     return read_sql(book, """
         SELECT s.id AS submission_id, s.assignment, s.student_id, s.status AS sub_status, s.problem,
-               s.commit_time, s.first_seen, r.id AS run_id, r.score, r.status AS run_status, r.error AS run_error
+               s.commit_time, s.first_seen, r.id AS run_id, r.score,
+               COALESCE(r.status, l.status) AS run_status, COALESCE(r.error, l.error) AS run_error
         FROM submissions s
         LEFT JOIN runs r ON r.submission_id = s.id AND r.current
+        LEFT JOIN runs l ON r.id IS NULL AND l.id = (SELECT MAX(x.id) FROM runs x WHERE x.submission_id = s.id)
         WHERE s.student_id IS NOT NULL
         ORDER BY s.id""")
 
@@ -55,8 +57,11 @@ def _why_not(v: pd.DataFrame, max_days: int) -> pd.Series:
     why = pd.Series("", index=v.index, dtype=object)
     not_graded = v.score.isna()
     why[not_graded & v.run_status.isna()] = "not graded yet"
-    failed_run = not_graded & v.run_status.notna()
-    why[failed_run] = v.run_status[failed_run].astype(str) + ": " + v.run_error[failed_run].fillna("").astype(str)
+    errors = v.run_error.fillna("").astype(str).str.replace(r"\s*\n\s*", " ", regex=True)
+    rejected = not_graded & (v.run_status == "rejected")
+    why[rejected] = "rejected: " + errors[rejected]  # the submission itself is unusable: the reason and the fix
+    infra = not_graded & v.run_status.notna() & ~rejected
+    why[infra] = "not graded yet (the grader failed, not the submission; it is graded again): " + errors[infra]
     too_late = ~not_graded & (v.late_days > max_days)
     why[too_late] = "late by " + v.late_days[too_late].astype(int).astype(str) + f" days (> {max_days}): not accepted"
     invalid = v.sub_status == "invalid"
