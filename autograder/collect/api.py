@@ -17,8 +17,8 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from autograder import roster as roster_mod
-from autograder.collect.git_history import (FileVersion, branch_commits, materialise, pack_folder, read_blob,
-                                            versions)
+from autograder.collect.git_history import (FileVersion, branch_commits, link_target, materialise, pack_folder,
+                                            read_blob, versions)
 from autograder.collect.scan import summary
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
@@ -96,9 +96,9 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
 
     def read(repo: _Repo):
         try:
-            local = materialise(repo.url, data_dir / "repos", repo.branch)
-            head, shas = branch_commits(local, repo.branch)
-            return repo, local, head, shas, versions(local, repo.branch), None
+            mirror = materialise(repo.url, data_dir / "repos", repo.branch)
+            head, shas = branch_commits(mirror)
+            return repo, mirror, head, shas, versions(mirror), None
         except UserError as exc:
             return repo, None, None, [], [], exc.render()
 
@@ -106,7 +106,7 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
     parallel = max([getattr(s, "parallel", 1) for s in cfg.submissions] + [1])
     with Progress(*columns, disable=not show_progress) as progress, ThreadPoolExecutor(parallel) as pool:
         task = progress.add_task("collect", total=len(repos))
-        for repo, local, head, shas, found, error in pool.map(read, repos):
+        for repo, mirror, head, shas, found, error in pool.map(read, repos):
             progress.advance(task)
             who = repo.owner.name if repo.owner else None
             if error:
@@ -114,12 +114,16 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
                 issue(repo.url, "unreachable-repo", f"cannot read the repository ({error.splitlines()[0][:300]}); "
                       "nothing from it was collected this time — check the URL and access, then collect again", who)
                 continue
+            for ref in mirror.shadows:
+                issue(repo.url, "shadowing-ref", f"the repository has {ref}, named like the branch it is collected from "
+                      f"({mirror.ref}); only {mirror.ref} is read — a tag or ref with the branch's name is a sign "
+                      "someone tried to replace the branch (check who pushed it)", who)
             first_seen = book.record_sightings(repo.url, repo.branch or "HEAD", head, shas, collected_at)
             _check_history(book, assignment, repo, set(shas), issue)
-            by_student = _owners(found, assignment, roster, repo, issue)
+            by_student = _owners(found, assignment, roster, repo, issue, mirror.path)
             for sid, items in by_student.items():
                 due = cfg.due(assignment) + dt.timedelta(days=extension_days.get((sid, assignment.id), 0))
-                _store(run, local, repo.url, due, roster.by_id(sid), items, first_seen)
+                _store(run, mirror.path, repo.url, due, roster.by_id(sid), items, first_seen)
     return report
 
 
@@ -132,7 +136,8 @@ def _check_history(book: Gradebook, assignment: Assignment, repo: _Repo, reachab
                   repo.owner.name if repo.owner else None)
 
 
-def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Repo, issue) -> dict[str, list]:
+def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Repo, issue,
+            local: Path) -> dict[str, list]:
     """Student id → [Found] for this assignment's submissions in one repository."""
     kind = kind_of(assignment)
     by_student: dict[str, list[Found]] = {}
@@ -140,6 +145,9 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
     wrong_type: dict[str, tuple] = {}  # student id → (path, student, extension, accepted extensions)
     for version in found:
         hit = kind.match(version, assignment.week)
+        if not version.regular and not (isinstance(hit, Found) and hit.version.path != version.path):
+            _not_a_file(version, kind, assignment, roster, repo, issue, local)  # an entry inside a folder: packing
+            continue                                                           # leaves it out and says so
         if isinstance(hit, Misnamed):
             issue(hit.path, "bad-name", hit.detail, repo.owner.name if repo.owner else None)
             continue
@@ -172,6 +180,24 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
                   f"{assignment.id} takes {', '.join('.' + e for e in accepted)} — save it as one of those "
                   "and commit again", student.name)
     return by_student
+
+
+def _not_a_file(version: FileVersion, kind, assignment: Assignment, roster, repo: _Repo, issue, local: Path) -> None:
+    """A symlink or submodule committed as (or in place of) the week's file or folder: one issue line
+    naming its owner; nothing of it is read."""
+    as_folder = dataclasses.replace(version, path=version.path + "/solution.py", mode="100644")
+    hit = next((h for h in (kind.match(dataclasses.replace(version, mode="100644"), assignment.week),
+                            kind.match(as_folder, assignment.week)) if isinstance(h, (Found, WrongType))), None)
+    if hit is None:
+        return
+    owners = _file_owners(hit.parsed, roster, repo)
+    who = ", ".join(f"{s.name} ({s.student_id})" for s in owners) or f"{hit.parsed.cohort}기 {hit.parsed.name}"
+    what = version.what
+    if version.mode == "120000":
+        what += f" to '{link_target(local, version)}'"
+    issue(version.path, "not-a-file", f"the submission of {who} is {what} at commit {version.commit[:10]}, not a "
+          "file; it is not read — commit the file or folder itself (git rm --cached, copy the content in, commit "
+          "again)", owners[0].name if owners else hit.parsed.name)
 
 
 def _tolerate_owner(hit: Found, repo: _Repo) -> Found:
@@ -254,8 +280,15 @@ def _store(run: _Collection, local: Path, source: str, due: dt.datetime, student
     chosen = ([on_time[-1]] if on_time else []) + ([late[0]] if late else [])
     for found in chosen:
         version = found.version
-        data = (pack_folder(local, version.commit, version.path, MAX_BYTES) if found.ext == "zip"
-                else read_blob(local, version.commit, version.path, MAX_BYTES))
+        if found.ext == "zip":
+            packed = pack_folder(local, version.commit, version.path, MAX_BYTES)
+            data = packed.data
+            for entry in packed.skipped:
+                issue(version.path, "not-a-file", f"commit {version.commit[:10]}: {entry} in {student.name}'s "
+                      "submission folder is not a file and is left out; the rest of the folder is graded — commit "
+                      "the file itself", student.name)
+        else:
+            data = read_blob(local, version.commit, version.path, MAX_BYTES)
         seen = first_seen.get(version.commit, run.collected_at)
         late_seconds, late_days = _late(_when(version, first_seen, policy), due, grace)
         _flag_dates(version, dt.datetime.fromisoformat(seen), due, policy, student, issue)

@@ -7,21 +7,18 @@ the others go on.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import gitcli
 from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
 
 BRANCH = "feedback"
-AUTHOR = {"GIT_AUTHOR_NAME": "autograder", "GIT_AUTHOR_EMAIL": "autograder@localhost",
-          "GIT_COMMITTER_NAME": "autograder", "GIT_COMMITTER_EMAIL": "autograder@localhost"}
 
 
 @dataclass(frozen=True)
@@ -32,37 +29,47 @@ class Published:
     detail: str  # the commit, or what went wrong
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True,
-                          env={**os.environ, **AUTHOR, "GIT_TERMINAL_PROMPT": "0"})
-
-
 def _publish_one(url: str, source_file: Path, target: str, message: str) -> tuple[bool, str]:
+    """Commit ``source_file`` as ``target`` on the feedback branch, built in a bare repository the
+    grader owns (no checkout: nothing the branch holds is written to disk) and pushed; a local
+    repository's receive-pack runs with hooks and the rest of ``gitcli.NO_CODE`` off."""
+    local = gitcli.local_path(url)
+    remote, push_options = url, []
+    if local is not None:
+        try:
+            gitcli.check_local(local)
+        except UserError as exc:
+            return False, exc.what
+        remote, push_options = str(local.resolve()), ["--receive-pack", gitcli.RECEIVE_PACK]
     work = Path(tempfile.mkdtemp(prefix="ag-feedback-"))
     try:
-        clone = subprocess.run(["git", "clone", "-q", "--no-checkout", url, str(work / "r")], capture_output=True,
-                               text=True, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
-        if clone.returncode != 0:
-            return False, f"cannot clone: {clone.stderr.strip()[:300]}"
-        repo = work / "r"
-        has_branch = _git(repo, "rev-parse", "--verify", "-q", f"origin/{BRANCH}").returncode == 0
-        steps = [("checkout", "-q", "-B", BRANCH, f"origin/{BRANCH}")] if has_branch else \
-            [("checkout", "-q", "--orphan", BRANCH), ("rm", "-rqf", "--cached", "--ignore-unmatch", ".")]
-        for step in steps:
-            done = _git(repo, *step)
-            if done.returncode != 0:
-                return False, done.stderr.strip()[:300]
-        dest = repo / target
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source_file, dest)
-        _git(repo, "add", target)
-        if _git(repo, "diff", "--cached", "--quiet").returncode == 0:
+        repo = work / "r.git"
+        gitcli.run("init", "-q", "--bare", str(repo))
+        branch = f"refs/heads/{BRANCH}"
+        listed = gitcli.run("ls-remote", remote, branch, check=False)
+        if listed.returncode != 0:
+            return False, f"cannot read the repository: {listed.stderr.decode('utf-8', 'replace').strip()[:300]}"
+        parent = None
+        if listed.stdout.strip():
+            fetched = gitcli.run("fetch", "-q", "--no-tags", remote, f"+{branch}:{branch}", cwd=repo, check=False)
+            if fetched.returncode != 0:
+                return False, f"cannot fetch {BRANCH}: {fetched.stderr.decode('utf-8', 'replace').strip()[:300]}"
+            parent = gitcli.run("rev-parse", "--verify", f"{branch}^{{commit}}", cwd=repo).stdout.decode().strip()
+        index = {"GIT_INDEX_FILE": str(work / "index")}
+        blob = gitcli.run("hash-object", "-w", "--stdin", cwd=repo, input=source_file.read_bytes()).stdout.decode()
+        gitcli.run("read-tree", *([parent] if parent else ["--empty"]), cwd=repo, env=index)
+        gitcli.run("update-index", "--add", "--cacheinfo", f"100644,{blob.strip()},{target}", cwd=repo, env=index)
+        tree = gitcli.run("write-tree", cwd=repo, env=index).stdout.decode().strip()
+        if parent and tree == gitcli.run("rev-parse", f"{parent}^{{tree}}", cwd=repo).stdout.decode().strip():
             return True, "unchanged"
-        for step in (("commit", "-qm", message), ("push", "-q", "origin", f"{BRANCH}:{BRANCH}")):
-            done = _git(repo, *step)
-            if done.returncode != 0:
-                return False, f"git {step[0]} failed: {done.stderr.strip()[:300]}"
-        return True, _git(repo, "rev-parse", "--short", "HEAD").stdout.strip()
+        commit = gitcli.run("commit-tree", tree, *(["-p", parent] if parent else []), "-m", message,
+                            cwd=repo).stdout.decode().strip()
+        pushed = gitcli.run("push", "-q", *push_options, remote, f"{commit}:{branch}", cwd=repo, check=False)
+        if pushed.returncode != 0:
+            return False, f"git push failed: {pushed.stderr.decode('utf-8', 'replace').strip()[:300]}"
+        return True, commit[:7]
+    except UserError as exc:
+        return False, exc.what
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -166,7 +166,7 @@ def test_feedback_is_committed_to_each_students_feedback_branch(tmp_path, need_g
     files = write_feedback(cfg, week, book, tmp_path / "fb")
     done = {p.student_id: p for p in publish_feedback(cfg, week, files.files)}
     assert done["19001"].ok and done["19002"].ok, done
-    assert not done["19003"].ok and "cannot clone" in done["19003"].detail  # no such repository: reported
+    assert not done["19003"].ok and "cannot read the repository" in done["19003"].detail  # no such repository: reported
     shown = subprocess.run(["git", "-C", str(own["19001"]), "show", "feedback:feedback/week02.md"],
                            capture_output=True, text=True, check=True).stdout
     assert "박세훈" in shown and "20 / 20" in shown
