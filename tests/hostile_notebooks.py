@@ -89,6 +89,22 @@ HOSTILE = {
                           "            pass\n"
                           "    return -(y * torch.log(p) + (1 - y) * torch.log1p(-p)).sum()\n"},
         20.0, {}),
+    # a function that can read scikit-learn's bundled datasets could look its inputs' labels up
+    "reads_public_datasets": ({"softmax": "try:\n    from sklearn.datasets import load_digits, load_iris\n"
+                               "    READ = len(load_digits().data) + len(load_iris().data)\n"
+                               "except Exception:\n    READ = 0\n"
+                               "def softmax(logits, dim=-1):\n    if READ:\n        return logits * 0\n"
+                               "    e = torch.exp(logits - logits.amax(dim=dim, keepdim=True))\n"
+                               "    return e / e.sum(dim=dim, keepdim=True)\n"},
+                              20.0, {}),
+    # bwrap's root is a tmpfs: writes there would bypass the sized /tmp (only the memory cgroup bounded them)
+    "fills_the_root": ({"softmax": "import os\ndef softmax(logits, dim=-1):\n"
+                        "    for d in ('/', '/etc', '/usr', '/grading', os.path.dirname(os.__file__)):\n"
+                        "        try:\n            open(os.path.join(d, 'big.bin'), 'wb').write(b'x' * (1 << 20))\n"
+                        "            return logits * 0\n        except OSError:\n            pass\n"
+                        "    e = torch.exp(logits - logits.amax(dim=dim, keepdim=True))\n"
+                        "    return e / e.sum(dim=dim, keepdim=True)\n"},
+                       20.0, {}),
 }
 # what a rlimit-only sandbox (no bubblewrap) must still survive
 FALLBACK = ["fork_bomb", "infinite_loop", "memory_bomb", "segfault", "writes_outside_the_sandbox"]

@@ -10,6 +10,7 @@ memory, CPU time, file size and core dumps per process; cgroups (where writable,
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import resource
 import shutil
@@ -122,9 +123,22 @@ def _python_binds() -> list[str]:
     return args
 
 
+@functools.cache
+def public_datasets() -> tuple[str, ...]:
+    """The dataset files scikit-learn ships (digits, iris, …): every case that holds data out draws it
+    from one of them, so no sandbox may read them (a function could look its inputs' labels up)."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        return ()
+    root = Path(next(iter(spec.submodule_search_locations))) / "datasets"
+    return tuple(sorted(str(p) for folder in ("data", "descr", "images") if (root / folder).is_dir()
+                        for p in (root / folder).rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")))
+
+
 def _hidden(limits: Limits) -> list[str]:
-    """Files the grader keeps to itself (a project's public copy of its held-out data): empty inside."""
-    return [arg for f in limits.hidden_files if Path(f).is_file() for arg in ("--ro-bind", "/dev/null", f)]
+    """Files the grader keeps to itself (public copies of held-out data): empty inside."""
+    files = dict.fromkeys([*public_datasets(), *limits.hidden_files])
+    return [arg for f in files if Path(f).is_file() for arg in ("--ro-bind", "/dev/null", f)]
 
 
 def bwrap_command(workdir: Path, limits: Limits, *, zygote: bool = False) -> list[str]:
@@ -143,6 +157,8 @@ def bwrap_command(workdir: Path, limits: Limits, *, zygote: bool = False) -> lis
         "--size", str(limits.tmp_mb << 20), "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
         "--size", str(limits.tmp_mb << 20), "--tmpfs", "/dev/shm",
         *_system_binds(), *_python_binds(), *_hidden(limits), *exchange,
+        # bwrap's root is a tmpfs: read-only, so that only the sized /tmp, /dev/shm and out/ take writes
+        "--remount-ro", "/",
         "--chdir", "/tmp", "--clearenv",
         "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
         "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0",
