@@ -165,3 +165,26 @@ MANY_CLAIMS_README = GOOD_README.replace("검증 정확도 {accuracy}.", "정확
                                          "| 모델 | 정확도 |\n|---|---|\n| kNN (k=25) | 0.95 |\n")
 FINAL_CLAIM_README = GOOD_README.replace("검증 정확도 {accuracy}.", "검증 정확도 0.99.\n\n"
                                          "| 모델 | 정확도 |\n|---|---|\n| kNN (k=25), 최종 테스트 | 0.96 |\n")
+
+
+# learns the class renaming from exact matches of the training images against a shipped copy of the
+# public digits, then labels each held-out image by its public twin: 1.000 where the held-out images are
+# the dataset's own. The copy is what collection flags for a TA (collect.data_copies)
+LOOKUP = '''
+import numpy as np
+
+
+def train(X_train, y_train, seed):
+    data = np.load("digits.npz")
+    table = {tuple(row): int(label) for row, label in zip(data["X"], data["y"])}
+    names = {}
+    for row, label in zip(X_train.numpy(), y_train.numpy()):
+        if tuple(row) in table:
+            names[table[tuple(row)]] = int(label)
+    return table, names
+
+
+def predict(model, X):
+    table, names = model
+    return [names.get(table.get(tuple(row), -1), 0) for row in X.numpy()]
+'''

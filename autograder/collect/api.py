@@ -302,7 +302,7 @@ def _store(run: _Collection, local: Path, source: str, due: dt.datetime, student
             problem = kind.problem(data, found.ext)
             stored = dict(status="invalid" if problem else "ok", problem=problem, content_sha256=digest,
                           snapshot=str(snap))
-            findings = [] if problem else kind.review(data, found.ext)
+            findings = [] if problem else kind.review(data, found.ext, run.cfg.path(assignment.folder))
             if findings:
                 issue(version.path, "needs-review", f"commit {version.commit[:10]}: {summary(findings)}", student.name)
         row = SubmissionRow(assignment.id, student.student_id, student.name, version.path, version.commit,

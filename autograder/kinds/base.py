@@ -86,8 +86,9 @@ class AssignmentKind(ABC):
             return "binary content, not text"
         return None if decode(data) is not None else "not UTF-8 text"
 
-    def review(self, data: bytes, ext: str) -> list:
-        """Lines a TA should read before the grade is final (``collect.scan`` findings)."""
+    def review(self, data: bytes, ext: str, folder: Path) -> list:
+        """Lines a TA should read before the grade is final (``collect.scan`` findings, shipped copies of
+        public data); ``folder`` is the assignment's."""
         return []
 
     # -- grade -------------------------------------------------------------------------------

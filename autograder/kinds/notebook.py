@@ -41,8 +41,9 @@ def notebook_problem(data: bytes) -> str | None:
 class NotebookGrader(SubmissionGrader):
     """The week's cases, and one warm sandbox pool for the batch where warm sandboxes run."""
 
-    def __init__(self, folder: Path, limits: Limits, warm: bool, points: dict[str, float] | None = None):
-        self.cases = load_cases(folder, points)
+    def __init__(self, folder: Path, limits: Limits, warm: bool, points: dict[str, float] | None = None,
+                 holdout_seed: int | None = None):
+        self.cases = load_cases(folder, points, holdout_seed)
         self.limits = limits
         self.pool = SandboxPool(limits) if warm and SandboxPool.usable(limits) else None
         self.plans: dict = {}  # the cases encoded for the sandbox once per batch
@@ -67,7 +68,7 @@ class NotebookKind(FileKind):
     def problem(self, data: bytes, ext: str) -> str | None:
         return notebook_problem(data)
 
-    def review(self, data: bytes, ext: str) -> list:
+    def review(self, data: bytes, ext: str, folder: Path) -> list:
         return scan_notebook(data)
 
     def check_folder(self, assignment: "Assignment", folder: Path) -> None:
@@ -78,7 +79,7 @@ class NotebookKind(FileKind):
                             fix="each notebook week needs cases.py defining cases() -> list[Case]")
 
     def grader(self, assignment: "Assignment", folder: Path, limits: Limits, *, warm: bool = False) -> NotebookGrader:
-        return NotebookGrader(folder, limits, warm, assignment.questions)
+        return NotebookGrader(folder, limits, warm, assignment.questions, assignment.holdout_seed)
 
     def build(self, cfg: "CourseConfig", assignment: "Assignment") -> str:
         r = build_week(cfg, assignment)

@@ -3,12 +3,14 @@ solution.py, trained by the grader in the sandbox on the task in the assignment'
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from autograder.collect.git_history import FileVersion
+from autograder.collect.data_copies import PublicRows, find_copies, project_files
 from autograder.collect.scan import scan_project
 from autograder.engine import GradeResult, Limits
 from autograder.kinds.base import AssignmentKind, Found, SubmissionGrader
@@ -20,6 +22,17 @@ from autograder.project.task import TASK_FILE
 if TYPE_CHECKING:
     from autograder.config import Assignment, CourseConfig
 
+
+
+@functools.lru_cache(maxsize=8)
+def _public_rows(folder: str) -> PublicRows | None:
+    task = load_task(Path(folder))
+    return PublicRows(task.public()) if task.public else None
+
+
+def public_rows(folder: Path) -> PublicRows | None:
+    """The rows of the public dataset the task's held-out data comes from (None: the task names none)."""
+    return _public_rows(str(Path(folder).resolve()))
 
 
 class ProjectGrader(SubmissionGrader):
@@ -55,8 +68,10 @@ class ProjectKind(AssignmentKind):
                 return "no solution.py at the top of the project folder"
         return None
 
-    def review(self, data: bytes, ext: str) -> list:
-        return scan_project(data)
+    def review(self, data: bytes, ext: str, folder: Path) -> list:
+        public = public_rows(folder)
+        copies = find_copies(project_files(data), public) if public else []
+        return [*copies, *scan_project(data)]
 
     def _task(self, assignment: "Assignment", folder: Path) -> ProjectTask:
         task = load_task(folder)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -32,6 +33,8 @@ class ProjectTask:
     reported_tolerance: float = 0.03
     # files the sandbox must not see: the grader's copy of a public dataset the held-out part comes from
     hidden_files: tuple[str, ...] = field(default=())
+    # the public dataset's rows (n, features) as integers: a project that ships them is flagged for review
+    public: Callable[[], Any] | None = None
 
     def __post_init__(self):
         if set(self.points) != set(ITEMS):

@@ -20,13 +20,20 @@ from autograder.project.cases import graded_split, project_cases
 from autograder.report import class_tables
 from tests.conftest import PROJECT
 from tests.week07_projects import (FINAL_CLAIM_README, FULL_FIT, GOOD_README, HELPER, MANY_CLAIMS_README, MIDDLE,
-                                   NETWORK, SHIPPED, SLOW, SVM, UNSEEDED, WEAK, near_limit)
+                                   LOOKUP, NETWORK, SHIPPED, SLOW, SVM, UNSEEDED, WEAK, near_limit)
 
 ROSTER = [("19001", "박세훈", ""), ("19002", "김민지", ""), ("19003", "이준호", ""), ("19004", "최서연", "딥러너즈"),
           ("19005", "강하늘", "딥러너즈"), ("19006", "오지훈", ""), ("19007", "한유나", ""), ("19008", "서예린", ""),
           ("19009", "임도윤", ""), ("19010", "정하은", ""), ("19011", "윤서준", ""), ("19012", "장민서", ""),
-          ("19013", "조은우", ""), ("19014", "배수아", "")]
+          ("19013", "조은우", ""), ("19014", "배수아", ""), ("19015", "문지우", "")]
 TIME_LIMIT = 5  # s per training
+
+
+def _public_digits_npz() -> bytes:
+    X, y = load_digits(return_X_y=True)
+    out = io.BytesIO()
+    np.savez_compressed(out, X=X.astype(np.float32), y=y)
+    return out.getvalue()
 
 
 def _public_digits_csv() -> str:
@@ -49,6 +56,7 @@ FOLDERS = {  # folder owner → files
     "장민서": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": near_limit(0.7 * TIME_LIMIT)},
     "조은우": {"README.md": MANY_CLAIMS_README, "solution.py": MIDDLE},
     "배수아": {"README.md": FINAL_CLAIM_README, "solution.py": MIDDLE},
+    "문지우": {"README.md": GOOD_README.format(accuracy="1.0"), "solution.py": LOOKUP, "digits.npz": _public_digits_npz()},
 }
 HOLDOUT_SEED = 90417
 
@@ -83,7 +91,10 @@ reports: {{output: out/reports}}
         folder = repo / "week7" / f"7주차 과제_19기 {owner}"
         folder.mkdir(parents=True)
         for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                (folder / name).write_bytes(text)
+            else:
+                (folder / name).write_text(text, encoding="utf-8")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "projects", when="2026-08-18T20:00:00+09:00")
     cfg = config.load(root / "grader.yml")
@@ -111,7 +122,15 @@ def test_folders_and_team_folders_are_collected_and_a_folder_without_solution_is
     assert owners == {name for _, name, _ in ROSTER}
     bad = [i for i in collected.issues if i.kind == "invalid-file"]
     assert [i.student for i in bad] == ["임도윤"] and "solution.py" in bad[0].detail
-    assert summary.graded == 13 and summary.infra_errors == 0
+    assert summary.graded == 14 and summary.infra_errors == 0
+
+
+def test_a_project_that_ships_the_public_dataset_is_flagged_for_review(graded):
+    cfg, book, collected, _ = graded
+    review = {i.student: i.detail for i in collected.issues if i.kind == "needs-review"}
+    assert "digits.npz: 1797 of the 1797 rows" in review["문지우"]
+    assert "digits.csv: 1797 of the 1797 rows" in review["윤서준"]
+    assert not {"박세훈", "김민지", "최서연", "한유나"} & set(review)  # honest projects: no flag
 
 
 def test_each_rubric_item_gets_what_the_project_deserves(graded):
