@@ -113,7 +113,8 @@ class Assignment(_Strict):
     # projects (kind: project)
     time_limit_s: float = Field(300, gt=0, description="wall clock for one training of the project (the grader "
                                                          "trains it three times, each with this limit)")
-    holdout_seed: int | None = Field(None, description="private: which digits are held out; never shipped")
+    holdout_seed: int | None = Field(None, description="private: picks the held-out data (a project's digits; a "
+                                     "notebook week's key for its held-out points); never shipped")
 
     @field_validator("kind")
     @classmethod

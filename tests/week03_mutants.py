@@ -26,6 +26,17 @@ MUTANTS = {
     "sgd_rebinds_instead_of_in_place": ("SGD/plain", "SGD", [("p -= self.lr * g", "p = p - self.lr * g")]),
     "sgd_zero_grad_noop": ("SGD/zero_grad", "SGD", [
         ("        for p in self.params:\n            p.grad = None", "        pass")]),
+    # torch's fused kernel is torch.optim.Adam by another name: forbidden like torch.optim
+    "adam_fused_kernel": ("Adam/defaults", "Adam", [
+        ("self.t = [0] * len(self.params)", "self.t = [torch.zeros((), dtype=torch.float64) for _ in self.params]"),
+        ("""                self.m[i] = self.beta1 * self.m[i] + (1 - self.beta1) * g
+                self.v[i] = self.beta2 * self.v[i] + (1 - self.beta2) * g * g
+                m_hat = self.m[i] / (1 - self.beta1 ** self.t[i])
+                v_hat = self.v[i] / (1 - self.beta2 ** self.t[i])
+                p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)""",
+         """                torch._fused_adam_([p], [g], [self.m[i]], [self.v[i]], [], [self.t[i]], lr=self.lr,
+                                   beta1=self.beta1, beta2=self.beta2, weight_decay=0.0, eps=self.eps,
+                                   amsgrad=False, maximize=False)""")]),
     "adam_no_bias_correction": ("Adam/defaults", "Adam", [
         ("m_hat = self.m[i] / (1 - self.beta1 ** self.t[i])", "m_hat = self.m[i]"),
         ("v_hat = self.v[i] / (1 - self.beta2 ** self.t[i])", "v_hat = self.v[i]")]),

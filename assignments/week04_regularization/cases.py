@@ -377,7 +377,8 @@ def cases():
     batchnorm.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", bn_grid()[:3],
                      ref_bn, part=0, device="cuda", weight=0.0)
 
-    weight_decay = question("weight_decay", fn="l2_penalty", modules=["torch.optim"])
+    weight_decay = question("weight_decay", fn="l2_penalty", forbid=["fused_sgd", "fused_adamw", "foreach"],
+                            modules=["torch.optim"])
     weight_decay.values("l2_penalty", "reg · Σ sum(W²) over a list of tensors (no ½)", l2_grid(), ref_l2,
                         weight=1.0)
     weight_decay.invariants("l2_invariants", "a scalar; the parameters are not modified", l2_grid()[::2],

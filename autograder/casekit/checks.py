@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import numpy as np
 import torch
 
 from autograder.casekit.builders import Check, Config
@@ -58,6 +59,13 @@ def backward_check(reference: Callable, names: tuple[str, ...], tol: float = 1e-
                 return problem
         return None
     return check
+
+
+def held_out_seed(key: int, seed: int) -> int:
+    """The seed of a case's held-out data: mixed from a private ``key`` (real entropy, kept in the
+    week's cases.py or grader.yml's ``holdout_seed``) and the case's public ``seed``. Never
+    ``base + seed``: a predict() could replay the generator over small seeds until its points match."""
+    return int(np.random.SeedSequence([key, seed]).generate_state(1)[0])
 
 
 def accuracy_check(labels_of: Callable[[Call], torch.Tensor], threshold: float, *, which: int = 0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import sys
 from pathlib import Path
 from typing import Mapping
@@ -24,14 +25,17 @@ def load_course_module(path: Path, kind: str):
     return module
 
 
-def load_cases(folder: Path, points: Mapping[str, float] | None = None) -> list[Case]:
+def load_cases(folder: Path, points: Mapping[str, float] | None = None, holdout_seed: int | None = None) -> list[Case]:
     """The week's cases; with ``points`` (grader.yml's ``questions:``), each question's points
-    are shared among its cases by their weights."""
+    are shared among its cases by their weights. ``holdout_seed`` (grader.yml) goes to a ``cases``
+    that takes one: the course's own key for the held-out data."""
     path = Path(folder) / CASES_FILE
     if not path.is_file():
         raise UserError(f"no {CASES_FILE} with hidden cases", where=str(folder),
                         fix="each coded week needs cases.py defining cases() -> list[Case]")
-    cases = load_course_module(path, "cases").cases()
+    make = load_course_module(path, "cases").cases
+    takes_seed = "holdout_seed" in inspect.signature(make).parameters
+    cases = make(holdout_seed=holdout_seed) if takes_seed and holdout_seed is not None else make()
     ids = [c.id for c in cases]
     if len(ids) != len(set(ids)):
         raise UserError("case ids repeat", where=str(path))

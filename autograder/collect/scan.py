@@ -48,6 +48,16 @@ _NAMES = {
     "builtins": "patching builtins",
     "autograder": "the grader's own package",
     "otter": "the grading tool's internals",
+    **{f"torch._fused_{opt}_": "a fused optimiser kernel (the optimiser a question forbids, by another name)"
+       for opt in ("adam", "adamw", "sgd", "adagrad")},
+    "_socket": "raw sockets (network use past the socket module)",
+    "subprocess": "starting other programs (network or work outside the checks)",
+    "multiprocessing.popen_spawn_posix": "starting other programs",
+    "os.system": "starting other programs", "os.popen": "starting other programs",
+    "os.posix_spawn": "starting other programs", "os.posix_spawnp": "starting other programs",
+    **{f"os.{name}": "starting other programs" for name in (
+        "execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp", "execvpe",
+        "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe")},
 }
 _ATTRIBUTES = {"f_back": "reading callers' frames", "f_globals": "reading frames' globals",
                "f_locals": "reading frames' locals", "__code__": "rewriting a function's code",
