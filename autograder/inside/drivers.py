@@ -20,6 +20,7 @@ import torch
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 from torch.overrides import TorchFunctionMode, resolve_name
 
+from autograder.inside.isolated import FileState, in_fork
 from autograder.protocol.programs import GENERATOR, run_program
 
 
@@ -197,10 +198,16 @@ def fit_predict(ns: dict, target: Callable, train_args: tuple, predict_on: list,
     predict = ns.get("predict")
     if not callable(predict):
         raise NameError("solution.py defines no predict(model, X)")
-    runs = []
-    for _ in range(times):
+    def once() -> list[torch.Tensor]:
         model = target(*_prepare(train_args))
-        runs.append([torch.as_tensor(predict(model, X)).reshape(-1) for X in predict_on])
+        return [torch.as_tensor(predict(model, X)).reshape(-1) for X in predict_on]
+
+    if times == 1:
+        return {"predictions": once(), "repeats": []}
+    files, runs = FileState(), []  # each training starts from the imported solution, nothing cached
+    for _ in range(times):
+        runs.append(in_fork(once))
+        files.restore()
     return {"predictions": runs[0], "repeats": runs[1:]}
 
 

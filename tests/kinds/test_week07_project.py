@@ -20,12 +20,12 @@ from autograder.project.cases import graded_split, project_cases
 from autograder.report import class_tables
 from tests.conftest import PROJECT
 from tests.week07_projects import (FINAL_CLAIM_README, FULL_FIT, GOOD_README, HELPER, MANY_CLAIMS_README, MIDDLE,
-                                   LOOKUP, NETWORK, SHIPPED, SLOW, SVM, UNSEEDED, WEAK, near_limit)
+                                   CACHED, LOOKUP, NETWORK, SHIPPED, SLOW, SVM, UNSEEDED, WEAK, near_limit)
 
 ROSTER = [("19001", "박세훈", ""), ("19002", "김민지", ""), ("19003", "이준호", ""), ("19004", "최서연", "딥러너즈"),
           ("19005", "강하늘", "딥러너즈"), ("19006", "오지훈", ""), ("19007", "한유나", ""), ("19008", "서예린", ""),
           ("19009", "임도윤", ""), ("19010", "정하은", ""), ("19011", "윤서준", ""), ("19012", "장민서", ""),
-          ("19013", "조은우", ""), ("19014", "배수아", ""), ("19015", "문지우", "")]
+          ("19013", "조은우", ""), ("19014", "배수아", ""), ("19015", "문지우", ""), ("19016", "송하린", "")]
 TIME_LIMIT = 5  # s per training
 
 
@@ -56,6 +56,7 @@ FOLDERS = {  # folder owner → files
     "장민서": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": near_limit(0.7 * TIME_LIMIT)},
     "조은우": {"README.md": MANY_CLAIMS_README, "solution.py": MIDDLE},
     "배수아": {"README.md": FINAL_CLAIM_README, "solution.py": MIDDLE},
+    "송하린": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": CACHED},
     "문지우": {"README.md": GOOD_README.format(accuracy="1.0"), "solution.py": LOOKUP, "digits.npz": _public_digits_npz()},
 }
 HOLDOUT_SEED = 90417
@@ -122,7 +123,7 @@ def test_folders_and_team_folders_are_collected_and_a_folder_without_solution_is
     assert owners == {name for _, name, _ in ROSTER}
     bad = [i for i in collected.issues if i.kind == "invalid-file"]
     assert [i.student for i in bad] == ["임도윤"] and "solution.py" in bad[0].detail
-    assert summary.graded == 14 and summary.infra_errors == 0
+    assert summary.graded == 15 and summary.infra_errors == 0
 
 
 def test_a_project_that_ships_the_public_dataset_is_flagged_for_review(graded):
@@ -149,6 +150,8 @@ def test_each_rubric_item_gets_what_the_project_deserves(graded):
     assert items["최서연"] == items["강하늘"] and items["최서연"]["accuracy"][0] == 15.0  # the team's score
     unseeded = items["오지훈"]
     assert unseeded["reproducible_offline"][0] == 0 and "changed" in unseeded["reproducible_offline"][2]
+    cached = items["송하린"]  # each training in its own fork, files under /tmp put back: the cache is gone
+    assert cached["reproducible_offline"][0] == 0 and "changed" in cached["reproducible_offline"][2], cached
     network = items["한유나"]
     assert network["reproducible_offline"][1] == "forbidden" and "urllib.request" in network["reproducible_offline"][2]
     assert network["accuracy"][0] == 15.0
