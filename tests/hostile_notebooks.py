@@ -105,6 +105,14 @@ HOSTILE = {
                         "    e = torch.exp(logits - logits.amax(dim=dim, keepdim=True))\n"
                         "    return e / e.sum(dim=dim, keepdim=True)\n"},
                        20.0, {}),
+    # empties the harness's progress file through /proc/self/fd and exits: once graded "sandbox did not
+    # start" (an infrastructure error, retried forever, never a score); the harness's handshake on the
+    # grader's own pipe says it did start, so the notebook is graded as having crashed
+    "forges_did_not_start": ({"softmax": "import os\nfor _fd in os.listdir('/proc/self/fd'):\n    try:\n"
+                              "        if os.readlink(f'/proc/self/fd/{_fd}').endswith('/progress'):\n"
+                              "            os.ftruncate(int(_fd), 0)\n    except OSError:\n        pass\n"
+                              "os._exit(0)\n"},
+                             0.0, {"softmax/values": "crashed", "mse_loss/mean": "crashed"}),
 }
 # what a rlimit-only sandbox (no bubblewrap) must still survive
 FALLBACK = ["fork_bomb", "infinite_loop", "memory_bomb", "segfault", "writes_outside_the_sandbox"]

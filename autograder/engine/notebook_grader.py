@@ -257,7 +257,8 @@ def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Pa
         try:
             results = exchange.results_dir(out)
             records = _json_records(results / protocol.CELLS) if results else None
-            if results is None and not run.timed_out and exchange.size(out / protocol.PROGRESS) == 0:
+            if results is None and not run.timed_out and not run.started and \
+                    exchange.size(out / protocol.PROGRESS) == 0:
                 return None, f"sandbox did not start: {run.stderr_tail[-800:]}", {}, None
             found, next_at = _collect(planned, out, limits, run, results)
         except exchange.Tampered as exc:  # the harness's own records are not to be trusted

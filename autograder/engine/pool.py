@@ -96,10 +96,14 @@ class WarmSandbox:
         (self.dir / "out" / run_id).chmod(0o777)
         start = time.monotonic()
         self.runs += 1
+        started = False
         try:
             self.proc.stdin.write(f"run {run_id}\n".encode())
             self.proc.stdin.flush()
             reply = self._read_line(limits.wall_s)
+            if reply == "started":
+                started = True
+                reply = self._read_line(max(limits.wall_s - (time.monotonic() - start), 0.1))
         except (BrokenPipeError, OSError):
             reply = None
         timed_out = reply is None and self.proc.poll() is None
@@ -116,7 +120,7 @@ class WarmSandbox:
                     shutil.rmtree(entry, ignore_errors=True)
                 else:
                     entry.unlink(missing_ok=True)
-        return SandboxRun(returncode, timed_out, seconds, self.label, "")
+        return SandboxRun(returncode, timed_out, seconds, self.label, "", started)
 
 
 class SandboxPool:

@@ -26,7 +26,7 @@ from pathlib import Path
 import autograder
 from autograder.engine.cgroups import SandboxCgroups
 from autograder.engine.limits import Limits
-from autograder.protocol import ADDRESS_SPACE_ENV, PIDNS_ENV
+from autograder.protocol import ADDRESS_SPACE_ENV, PIDNS_ENV, READY_FD_ENV
 
 SANDBOX_ROOT = "/grading"
 NOBODY = 65534
@@ -39,6 +39,7 @@ class SandboxRun:
     seconds: float
     isolation: str
     stderr_tail: str
+    started: bool = False  # the harness said so through the grader's pipe, before any student code ran
 
 
 @functools.cache
@@ -141,7 +142,7 @@ def _hidden(limits: Limits) -> list[str]:
     return [arg for f in files if Path(f).is_file() for arg in ("--ro-bind", "/dev/null", f)]
 
 
-def bwrap_command(workdir: Path, limits: Limits, *, zygote: bool = False) -> list[str]:
+def bwrap_command(workdir: Path, limits: Limits, *, zygote: bool = False, env: dict[str, str] | None = None) -> list[str]:
     """One submission's sandbox (``workdir/in`` read-only, ``workdir/out`` writable), or with
     ``zygote`` a warm one serving submissions from folders under ``workdir`` (engine.pool)."""
     exchange = ["--ro-bind", str(workdir / "in"), f"{SANDBOX_ROOT}/in",
@@ -164,6 +165,7 @@ def bwrap_command(workdir: Path, limits: Limits, *, zygote: bool = False) -> lis
         "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0",
         "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "MPLBACKEND", "Agg",
         "--setenv", PIDNS_ENV, "1",  # tells the child it may kill(-1) its strays
+        *[arg for k, v in (env or {}).items() for arg in ("--setenv", k, v)],
         *command,
     ]
 
@@ -252,25 +254,40 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
     isolation = choose_isolation(limits.isolation, limits.container_engine)
     if isolation == "container":
         return _run_container(workdir, limits)
-    cmd = bwrap_command(workdir, limits) if isolation == "bwrap" else rlimit_command(workdir)
+    ready_read, ready_write = os.pipe()
+    ready = {READY_FD_ENV: str(ready_write)}
+    cmd = bwrap_command(workdir, limits, env=ready) if isolation == "bwrap" else rlimit_command(workdir)
     cgroup = SandboxCgroups(limits)
     drop_root = isolation == "rlimit" and os.getuid() == 0
     preexec = limits_preexec(limits, cgroup, drop_root)
     start = time.monotonic()
     stderr_path = workdir / "sandbox.stderr"
-    env = child_env(workdir / "out")
-    with open(stderr_path, "wb") as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                                preexec_fn=preexec, env=env, cwd=workdir / "out")
+    env = {**child_env(workdir / "out"), **ready}
+    try:
+        with open(stderr_path, "wb") as err:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err, pass_fds=(ready_write,),
+                                    preexec_fn=preexec, env=env, cwd=workdir / "out")
+            os.close(ready_write)
+            ready_write = -1
+            try:
+                timed_out = _wait(proc, limits.wall_s)
+            finally:
+                _killpg(proc)
+                cgroup.kill_all()
+                proc.wait()
+        os.set_blocking(ready_read, False)
         try:
-            timed_out = _wait(proc, limits.wall_s)
-        finally:
-            _killpg(proc)
-            cgroup.kill_all()
-            proc.wait()
+            started = os.read(ready_read, 1) == b"S"
+        except BlockingIOError:
+            started = False
+    finally:
+        os.close(ready_read)
+        if ready_write >= 0:
+            os.close(ready_write)
     tail = _tail(stderr_path)
     label = isolation + ("+nobody" if drop_root else "") + cgroup.label
-    return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail)
+    return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail,
+                      started)
 
 
 def _run_container(workdir: Path, limits: Limits) -> SandboxRun:

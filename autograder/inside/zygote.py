@@ -1,7 +1,8 @@
 """A warm sandbox: ``python -m autograder.inside.zygote`` inside bubblewrap imports torch once,
 then serves one submission at a time by forking (copy-on-write: the import is paid once).
 
-Protocol on stdin/stdout, one line each: ``run ID`` → ``done STATUS`` (a wait status); the
+Protocol on stdin/stdout, one line each: ``run ID`` → ``started`` (forked) then ``done STATUS`` (a wait
+status); the
 plan is in ``/grading/in/ID`` (read-only) and results go to ``/grading/out/ID``.
 Between submissions every process a submission left is killed and every place it could write
 (/tmp, /dev/shm, System V IPC) is emptied, so the next submission starts as a fresh sandbox
@@ -85,6 +86,8 @@ def _wipe() -> None:
 
 def _serve_one(run_id: str) -> int:
     pid = os.fork()
+    if pid > 0:  # the grader learns the submission started before any of its code can run
+        print("started", flush=True)
     if pid == 0:  # the submission: a fresh process with torch already imported
         try:
             null = os.open(os.devnull, os.O_RDWR)

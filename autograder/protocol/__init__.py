@@ -15,6 +15,10 @@ from __future__ import annotations
 
 # Set by the sandbox when the child has its own PID namespace (so kill(-1) is safe there).
 PIDNS_ENV = "AUTOGRADER_OWN_PID_NAMESPACE"
+# The write end of a pipe the harness writes one byte to before any student code runs: the grader's
+# proof that the sandbox started (a progress file can be truncated by the submission; a byte already
+# in the grader's pipe cannot be taken back).
+READY_FD_ENV = "AUTOGRADER_READY_FD"
 # Set by the container backend without a GPU: the child lets its address space grow by at most
 # this many MiB after start-up, so an oversized allocation fails as MemoryError (as under
 # bubblewrap's RLIMIT_AS) instead of the container's memory cgroup killing it. With a GPU only
