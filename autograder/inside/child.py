@@ -285,10 +285,16 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     cells = run_cells(plan["cells"], namespace, plan.get("cell_timeout"),
                       on_start=lambda i: progress.write(progress_line(CELL, i)))
     results.mkdir(mode=0o755)
-    _write_new(results / protocol.CELLS, json.dumps(cells))
+    # only the cells a student must hear about (an error, a timeout, a skipped magic): a notebook of
+    # 50,000 trivial cells once wrote records over the judge's cap and lost every case
+    _write_new(results / protocol.CELLS, json.dumps([c for c in cells if c.get("status") != "ok" or c.get("note")]
+                                                    [:MAX_CELL_RECORDS]))
     exits = _run_cases(plan["cases"], arrays_in, namespace, out, results, progress)
     _write_new(results / protocol.EXITS, json.dumps([e.to_json() for e in exits]))
     run_public_tests(plan.get("public_tests", []), namespace, results, plan.get("cell_timeout"))
+
+
+MAX_CELL_RECORDS = 500  # what GradeResult.notes reads at most
 
 
 def _started() -> None:

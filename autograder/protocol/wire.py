@@ -51,28 +51,46 @@ def _dtype_name(dtype: torch.dtype) -> str:
 
 # -- encoding (inside the sandbox, or in-process for plain otter) ---------------------------
 def encode(value: Any, arrays: dict[str, np.ndarray], depth: int = 0) -> Any:
-    """Describe ``value`` as JSON; tensor data goes into ``arrays`` under fresh keys."""
+    """Describe ``value`` as JSON; tensor data goes into ``arrays`` under fresh keys.
+
+    Only what the value holds is read, through the base classes' own methods: a subclass of a
+    tensor, an ndarray, a number, a string or a container cannot compute its value when the grader
+    reads it (its ``__torch_function__``, ``__array_function__``, ``__int__``, ``__iter__``,
+    ``__getitem__`` … run outside the forbidden-call detector's watch)."""
+    with torch._C.DisableTorchFunctionSubclass():
+        return _encode(value, arrays, depth)
+
+
+def _encode(value: Any, arrays: dict[str, np.ndarray], depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         return {"kind": "opaque", "type": "nesting too deep"}
     if isinstance(value, torch.Tensor):
         return _encode_tensor(value, arrays)
     if isinstance(value, np.ndarray):
-        return _encode_tensor(torch.from_numpy(np.ascontiguousarray(value)), arrays)
-    if value is None or isinstance(value, bool):
+        base = np.ndarray.view(value, np.ndarray)  # the buffer itself, never the subclass's methods
+        if base.dtype.kind not in "biuf":
+            return {"kind": "opaque", "type": f"array of {base.dtype.kind}"}
+        return _encode_tensor(torch.from_numpy(np.ascontiguousarray(base)), arrays)
+    if value is None or type(value) is bool:
         return {"kind": "scalar", "value": value}
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, np.generic) and type(value).__module__ != "numpy":
+        return {"kind": "opaque", "type": type(value).__qualname__[:200]}  # a numpy scalar subclass
+    if isinstance(value, np.integer):
         return {"kind": "scalar", "value": int(value)}
+    if isinstance(value, int):
+        return {"kind": "scalar", "value": int.__int__(value)}
     if isinstance(value, (float, np.floating)):
-        f = float(value)
+        f = float(value) if isinstance(value, np.floating) else float.__float__(value)
         return {"kind": "float", "value": repr(f)} if not math.isfinite(f) else {"kind": "scalar", "value": f}
     if isinstance(value, str):
-        return {"kind": "scalar", "value": value[:MAX_STR]}
+        return {"kind": "scalar", "value": str.__str__(value)[:MAX_STR]}
     if isinstance(value, (tuple, list)):
-        items = [encode(v, arrays, depth + 1) for v in list(value)[:MAX_ITEMS]]
-        return {"kind": "tuple" if isinstance(value, tuple) else "list", "items": items}
+        kind, iterate = ("tuple", tuple.__iter__) if isinstance(value, tuple) else ("list", list.__iter__)
+        items = [_encode(v, arrays, depth + 1) for _, v in zip(range(MAX_ITEMS), iterate(value))]
+        return {"kind": kind, "items": items}
     if isinstance(value, dict):
-        keys = [k for k in value if isinstance(k, str)][:MAX_ITEMS]
-        return {"kind": "dict", "items": {k: encode(value[k], arrays, depth + 1) for k in keys}}
+        pairs = [(k, v) for k, v in dict.items(value) if type(k) is str][:MAX_ITEMS]
+        return {"kind": "dict", "items": {k: _encode(v, arrays, depth + 1) for k, v in pairs}}
     return {"kind": "opaque", "type": type(value).__qualname__[:200]}
 
 

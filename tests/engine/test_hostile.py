@@ -38,3 +38,14 @@ def test_rlimit_fallback_survives_the_same_attacks_or_refuses_to_start(built, tm
         return
     result = grade_hostile(built, tmp_path, name, limits)
     assert result.isolation.startswith("rlimit+nobody" if os.getuid() == 0 else "rlimit")
+
+
+def test_a_notebook_of_fifty_thousand_trivial_cells_is_graded(built, tmp_path):
+    """Its cell records once went over the judge's 4 MiB cap: every case 'crashed', 0 points, no word why."""
+    nb = nbformat.from_dict(dict(built.solution))
+    nb.cells = list(nb.cells) + [nbformat.v4.new_code_cell("x = 1") for _ in range(50_000)]
+    path = tmp_path / "many.ipynb"
+    nbformat.write(nb, str(path))
+    result = grade_notebook(path, built.cases, LIMITS)
+    assert result.infra_error is None and result.score == 20.0, [(c.case_id, c.message[:80]) for c in result.cases
+                                                                 if c.status != "passed"][:3]
