@@ -211,3 +211,23 @@ def predict(model, X):
     table, names = model
     return [names.get(table.get(tuple(row), -1), 0) for row in X.numpy()]
 '''
+
+
+# the same download, past the in-process check: a raw _socket, and a subprocess (decided by the
+# sandbox's own network counters, engine.netns)
+NETWORK_RAW = SVM.replace('''def train(X_train, y_train, seed):
+''', '''def train(X_train, y_train, seed):
+    import _socket
+    try:
+        s = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+        s.settimeout(2)
+        s.connect(("93.184.216.34", 443))
+    except OSError:
+        pass
+''')
+NETWORK_SUBPROCESS = SVM.replace('''def train(X_train, y_train, seed):
+''', '''def train(X_train, y_train, seed):
+    import subprocess, sys
+    subprocess.run([sys.executable, "-c", "import urllib.request\\ntry:\\n    urllib.request.urlopen("
+                    "'https://example.com/w.pt', timeout=2)\\nexcept Exception:\\n    pass"], timeout=20)
+''')

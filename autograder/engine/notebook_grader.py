@@ -188,6 +188,15 @@ def _collect(planned: list[Case], out: Path, limits: Limits, run: sandbox.Sandbo
     return outcomes, last + 1
 
 
+def _network_used(case: Case, outcome: Outcome | None, evidence: str) -> Outcome:
+    """A case that forbids network use, when the sandbox's counters say something tried: forbidden
+    (a call the in-process detector already named keeps its name; the counters are added)."""
+    verdict, seconds = outcome or (None, 0.0)
+    if verdict is not None and verdict.status == Status.forbidden:
+        return Verdict(Status.forbidden, f"{verdict.message} ({evidence})"), seconds
+    return Verdict(Status.forbidden, f"uses the network ({evidence}) — {case.forbidden_hint}"), seconds
+
+
 def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
                    workroot: Path | None = None, runner=None, plans: dict | None = None) -> GradeResult:
     """Grade ``path`` against ``cases``. Raises UserError for an unreadable notebook.
@@ -261,6 +270,10 @@ def _one_run(cells: list[str], planned: list[Case], limits: Limits, workroot: Pa
                     exchange.size(out / protocol.PROGRESS) == 0:
                 return None, f"sandbox did not start: {run.stderr_tail[-800:]}", {}, None
             found, next_at = _collect(planned, out, limits, run, results)
+            if run.network:  # the kernel's word: whichever process tried, whatever it imported
+                for j, case in enumerate(planned):
+                    if case.forbidden.network:
+                        found[j] = _network_used(case, found.get(j), run.network)
         except exchange.Tampered as exc:  # the harness's own records are not to be trusted
             return run, None, {j: (Verdict(Status.crashed, str(exc)), 0.0) for j in range(len(planned))}, None
         return run, records, found, next_at

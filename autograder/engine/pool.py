@@ -25,6 +25,7 @@ from pathlib import Path
 
 from autograder.engine import exchange
 from autograder.engine.limits import Limits
+from autograder.engine.netns import NetnsWatch
 from autograder.engine.cgroups import SandboxCgroups
 from autograder.engine.sandbox import (SandboxRun, SandboxUnavailable, _killpg, bwrap_command,
                                        child_env, choose_isolation, limits_preexec)
@@ -40,6 +41,7 @@ class WarmSandbox:
         self.dir.chmod(0o755)
         self.proc: subprocess.Popen | None = None
         self.cgroup: SandboxCgroups | None = None
+        self.net: NetnsWatch | None = None
         self.runs = 0
         self.label = "bwrap+warm"
 
@@ -54,6 +56,7 @@ class WarmSandbox:
                                      stdout=subprocess.PIPE, stderr=self.stderr,
                                      preexec_fn=limits_preexec(self.limits, self.cgroup, False),
                                      env=child_env(self.dir / "out"), cwd=self.dir)
+        self.net = NetnsWatch.attach(self.proc.pid)
         line = self._read_line(START_TIMEOUT_S)
         if line != "ready":
             tail = (self.dir / "zygote.stderr").read_bytes()[-800:].decode("utf-8", "replace")
@@ -63,6 +66,9 @@ class WarmSandbox:
         self.runs = 0
 
     def close(self) -> None:
+        if self.net:
+            self.net.close()
+            self.net = None
         if self.proc is not None:
             _killpg(self.proc)
             if self.cgroup:
@@ -97,6 +103,7 @@ class WarmSandbox:
         start = time.monotonic()
         self.runs += 1
         started = False
+        before = self.net.counters() if self.net else None
         try:
             self.proc.stdin.write(f"run {run_id}\n".encode())
             self.proc.stdin.flush()
@@ -112,6 +119,7 @@ class WarmSandbox:
             returncode = None if timed_out else -signal.SIGKILL
         else:
             returncode = os.waitstatus_to_exitcode(int(reply.split()[1]))
+        network = self.net.used_since(before) if self.net and before is not None else None
         seconds = time.monotonic() - start
         exchange.take(self.dir / "out" / run_id, workdir / "out")  # never opens what the submission left
         for sub in ("in", "out"):  # nothing a submission left in the exchange folders survives it
@@ -120,7 +128,7 @@ class WarmSandbox:
                     shutil.rmtree(entry, ignore_errors=True)
                 else:
                     entry.unlink(missing_ok=True)
-        return SandboxRun(returncode, timed_out, seconds, self.label, "", started)
+        return SandboxRun(returncode, timed_out, seconds, self.label, "", started, network)
 
 
 class SandboxPool:

@@ -26,6 +26,7 @@ from pathlib import Path
 import autograder
 from autograder.engine.cgroups import SandboxCgroups
 from autograder.engine.limits import Limits
+from autograder.engine.netns import NetnsWatch
 from autograder.protocol import ADDRESS_SPACE_ENV, PIDNS_ENV, READY_FD_ENV
 
 SANDBOX_ROOT = "/grading"
@@ -40,6 +41,7 @@ class SandboxRun:
     isolation: str
     stderr_tail: str
     started: bool = False  # the harness said so through the grader's pipe, before any student code ran
+    network: str | None = None  # what the sandbox's own network counters say it tried (engine.netns)
 
 
 @functools.cache
@@ -269,12 +271,16 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
                                     preexec_fn=preexec, env=env, cwd=workdir / "out")
             os.close(ready_write)
             ready_write = -1
+            net = NetnsWatch.attach(proc.pid) if isolation == "bwrap" else None
             try:
                 timed_out = _wait(proc, limits.wall_s)
             finally:
                 _killpg(proc)
                 cgroup.kill_all()
                 proc.wait()
+            network = net.used_since() if net else None
+            if net:
+                net.close()
         os.set_blocking(ready_read, False)
         try:
             started = os.read(ready_read, 1) == b"S"
@@ -287,7 +293,7 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
     tail = _tail(stderr_path)
     label = isolation + ("+nobody" if drop_root else "") + cgroup.label
     return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail,
-                      started)
+                      started, network)
 
 
 def _run_container(workdir: Path, limits: Limits) -> SandboxRun:

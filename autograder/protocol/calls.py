@@ -118,17 +118,19 @@ class ForbiddenSpec:
     ops: frozenset[str] = frozenset()  # last name component of a torch callable: "softmax"; "*": any
     qualified: frozenset[str] = frozenset()  # exact names: "torch.Tensor.backward"
     modules: tuple[str, ...] = ()  # Python module prefixes: "torch.distributions"
+    network: bool = False  # any network use by the sandbox (its own counters, engine.netns) is forbidden
 
     def to_json(self) -> dict:
-        return {"ops": sorted(self.ops), "qualified": sorted(self.qualified), "modules": list(self.modules)}
+        return {"ops": sorted(self.ops), "qualified": sorted(self.qualified), "modules": list(self.modules),
+                "network": self.network}
 
     @classmethod
     def from_json(cls, data: dict) -> "ForbiddenSpec":
         return cls(frozenset(data.get("ops", ())), frozenset(data.get("qualified", ())),
-                   tuple(data.get("modules", ())))
+                   tuple(data.get("modules", ())), bool(data.get("network", False)))
 
     def __bool__(self) -> bool:
-        return bool(self.ops or self.qualified or self.modules)
+        return bool(self.ops or self.qualified or self.modules or self.network)
 
     @property
     def forbids_autograd(self) -> bool:

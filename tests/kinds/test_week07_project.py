@@ -4,6 +4,7 @@ trained by the grader in the sandbox; every rubric item must match what the proj
 from __future__ import annotations
 
 import io
+import os
 
 import numpy as np
 import pytest
@@ -20,12 +21,12 @@ from autograder.project.cases import graded_split, project_cases
 from autograder.report import class_tables
 from tests.conftest import PROJECT
 from tests.week07_projects import (FINAL_CLAIM_README, FULL_FIT, GOOD_README, HELPER, MANY_CLAIMS_README, MIDDLE,
-                                   CACHED, LOOKUP, NETWORK, SHIPPED, SLOW, SVM, UNSEEDED, WEAK, near_limit)
+                                   CACHED, LOOKUP, NETWORK, NETWORK_RAW, NETWORK_SUBPROCESS, SHIPPED, SLOW, SVM, UNSEEDED, WEAK, near_limit)
 
 ROSTER = [("19001", "박세훈", ""), ("19002", "김민지", ""), ("19003", "이준호", ""), ("19004", "최서연", "딥러너즈"),
           ("19005", "강하늘", "딥러너즈"), ("19006", "오지훈", ""), ("19007", "한유나", ""), ("19008", "서예린", ""),
           ("19009", "임도윤", ""), ("19010", "정하은", ""), ("19011", "윤서준", ""), ("19012", "장민서", ""),
-          ("19013", "조은우", ""), ("19014", "배수아", ""), ("19015", "문지우", ""), ("19016", "송하린", "")]
+          ("19013", "조은우", ""), ("19014", "배수아", ""), ("19015", "문지우", ""), ("19016", "송하린", ""), ("19017", "권나은", ""), ("19018", "유시우", "")]
 TIME_LIMIT = 5  # s per training
 
 
@@ -56,6 +57,8 @@ FOLDERS = {  # folder owner → files
     "장민서": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": near_limit(0.7 * TIME_LIMIT)},
     "조은우": {"README.md": MANY_CLAIMS_README, "solution.py": MIDDLE},
     "배수아": {"README.md": FINAL_CLAIM_README, "solution.py": MIDDLE},
+    "권나은": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": NETWORK_RAW},
+    "유시우": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": NETWORK_SUBPROCESS},
     "송하린": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": CACHED},
     "문지우": {"README.md": GOOD_README.format(accuracy="1.0"), "solution.py": LOOKUP, "digits.npz": _public_digits_npz()},
 }
@@ -123,7 +126,7 @@ def test_folders_and_team_folders_are_collected_and_a_folder_without_solution_is
     assert owners == {name for _, name, _ in ROSTER}
     bad = [i for i in collected.issues if i.kind == "invalid-file"]
     assert [i.student for i in bad] == ["임도윤"] and "solution.py" in bad[0].detail
-    assert summary.graded == 15 and summary.infra_errors == 0
+    assert summary.graded == 17 and summary.infra_errors == 0
 
 
 def test_a_project_that_ships_the_public_dataset_is_flagged_for_review(graded):
@@ -155,6 +158,11 @@ def test_each_rubric_item_gets_what_the_project_deserves(graded):
     network = items["한유나"]
     assert network["reproducible_offline"][1] == "forbidden" and "urllib.request" in network["reproducible_offline"][2]
     assert network["accuracy"][0] == 15.0
+    for evader in ("권나은", "유시우"):  # past the in-process hook: the sandbox's network counters decide
+        offline = items[evader]["reproducible_offline"]
+        if os.getuid() == 0:  # reading another namespace's counters needs CAP_SYS_ADMIN (engine.netns)
+            assert offline[1] == "forbidden" and "network counters moved" in offline[2], (evader, offline)
+        assert items[evader]["accuracy"][0] == 15.0
     slow = items["서예린"]  # over the time limit: keeps the README points it earned first
     assert slow["readme_sections"][0] == 4.0 and slow["accuracy"][1] == "timeout"
     assert sum(v[0] for v in slow.values()) == 4.0
