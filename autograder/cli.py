@@ -196,6 +196,23 @@ def extend(student: str = typer.Argument(..., help="student id or name"), week: 
                   "on time; reports recompute lateness from it.")
 
 
+def _need_collected(book, week: str) -> None:
+    if not book.collected(week):
+        raise UserError(f"nothing has been collected for {week} yet, so there is nothing to grade or report on",
+                        where="gradebook", fix=f"run `autograder collect {week}` first (and check `submissions:` in "
+                                               "grader.yml if it finds nothing)")
+
+
+def _need_graded(cfg, book, week: str) -> None:
+    """Feedback only for work that was graded: otherwise every student would read '0 / N'."""
+    _need_collected(book, week)
+    waiting = book.pending(week, cfg.path(cfg.storage.data_dir))
+    if waiting:
+        raise UserError(f"{len(waiting)} collected version(s) of {week} are not graded yet; feedback now would "
+                        "show them as 0 points", where="gradebook", fix=f"run `autograder grade {week}` first "
+                                                                        "(re-run it if it reported infrastructure errors)")
+
+
 @app.command()
 def grade(week: str, regrade: bool = typer.Option(False, help="grade everything again (history kept)"),
           workers: Optional[int] = typer.Option(None, help="parallel sandboxes (default from grader.yml)"),
@@ -205,8 +222,10 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
     from autograder.gradebook import Gradebook
 
     cfg = _load(cfg_path)
+    book = Gradebook(cfg.gradebook)
     try:
-        s = grade_week(cfg, cfg.assignment(week), Gradebook(cfg.gradebook), regrade=regrade, workers=workers)
+        _need_collected(book, cfg.assignment(week).id)
+        s = grade_week(cfg, cfg.assignment(week), book, regrade=regrade, workers=workers)
     except UserError as exc:
         _fail(exc)
     console.print(f"graded {s.graded}, infrastructure errors {s.infra_errors} (not scored; re-run to retry), "
@@ -269,7 +288,12 @@ def report(cfg_path: Path = ConfigOpt, out: Optional[Path] = typer.Option(None, 
 
     cfg = _load(cfg_path)
     when = (as_of if as_of is None or as_of.tzinfo else as_of.replace(tzinfo=cfg.tz))
-    files = write_report(cfg, Gradebook(cfg.gradebook), out, anonymize=anonymize, as_of=when)
+    book = Gradebook(cfg.gradebook)
+    files = write_report(cfg, book, out, anonymize=anonymize, as_of=when)
+    if not book.collected():
+        console.print(f"[yellow]nothing has been collected yet[/]: the report is empty ({files.html}). Run "
+                      "`autograder collect WEEK` and `autograder grade WEEK` first.")
+        return
     console.print(_summary_table(files.tables))
     console.print(f"report: {files.html}\nCSV:    {files.class_csv}\nXLSX:   {files.files['xlsx']}"
                   f"\ncards:  {files.files['cards']}/")
@@ -288,8 +312,10 @@ def feedback(week: str, cfg_path: Path = ConfigOpt,
     from autograder.gradebook import Gradebook
 
     cfg = _load(cfg_path)
+    book = Gradebook(cfg.gradebook)
     try:
-        files = write_feedback(cfg, cfg.assignment(week), Gradebook(cfg.gradebook), out)
+        _need_graded(cfg, book, cfg.assignment(week).id)
+        files = write_feedback(cfg, cfg.assignment(week), book, out)
         console.print(f"{len(files.files)} feedback files in {files.folder}")
         if commit:
             done = publish_feedback(cfg, cfg.assignment(week), files.files)

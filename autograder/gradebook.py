@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, create_engine, delete, event, insert, inspect, select, text, update)
+                        UniqueConstraint, create_engine, delete, event, func, insert, inspect, select, text,
+                        update)
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()
@@ -369,6 +370,14 @@ class Gradebook:
         with self.engine.connect() as conn:
             latest = {r.student_id: dict(r._mapping) for r in conn.execute(query)}
         return list(latest.values())
+
+    def collected(self, assignment: str | None = None) -> int:
+        """How many versions collection stored (of ``assignment``, or of any)."""
+        query = select(func.count()).select_from(submissions).where(submissions.c.student_id.is_not(None))
+        if assignment is not None:
+            query = query.where(submissions.c.assignment == assignment)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
 
     # -- grading ------------------------------------------------------------------------------
     def pending(self, assignment: str, data_dir: Path, regrade: bool = False) -> list[Pending]:

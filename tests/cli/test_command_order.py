@@ -1,0 +1,52 @@
+"""Commands run out of order say what is missing and what to run, and do no harm: grade before
+collect, feedback (and publishing it) before grade, a report on an empty gradebook."""
+
+from __future__ import annotations
+
+import subprocess
+
+from typer.testing import CliRunner
+
+from autograder.cli import app
+from autograder.collect import collect_week
+from autograder.gradebook import Gradebook
+from tests.workflow_class import _course, _file, _push, _repo
+
+ON_TIME, SEEN = "2026-07-14T20:00:00+09:00", "2026-07-14T21:00:00+09:00"
+
+
+def _run(cfg, *args):
+    return CliRunner().invoke(app, [*args, "--config", str(cfg.root / "grader.yml")])
+
+
+def test_grade_before_collect_says_to_collect_first(tmp_path, need_git):
+    _repo(tmp_path / "class")
+    cfg = _course(tmp_path)
+    done = _run(cfg, "grade", "week02")
+    assert done.exit_code == 2, done.output
+    assert "nothing has been collected for week02" in done.output and "autograder collect week02" in done.output
+
+
+def test_feedback_before_grade_writes_and_publishes_nothing(tmp_path, need_git):
+    own = _repo(tmp_path / "repos" / "user19001")
+    _push(own, _file("박세훈"), ON_TIME)
+    sources = f"  - {{kind: student_repos, url: '{tmp_path / 'repos'}/{{git_user}}'}}"
+    cfg = _course(tmp_path, sources=sources)
+    collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook), seen_at=SEEN)
+    out = tmp_path / "fb"
+    done = _run(cfg, "feedback", "week02", "--commit", "--out", str(out))
+    assert done.exit_code == 2, done.output
+    assert "1 collected version(s) of week02 are not graded yet" in done.output
+    assert "autograder grade week02" in done.output
+    assert not out.exists() or not any(out.iterdir())
+    branches = subprocess.run(["git", "-C", str(own), "branch", "--list", "feedback"], capture_output=True,
+                              text=True).stdout
+    assert branches.strip() == ""  # nothing pushed to the student
+
+
+def test_a_report_on_an_empty_gradebook_says_nothing_was_collected(tmp_path, need_git):
+    _repo(tmp_path / "class")
+    cfg = _course(tmp_path)
+    done = _run(cfg, "report")
+    assert done.exit_code == 0, done.output
+    assert "nothing has been collected yet" in done.output and "at risk" not in done.output
