@@ -359,7 +359,10 @@ def manual_import(week: str, csv: Path, by: Optional[str] = typer.Option(None, h
         s = import_scores(cfg, cfg.assignment(week), Gradebook(cfg.gradebook), csv, by)
     except UserError as exc:
         _fail(exc)
-    console.print(f"imported {s.inserted} new and {s.updated} updated scores (entered by {s.entered_by})")
+    console.print(f"imported {s.inserted} new and {s.updated} changed scores (entered by {s.entered_by}); "
+                  f"{s.unchanged} unchanged, {s.blank} blank (not entered)")
+    for line in s.warnings:
+        console.print(f"  [yellow]check[/] {line}", highlight=False)
 
 
 @app.command()

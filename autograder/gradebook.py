@@ -342,19 +342,25 @@ class Gradebook:
                 conn.execute(insert(collection_issues).values(**values))
 
     # -- manual rubric --------------------------------------------------------------------------
-    def put_manual(self, rows: list[dict]) -> tuple[int, int]:
-        """Insert or update TA scores in one transaction; returns (inserted, updated)."""
-        inserted = updated = 0
+    def put_manual(self, rows: list[dict]) -> tuple[int, int, int]:
+        """Insert or update TA scores in one transaction; returns (inserted, updated, unchanged). A row
+        whose points and comment are what the gradebook holds is left alone (who entered it, and when,
+        stay as they were)."""
+        inserted = updated = unchanged = 0
         with self.engine.begin() as conn:
             for row in rows:
                 key = (manual_scores.c.assignment == row["assignment"],
                        manual_scores.c.student_id == row["student_id"], manual_scores.c.item == row["item"])
-                if conn.execute(update(manual_scores).where(*key).values(**row)).rowcount:
-                    updated += 1
-                else:
+                held = conn.execute(select(manual_scores.c.points, manual_scores.c.comment).where(*key)).first()
+                if held is None:
                     conn.execute(insert(manual_scores).values(**row))
                     inserted += 1
-        return inserted, updated
+                elif abs(held.points - row["points"]) < 1e-9 and (held.comment or None) == (row["comment"] or None):
+                    unchanged += 1
+                else:
+                    conn.execute(update(manual_scores).where(*key).values(**row))
+                    updated += 1
+        return inserted, updated, unchanged
 
     def manual(self, assignment: str | None = None) -> list[dict]:
         query = select(manual_scores)

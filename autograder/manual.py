@@ -17,6 +17,7 @@ import pandas as pd
 from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
+from autograder.naming import nfc
 from autograder.sheets import restore_cell, write_csv
 from autograder.text_files import read_csv
 from autograder.gradebook import Gradebook, now
@@ -29,6 +30,9 @@ class ImportSummary:
     inserted: int
     updated: int
     entered_by: str
+    unchanged: int = 0
+    blank: int = 0  # rows without points: not entered (never a 0)
+    warnings: tuple[str, ...] = ()  # rows imported, but worth a look (a name that is not the id's)
 
 
 def who() -> str:
@@ -74,15 +78,21 @@ def import_scores(cfg: CourseConfig, assignment: Assignment, book: Gradebook, pa
     items = {m.id: m for m in assignment.manual}
     by = entered_by or who()
     at = now()
-    rows, problems, seen = [], [], {}
+    rows, problems, seen, warnings, blank = [], [], {}, [], 0
     for i, r in df.iterrows():
         line = i + 2
         sid, item, raw = r["student_id"].strip(), r["item"].strip(), r["points"].strip()
         if not raw:
+            blank += 1
             continue  # not scored yet
-        if roster.by_id(sid) is None:
+        student = roster.by_id(sid)
+        if student is None:
             problems.append(f"line {line}: student_id {sid!r} is not on the roster")
             continue
+        name = nfc(str(r.get("name", "")).strip())
+        if name and name not in (student.name, student.alias):
+            warnings.append(f"line {line}: the name {name!r} is not {sid}'s ({student.name}); the score went to "
+                            f"{student.name} — check the row")
         if item not in items:
             problems.append(f"line {line}: item {item!r} is not a manual item of {assignment.id} "
                             f"(known: {', '.join(items)})")
@@ -105,5 +115,5 @@ def import_scores(cfg: CourseConfig, assignment: Assignment, book: Gradebook, pa
     if problems:
         raise UserError(f"{len(problems)} row(s) rejected; nothing was imported:\n  " + "\n  ".join(problems),
                         where=str(path), fix="correct those rows and import the file again")
-    inserted, updated = book.put_manual(rows)
-    return ImportSummary(inserted, updated, by)
+    inserted, updated, unchanged = book.put_manual(rows)
+    return ImportSummary(inserted, updated, by, unchanged, blank, tuple(warnings))

@@ -92,13 +92,19 @@ def test_manual_scores_merge_update_and_reject_bad_rows_whole(course, tmp_path):
     df.loc[(df.student_id == "19001") & (df.item == "references"), "points"] = "1"
     df.to_csv(template, index=False, encoding="utf-8-sig")
     first = import_scores(cfg, week, book, template, entered_by="조교 김")
-    assert (first.inserted, first.updated) == (2, 0)
+    assert (first.inserted, first.updated) == (2, 0) and first.blank == len(df) - 2  # blank: not entered, never 0
     df.loc[(df.student_id == "19001") & (df.item == "idea"), "points"] = "3"
     df.to_csv(template, index=False, encoding="utf-8-sig")
     again = import_scores(cfg, week, book, template, entered_by="조교 이")
-    assert (again.inserted, again.updated) == (0, 2)
-    rows = book.manual("week01")
-    assert len(rows) == 2 and {r["entered_by"] for r in rows} == {"조교 이"} and all(r["entered_at"] for r in rows)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 1, 1)  # only the real change counts
+    rows = {r["item"]: r for r in book.manual("week01")}
+    assert len(rows) == 2 and all(r["entered_at"] for r in rows.values())
+    assert rows["idea"]["entered_by"] == "조교 이" and rows["references"]["entered_by"] == "조교 김"
+    assert not again.warnings
+    df.loc[(df.student_id == "19001") & (df.item == "idea"), "name"] = "김철수"  # the wrong row?
+    df.to_csv(template, index=False, encoding="utf-8-sig")
+    warned = import_scores(cfg, week, book, template, entered_by="조교 이")
+    assert len(warned.warnings) == 1 and "'김철수' is not 19001's" in warned.warnings[0]
     students = class_tables(cfg, book).students.set_index("name")
     assert students.loc["박세훈", "score"] == 10.0 and students.loc["박세훈", "manual"] == 4.0
 
