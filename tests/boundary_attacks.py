@@ -123,7 +123,9 @@ FORBIDDEN_EVASIONS = {
                 "            if src is not None:\n"
                 "                args = (torch.softmax(*src),) + tuple(args[1:])\n"
                 "            return func(*args, **(kwargs or {}))\n"),
-        16.0, {"softmax/values": "forbidden"}),
+        # encoding reads what the tensor holds (subclass hooks off): zeros, which keep only the
+        # shape/dtype invariants a zero-returning softmax earns
+        16.75, {"softmax/values": "failed"}),
 }
 
 TAMPERING = {

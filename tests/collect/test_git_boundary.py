@@ -16,6 +16,7 @@ from autograder import config
 from autograder.collect import collect_week
 from autograder.demo import _git
 from autograder.gradebook import Gradebook
+from tests.conftest import PROJECT
 from tests.workflow_class import _course, _file, _push, _repo, _score_all
 
 ON_TIME = "2026-07-14T20:00:00+09:00"
@@ -141,8 +142,8 @@ def test_a_git_file_pointing_into_a_classmates_repository_is_refused(tmp_path, n
 WEEKS = """assignments:
   - {id: week01, week: 1, title: patterns, kind: writeup, folder: week01, due: 2026-07-07T23:59:00, points: 10,
      manual: [{id: idea, title: idea, points: 4}]}
-  - {id: week07, week: 7, title: project, kind: project, folder: week07, due: 2026-08-18T23:59:00, points: 25,
-     holdout_seed: 1}
+  - {id: week07, week: 7, title: project, kind: project, folder: PROJECT_WEEK07, due: 2026-08-18T23:59:00,
+     points: 25, holdout_seed: 1}
 """
 
 
@@ -151,10 +152,9 @@ def _kinds_course(root: Path) -> config.CourseConfig:
     _course(root)
     lines = (root / "grader.yml").read_text(encoding="utf-8").splitlines()
     at = lines.index("assignments:")
-    lines[at:at + 2] = WEEKS.splitlines()
+    lines[at:at + 2] = WEEKS.replace("PROJECT_WEEK07", str(PROJECT / "assignments" / "week07_project")).splitlines()
     (root / "grader.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for folder in ("week01", "week07"):
-        (root / folder).mkdir(exist_ok=True)
+    (root / "week01").mkdir(exist_ok=True)
     return config.load(root / "grader.yml")
 
 
