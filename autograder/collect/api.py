@@ -17,8 +17,8 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from autograder import roster as roster_mod
-from autograder.collect.git_history import (FileVersion, branch_commits, link_target, materialise, pack_folder,
-                                            read_blob, versions)
+from autograder.collect.git_history import (FileVersion, branch_commits, folder_exists, link_target, materialise,
+                                            pack_folder, read_blob, versions)
 from autograder.collect.scan import summary
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
@@ -144,6 +144,13 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
     seen: set[tuple[str, str]] = set()
     wrong_type: dict[str, tuple] = {}  # student id → (path, student, extension, accepted extensions)
     for version in found:
+        if version.deleted:  # a file that is gone from the branch: the collector must know when
+            hit = kind.match(dataclasses.replace(version, mode="100644"), assignment.week)
+            if isinstance(hit, Found):
+                gone = dataclasses.replace(hit, version=dataclasses.replace(hit.version, mode=version.mode))
+                for student in _file_owners(hit.parsed, roster, repo):
+                    by_student.setdefault(student.student_id, []).append(_tolerate_owner(gone, repo))
+            continue
         hit = kind.match(version, assignment.week)
         if not version.regular and not (isinstance(hit, Found) and hit.version.path != version.path):
             _not_a_file(version, kind, assignment, roster, repo, issue, local)  # an entry inside a folder: packing
@@ -269,15 +276,30 @@ def _store(run: _Collection, local: Path, source: str, due: dt.datetime, student
     kind = kind_of(assignment)
     grace = cfg.late_policy.grace_minutes
     policy = cfg.late_policy.time_source
+    over = [_late(_when(f.version, first_seen, policy), due, grace)[0] for f in items]
+    # the tree at the student's last on-time commit: a file deleted by then is not their submission
+    live: dict[str, int] = {}  # path → index of its latest on-time change
+    late_first = None
+    for i, (found, o) in enumerate(zip(items, over)):
+        gone = found.version.deleted and (found.ext != "zip" or not folder_exists(local, found.version.commit,
+                                                                                  found.version.path))
+        if o == 0 and gone:
+            live.pop(found.version.path, None)
+        elif o == 0:
+            live[found.version.path] = i
+        elif late_first is None and not gone:
+            late_first = found
+    on_time = items[max(live.values())] if live else None
+    chosen = [f for f in (on_time, late_first) if f is not None]
     paths = sorted({f.version.path for f in items})
     if len(paths) > 1:
+        used = chosen[0].version.path if chosen else None
+        deleted = sorted(set(paths) - set(live) - {f.version.path for f in chosen})
         issue(" | ".join(paths), "duplicate",
-              f"{len(paths)} files for {student.name}; the most recent version of any of them is used",
-              student.name)
-    over = [_late(_when(f.version, first_seen, policy), due, grace)[0] for f in items]
-    on_time = [x for x, o in zip(items, over) if o == 0]
-    late = [x for x, o in zip(items, over) if o > 0]
-    chosen = ([on_time[-1]] if on_time else []) + ([late[0]] if late else [])
+              f"{len(paths)} files for {student.name}; "
+              + (f"'{used}' is used: the most recently changed one still in the repository at the last on-time "
+                 f"commit" if used else "none is still in the repository")
+              + (f" (deleted before then: {', '.join(deleted)})" if deleted else ""), student.name)
     for found in chosen:
         version = found.version
         if found.ext == "zip":

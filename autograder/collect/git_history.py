@@ -21,6 +21,7 @@ from autograder import gitcli
 from autograder.errors import UserError
 
 REGULAR = ("100644", "100755")
+DELETED = "000000"
 MODE_NAMES = {"120000": "a symbolic link", "160000": "a submodule (gitlink)", "040000": "a folder"}
 
 
@@ -30,11 +31,16 @@ class FileVersion:
     commit: str
     time: dt.datetime  # committer time, UTC
     authors: tuple[str, ...] = ()  # the author's name and e-mail user part (to recognise a git user)
-    mode: str = "100644"  # git's file mode: 100644/100755 a file, 120000 a symlink, 160000 a gitlink
+    mode: str = "100644"  # git's file mode: 100644/100755 a file, 120000 a symlink, 160000 a gitlink,
+    #                       DELETED when the commit deletes it
 
     @property
     def regular(self) -> bool:
         return self.mode in REGULAR
+
+    @property
+    def deleted(self) -> bool:
+        return self.mode == DELETED
 
     @property
     def what(self) -> str:
@@ -100,8 +106,9 @@ def materialise(url: str, cache: Path, branch: str | None) -> Mirror:
 
 
 def versions(mirror: Mirror) -> list[FileVersion]:
-    """Every added or modified entry in every commit of the branch, oldest first (with its mode:
-    a symlink or a submodule where a file should be is the collector's to report)."""
+    """Every added, modified or deleted entry in every commit of the branch, oldest first (with its
+    mode: a symlink or a submodule where a file should be is the collector's to report; a deletion
+    has mode DELETED, so that a deleted file is never the version that counts)."""
     out = _git(mirror.path, "log", mirror.ref, "--reverse", "--no-renames", "--raw", "--no-abbrev", "-z",
                "--format=%x01%H %ct%x02%an%x02%ae", "--")
     found = []
@@ -114,7 +121,7 @@ def versions(mirror: Mirror) -> list[FileVersion]:
         fields = [f for f in fields[1:] if f.strip(b"\n")]
         for meta, path in zip(fields[::2], fields[1::2]):
             parts = meta.strip(b"\n").lstrip(b":").split()  # old mode, new mode, old sha, new sha, status
-            if len(parts) == 5 and parts[4].decode()[:1] in ("A", "M", "T"):
+            if len(parts) == 5 and parts[4].decode()[:1] in ("A", "M", "T", "D"):
                 found.append(FileVersion(path.decode("utf-8", "replace"), sha, when, authors, parts[1].decode()))
     return found
 
@@ -144,6 +151,10 @@ def link_target(repo: Path, version: FileVersion) -> str:
     """Where a committed symbolic link points (its blob is the target path), shortened."""
     target = gitcli.run("cat-file", "blob", f"{version.commit}:{version.path}", cwd=repo, check=False).stdout
     return target[:200].decode("utf-8", "replace")
+
+
+def folder_exists(repo: Path, commit: str, folder: str) -> bool:
+    return bool(_git(repo, "ls-tree", "-z", commit, "--", folder + "/").strip(b"\x00"))
 
 
 @dataclass(frozen=True)

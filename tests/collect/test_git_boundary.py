@@ -197,3 +197,33 @@ def test_symlinks_and_submodules_in_any_kind_are_one_issue_line_and_the_rest_is_
     assert "symbolic link to '7주차 과제_19기 박세훈'" in linked.detail
     inside = next(i for i in bad if i.student == "박세훈")
     assert "vendor (a submodule (gitlink))" in inside.detail and "rest of the folder is graded" in inside.detail
+
+
+def test_a_file_deleted_before_the_deadline_is_never_the_version_that_counts(tmp_path, need_git):
+    """The right file, then an empty stray copy pushed and deleted — all before one collect. The copy was
+    the most recent version of 'any of the files', and it was graded."""
+    own = _repo(tmp_path / "repos" / "user19001")
+    _push(own, _file("박세훈"), "2026-07-14T18:00:00+09:00")
+    _push(own, "2주차 과제_19기 박세훈 (1).ipynb", "2026-07-14T18:30:00+09:00", data=b"")
+    _git(own, "rm", "-q", "2주차 과제_19기 박세훈 (1).ipynb")
+    _git(own, "commit", "-qm", "remove", when="2026-07-14T18:45:00+09:00")
+    _git(own, "rm", "-q", _file("박세훈"))  # …and a later stray deletion of the right one is not it either
+    _git(own, "commit", "-qm", "oops", when="2026-07-14T19:10:00+09:00")
+    _push(own, _file("박세훈"), "2026-07-14T19:20:00+09:00")
+    sources = f"  - {{kind: student_repos, url: '{tmp_path / 'repos'}/{{git_user}}'}}"
+    cfg = _course(tmp_path, sources=sources)
+    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook), seen_at=SEEN)
+    assert [(r.path, r.status) for r in report.accepted] == [(_file("박세훈"), "ok")]
+    dup = [i for i in report.issues if i.kind == "duplicate"]
+    assert len(dup) == 1 and f"'{_file('박세훈')}' is used" in dup[0].detail and "deleted before then" in dup[0].detail
+
+
+def test_a_student_who_deleted_every_file_before_the_deadline_has_no_on_time_version(tmp_path, need_git):
+    own = _repo(tmp_path / "repos" / "user19001")
+    _push(own, _file("박세훈"), "2026-07-14T19:00:00+09:00")
+    _git(own, "rm", "-q", _file("박세훈"))
+    _git(own, "commit", "-qm", "withdrawn", when="2026-07-14T19:10:00+09:00")
+    sources = f"  - {{kind: student_repos, url: '{tmp_path / 'repos'}/{{git_user}}'}}"
+    cfg = _course(tmp_path, sources=sources)
+    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook), seen_at=SEEN)
+    assert report.accepted == []
