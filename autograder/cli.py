@@ -236,6 +236,11 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
         console.print(f"scores of this batch (of {top:g}): median {scores[len(scores) // 2]:g}, "
                       f"lowest {scores[0]:g}, highest {scores[-1]:g}; full marks {sum(x >= top - 1e-9 for x in scores)}, "
                       f"zero {sum(x <= 1e-9 for x in scores)}")
+    late = book.too_late(week, cfg.late_policy.max_late_days)
+    if late:
+        console.print(f"[yellow]{len(late)} version(s) will not count[/]: later than late_policy.max_late_days "
+                      f"({cfg.late_policy.max_late_days}) — " + ", ".join(f"{n} ({d} d)" for n, d in late[:10])
+                      + (" …" if len(late) > 10 else "") + "; `autograder extend` can make one count")
     if s.flagged:
         console.print(f"[yellow]{s.flagged} student(s) flagged for a TA[/] (similar to another or to the prompt): "
                       "see collection_issues in the report")

@@ -385,6 +385,14 @@ class Gradebook:
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar() or 0)
 
+    def too_late(self, assignment: str, max_days: int) -> list[tuple[str, int]]:
+        """(student name, late days) of the stored versions later than the late policy accepts."""
+        query = select(submissions.c.student_name, submissions.c.late_days).where(
+            submissions.c.assignment == assignment, submissions.c.student_id.is_not(None),
+            submissions.c.late_days > max_days).order_by(submissions.c.student_name)
+        with self.engine.connect() as conn:
+            return [(r.student_name, int(r.late_days)) for r in conn.execute(query)]
+
     # -- grading ------------------------------------------------------------------------------
     def pending(self, assignment: str, data_dir: Path, regrade: bool = False) -> list[Pending]:
         query = select(submissions.c.id, submissions.c.student_id, submissions.c.snapshot, submissions.c.path).where(

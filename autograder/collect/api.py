@@ -314,6 +314,10 @@ def _store(run: _Collection, local: Path, source: str, due: dt.datetime, student
         seen = first_seen.get(version.commit, run.collected_at)
         late_seconds, late_days = _late(_when(version, first_seen, policy), due, grace)
         _flag_dates(version, dt.datetime.fromisoformat(seen), due, policy, student, issue)
+        if late_days > cfg.late_policy.max_late_days:  # said now, not first at report time
+            issue(version.path, "too-late", f"commit {version.commit[:10]} of {student.name} is {late_days} days late, "
+                  f"more than late_policy.max_late_days ({cfg.late_policy.max_late_days}): it is stored and graded "
+                  "but will not count (an extension, `autograder extend`, can make it count)", student.name)
         stored = dict(status="invalid", problem=f"larger than {MAX_BYTES >> 20} MB")
         if data is not None:
             digest = hashlib.sha256(data).hexdigest()

@@ -50,3 +50,14 @@ def test_a_report_on_an_empty_gradebook_says_nothing_was_collected(tmp_path, nee
     done = _run(cfg, "report")
     assert done.exit_code == 0, done.output
     assert "nothing has been collected yet" in done.output and "at risk" not in done.output
+
+
+def test_collect_and_grade_say_which_versions_are_too_late_to_count(tmp_path, need_git):
+    repo = _repo(tmp_path / "class")
+    _push(repo, _file("박세훈"), "2026-07-19T09:00:00+09:00")  # 5 days late, max_late_days is 3
+    cfg = _course(tmp_path)
+    book = Gradebook(cfg.gradebook)
+    report = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-19T10:00:00+09:00")
+    late = [i for i in report.issues if i.kind == "too-late"]
+    assert len(late) == 1 and "5 days late" in late[0].detail and "will not count" in late[0].detail
+    assert book.too_late("week02", cfg.late_policy.max_late_days) == [("박세훈", 5)]
