@@ -28,6 +28,21 @@ def file_name_part(text: str) -> str:
     return _UNSAFE_IN_FILE_NAMES.sub("_", nfc(text)).strip(". ")[:80] or "_"
 
 
+_LATIN = re.compile(r"[A-Za-z]+")
+_HANGUL = re.compile(r"[가-힣]+")
+
+
+def typed_in_english(name: str) -> str | None:
+    """The Hangul a name of Latin letters spells on a Korean (2-set) keyboard left in English mode
+    ('whtmdgus' → '조승현'), or None when it spells none."""
+    if not _LATIN.fullmatch(name):
+        return None
+    from hangul.convert_qwerty_to_hangul_alphabet import convert_qwerty_to_hangul
+
+    hangul = convert_qwerty_to_hangul(name)
+    return hangul if _HANGUL.fullmatch(hangul) else None
+
+
 COHORT_PLACEHOLDERS = ("<기수>", "<cohort>")  # in handed-out file names and text: the course's cohort
 
 

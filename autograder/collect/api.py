@@ -25,7 +25,7 @@ from autograder.errors import UserError
 from autograder.gradebook import Gradebook, IssueRow, SubmissionRow, now
 from autograder.kinds import kind_of
 from autograder.kinds.base import Found, Misnamed, WrongType
-from autograder.naming import nfc
+from autograder.naming import nfc, typed_in_english
 
 MAX_BYTES = 50 << 20
 
@@ -167,7 +167,7 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
         if (hit.version.path, hit.version.commit) in seen:
             continue  # several files of one project folder changed in one commit
         seen.add((hit.version.path, hit.version.commit))
-        hit = _tolerate_owner(hit, repo)
+        hit = _tolerate_owner(_keyboard_name(hit, roster, repo), repo)
         owners = _file_owners(hit.parsed, roster, repo)
         if not owners:
             _unmatched(hit, roster, issue)
@@ -205,6 +205,20 @@ def _not_a_file(version: FileVersion, kind, assignment: Assignment, roster, repo
     issue(version.path, "not-a-file", f"the submission of {who} is {what} at commit {version.commit[:10]}, not a "
           "file; it is not read — commit the file or folder itself (git rm --cached, copy the content in, commit "
           "again)", owners[0].name if owners else hit.parsed.name)
+
+
+def _keyboard_name(hit: Found, roster, repo: _Repo) -> Found:
+    """A name typed with the keyboard in English mode ('whtmdgus') read as the Hangul it spells, when that
+    is a roster student's name (or the repository owner's); noted, so the TA and the student hear of it."""
+    hangul = typed_in_english(nfc(hit.parsed.name))
+    if hangul is None or roster.find(hit.parsed.cohort, hit.parsed.name):
+        return hit
+    owner = repo.owner
+    if not (owner and hangul in (owner.name, owner.alias)) and not roster.find(hit.parsed.cohort, hangul):
+        return hit
+    note = f"'{hit.parsed.name}' is '{hangul}' typed with the keyboard in English mode"
+    parsed = dataclasses.replace(hit.parsed, name=hangul, tolerated=(*hit.parsed.tolerated, note))
+    return dataclasses.replace(hit, parsed=parsed)
 
 
 def _tolerate_owner(hit: Found, repo: _Repo) -> Found:
@@ -314,6 +328,10 @@ def _store(run: _Collection, local: Path, source: str, due: dt.datetime, student
         seen = first_seen.get(version.commit, run.collected_at)
         late_seconds, late_days = _late(_when(version, first_seen, policy), due, grace)
         _flag_dates(version, dt.datetime.fromisoformat(seen), due, policy, student, issue)
+        for note in found.parsed.tolerated:
+            if "English mode" in note or "the repository is" in note:  # who it is was inferred: say so
+                issue(version.path, "name-differs", f"accepted as {student.name}'s ({student.student_id}): {note} "
+                      "— the file should carry the roster's name", student.name)
         if late_days > cfg.late_policy.max_late_days:  # said now, not first at report time
             issue(version.path, "too-late", f"commit {version.commit[:10]} of {student.name} is {late_days} days late, "
                   f"more than late_policy.max_late_days ({cfg.late_policy.max_late_days}): it is stored and graded "

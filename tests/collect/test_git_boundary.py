@@ -227,3 +227,15 @@ def test_a_student_who_deleted_every_file_before_the_deadline_has_no_on_time_ver
     cfg = _course(tmp_path, sources=sources)
     report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook), seen_at=SEEN)
     assert report.accepted == []
+
+
+def test_a_name_typed_with_the_keyboard_in_english_mode_is_accepted_and_noted(tmp_path, need_git):
+    repo = _repo(tmp_path / "class")
+    _push(repo, "2주차 과제_19기 qkrtpgns.ipynb", ON_TIME)  # 박세훈 typed in English mode
+    _push(repo, "2주차 과제_19기 zzzzq.ipynb", ON_TIME)  # spells no roster name: unknown, as before
+    cfg = _course(tmp_path)
+    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook), seen_at=SEEN)
+    assert [r.student_name for r in report.accepted] == ["박세훈"]
+    noted = [i for i in report.issues if i.kind == "name-differs"]
+    assert len(noted) == 1 and "'qkrtpgns' is '박세훈' typed with the keyboard in English mode" in noted[0].detail
+    assert any(i.kind == "unknown-student" and "zzzzq" in i.path for i in report.issues)
