@@ -278,7 +278,9 @@ class Gradebook:
     # -- the collection log -------------------------------------------------------------------
     def record_sightings(self, source: str, ref: str, head: str, shas: list[str], seen_at: str) -> dict[str, str]:
         """Log the ref's head (when it changed) and first sightings of new commits; return the
-        first-seen time of every commit in ``shas``. Existing rows are never changed."""
+        first-seen time of every commit in ``shas``: the earliest under any source, since a commit is
+        named by its content (a repository that moved to another URL keeps its commits' times).
+        Existing rows are never changed."""
         with self.engine.begin() as conn:
             last = conn.execute(select(ref_log.c.sha).where(ref_log.c.source == source, ref_log.c.ref == ref)
                                 .order_by(ref_log.c.id.desc()).limit(1)).scalar()
@@ -290,7 +292,13 @@ class Gradebook:
             if new:
                 conn.execute(insert(commit_sightings), new)
             known.update({row["sha"]: seen_at for row in new})
-        return {sha: known[sha] for sha in shas}
+            earliest: dict[str, str] = {}
+            for start in range(0, len(shas), 500):
+                chunk = shas[start:start + 500]
+                earliest.update(conn.execute(select(commit_sightings.c.sha, func.min(commit_sightings.c.first_seen))
+                                             .where(commit_sightings.c.sha.in_(chunk))
+                                             .group_by(commit_sightings.c.sha)).all())
+        return {sha: min(known[sha], earliest.get(sha, known[sha])) for sha in shas}
 
     def submitted_commits(self, source: str, assignment: str) -> dict[str, list[str]]:
         """sha → paths of this assignment's stored submissions that came from ``source``."""

@@ -184,3 +184,23 @@ def test_feedback_is_never_committed_to_a_shared_class_repository(scheduled):
     cfg, *_ = scheduled
     with pytest.raises(UserError, match="everyone's feedback"):
         publish_feedback(cfg, cfg.assignment("week02"), {})
+
+
+def test_a_repository_that_moved_keeps_its_commits_first_seen_times(tmp_path, need_git):
+    """The course moved its class repository (a new host or organisation): first-seen times follow the
+    commits, so nothing collected before the move reads as back-dated or late after it."""
+    repo = _repo(tmp_path / "class")
+    _push(repo, _file("박세훈"), "2026-07-14T20:00:00+09:00")
+    cfg = _course(tmp_path)
+    book = Gradebook(cfg.gradebook)
+    collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-14T21:00:00+09:00")
+    moved = tmp_path / "new-host" / "class"
+    moved.parent.mkdir()
+    repo.rename(moved)
+    yml = tmp_path / "grader.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace(str(repo), str(moved)), encoding="utf-8")
+    cfg = config.load(yml)
+    after = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-16T09:00:00+09:00")
+    assert not [i for i in after.issues if i.kind in ("suspicious-date", "force-push")], after.issues
+    _score_all(cfg, book)
+    assert _finals(cfg, book)["박세훈"] == (20.0, 0, "on time")
