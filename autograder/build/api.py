@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -41,12 +42,20 @@ def _otter_assign(workdir: Path, master_name: str) -> None:
                         fix="check the master notebook's BEGIN/END markers and the public tests")
 
 
-def _fill_cohort(template: Path, cohort: int | None) -> None:
-    """The course's cohort in the template's text (``2주차 과제_<기수>기 <이름>.ipynb`` → ``…_20기 …``)."""
+_NAMED_NOTEBOOK = re.compile(r"""otter\.Notebook\(\s*["'][^"']*\.ipynb["']\s*\)""")
+
+
+def finish_template(template: Path, cohort: int | None) -> None:
+    """What otter assign leaves for the course to fill in: the course's cohort in the template's text
+    (``2주차 과제_<기수>기 <이름>.ipynb`` → ``…_20기 …``), and an ``otter.Notebook()`` that finds the
+    notebook under whatever name the student saves it as (``otter.Notebook("week02.ipynb")`` failed
+    with 'No such file' once the notebook was renamed as its own instructions say)."""
     nb = nbformat.read(str(template), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = fill_cohort(cell.source, cohort)
+        elif cell.cell_type == "code" and _NAMED_NOTEBOOK.search(cell.source):
+            cell.source = _NAMED_NOTEBOOK.sub("otter.Notebook()", cell.source)
     nbformat.write(nb, str(template))
 
 
@@ -79,7 +88,7 @@ def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None 
         if templates.exists():
             shutil.rmtree(templates)
         shutil.copytree(dist / "student", templates)
-        _fill_cohort(templates / master.name, cfg.course.cohort)
+        finish_template(templates / master.name, cfg.course.cohort)
         (out / "autograder").mkdir(parents=True, exist_ok=True)
         (out / "solutions").mkdir(parents=True, exist_ok=True)
         zips = sorted((dist / "autograder").glob("*.zip"))
