@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from autograder.build.timings import write_timings
 from autograder.casekit.loader import load_cases
 from autograder.config import Assignment, CourseConfig
 from autograder.engine import GradeResult, Limits, grade_notebook
+from autograder.engine.public_check import FORBIDDEN_FILE
 from autograder.errors import UserError
 from autograder.naming import fill_cohort
 from autograder.notebooks import master_notebook
@@ -59,6 +61,18 @@ def finish_template(template: Path, cohort: int | None) -> None:
     nbformat.write(nb, str(template))
 
 
+def write_forbidden_rules(tests: Path, cases) -> Path:
+    """Each question's forbidden-call rule beside the public tests, so that a student's own
+    ``autograder check`` refuses what grading refuses (the names are in the template's text anyway)."""
+    rules = {}
+    for case in cases:
+        if case.forbidden and case.function not in rules:
+            rules[case.function] = case.forbidden.to_json()
+    path = tests / FORBIDDEN_FILE
+    path.write_text(json.dumps(rules, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
 def _problems(result: GradeResult, expect_full: bool) -> list[str]:
     if result.infra_error:
         return [f"grading failed: {result.infra_error}"]
@@ -89,6 +103,7 @@ def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None 
             shutil.rmtree(templates)
         shutil.copytree(dist / "student", templates)
         finish_template(templates / master.name, cfg.course.cohort)
+        write_forbidden_rules(templates / "tests", cases)
         (out / "autograder").mkdir(parents=True, exist_ok=True)
         (out / "solutions").mkdir(parents=True, exist_ok=True)
         zips = sorted((dist / "autograder").glob("*.zip"))

@@ -5,6 +5,7 @@ Only the public tests run here; the hidden tests are graded by the course."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 import tempfile
@@ -60,8 +61,19 @@ def find_public_tests(notebook: Path) -> Path | None:
     return None
 
 
+FORBIDDEN_FILE = "forbidden.json"  # question → forbidden-call spec, written by build beside the public tests
+
+
 def load_public_tests(folder: Path) -> list[dict]:
-    """otter's test files (``test = {...}``), read as data — never executed here."""
+    """otter's test files (``test = {...}``), read as data — never executed here; each with its
+    question's forbidden-call rule from ``forbidden.json`` when the folder has one."""
+    rules = {}
+    if (folder / FORBIDDEN_FILE).is_file():
+        try:
+            rules = json.loads((folder / FORBIDDEN_FILE).read_text(encoding="utf-8"))
+        except ValueError:
+            raise UserError("not a readable forbidden-call file", where=str(folder / FORBIDDEN_FILE),
+                            fix="use the tests/ folder that came with the template") from None
     tests = []
     for path in sorted(folder.glob("*.py")):
         try:
@@ -73,7 +85,8 @@ def load_public_tests(folder: Path) -> list[dict]:
                             fix="use the tests/ folder that came with the template") from None
         cases = [c["code"] for suite in spec.get("suites", []) for c in suite.get("cases", []) if not c.get("hidden")]
         if cases:
-            tests.append({"name": str(spec.get("name", path.stem)), "cases": cases})
+            name = str(spec.get("name", path.stem))
+            tests.append({"name": name, "cases": cases, "forbidden": rules.get(name) or {}})
     if not tests:
         raise UserError("no public tests found", where=str(folder),
                         fix="keep the tests/ folder from the template next to your notebook, or pass --tests")

@@ -12,17 +12,24 @@ import time
 from pathlib import Path
 
 from autograder import protocol
+from autograder.inside.forbidden import Detector, arm_dispatch
 from autograder.inside.probe import Alarm, CaseTimeout
+from autograder.protocol.calls import ForbiddenSpec
 
 
 def run_public_test(test: dict, namespace: dict, timeout: float | None) -> dict:
-    """{"name", "attempted", "failed", "report"} for one test's doctest code."""
+    """{"name", "attempted", "failed", "report"} for one test's doctest code, under the question's
+    forbidden-call rule when the template ships it (tests/forbidden.json): a public test that passes
+    with a forbidden call would be a false green light, since grading gives that question 0."""
     parser = doctest.DocTestParser()
     out = io.StringIO()
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     attempted = failed = 0
+    spec = ForbiddenSpec.from_json(test.get("forbidden") or {})
+    arm_dispatch(spec)
+    detector = Detector(spec)
     try:
-        with Alarm(timeout):
+        with Alarm(timeout), detector:
             for k, code in enumerate(test["cases"]):
                 case = parser.get_doctest(code, dict(namespace), f"{test['name']}[{k}]", None, 0)
                 result = runner.run(case, out=out.write, clear_globs=True)
@@ -31,6 +38,11 @@ def run_public_test(test: dict, namespace: dict, timeout: float | None) -> dict:
     except CaseTimeout as exc:
         failed += 1
         out.write(f"{exc}\n")
+    if detector.hits:
+        named = ", ".join(detector.hits[:3])
+        failed += 1
+        out.write(f"금지된 API 사용: {named} — 채점에서 이 문항은 0점입니다. 직접 구현하세요.\n"
+                  f"Uses a forbidden API: {named} — grading gives this question 0. Implement it yourself.\n")
     return {"name": test["name"], "attempted": attempted, "failed": failed, "report": out.getvalue()[-4000:]}
 
 

@@ -40,3 +40,16 @@ def test_missing_tests_folder_is_a_clear_error(built, tmp_path):
     result = CliRunner().invoke(app, ["check", str(built.result.solution), "--tests", str(tmp_path),
                                       "-c", str(tmp_path / "none.yml")])
     assert result.exit_code == 2 and "no public tests found" in " ".join(result.output.split())
+
+
+def test_a_forbidden_call_fails_its_public_test_as_grading_would(built, tmp_path):
+    """`check` once said 'passed' for a softmax that calls torch.softmax, which grading gives 0."""
+    cheat = with_functions(built.solution, {"softmax": "def softmax(logits, dim=-1):\n"
+                                                      "    return torch.softmax(logits, dim=dim)\n"})
+    path = tmp_path / "2주차 과제_19기 박세훈.ipynb"
+    nbformat.write(cheat, str(path))
+    results, _ = check_notebook(path, load_public_tests(_tests(built)), Limits(wall_s=120))
+    by_name = {r.name: r for r in results}
+    assert not by_name["softmax"].passed
+    assert "금지된 API 사용" in by_name["softmax"].detail and "grading gives this question 0" in by_name["softmax"].detail
+    assert by_name["mse_loss"].passed  # the other questions are judged as before
