@@ -114,6 +114,8 @@ def _parse_in_child(path: Path, ext: str) -> str:
         answer = json.loads(out)
     except ValueError:
         raise Unreadable(f"the .{ext} could not be read: the reader's answer was damaged") from None
+    if answer.get("error") == "MemoryError":
+        raise Unreadable(f"the .{ext} could not be read: it needed more than the reader's memory ({MEMORY_MB} MB)")
     if "error" in answer:
         raise Unreadable(f"not a readable .{ext} file ({str(answer['error'])[:80]})")
     return str(answer.get("text", ""))[:MAX_CHARS]

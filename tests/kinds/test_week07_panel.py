@@ -5,6 +5,8 @@ held-out pixels once took StandardScaler + SVC from 0.98 to 0.65 and GaussianNB 
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -16,6 +18,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from threadpoolctl import threadpool_limits
 
 from autograder.project import load_task
 from autograder.project.cases import graded_split, renaming
@@ -61,7 +64,11 @@ PANEL = {
 FLOOR = {"SVC": 0.97, "StandardScaler+SVC": 0.96, "k-NN": 0.97, "small CNN": 0.95}  # textbook levels
 
 
-@pytest.mark.parametrize("seed", [90417, 7])
+# the course's seed here; another seed too with AUTOGRADER_FULL_PANEL=1 (each seed ~25 s of CPU)
+SEEDS = [90417, 7] if os.environ.get("AUTOGRADER_FULL_PANEL") else [90417]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_honest_models_score_the_same_on_the_graded_held_out_set(seed):
     (X, y), (X_held, y_held) = graded_split(TASK, seed)
     public, labels = load_digits(return_X_y=True)
@@ -69,6 +76,11 @@ def test_honest_models_score_the_same_on_the_graded_held_out_set(seed):
     plain_train, plain_held = order[:-len(y_held)], order[-len(y_held):]
     names = renaming(seed, TASK.classes).numpy()
     assert (names[labels[plain_held]] == y_held.numpy()).all()
+    with threadpool_limits(1):  # the suite's workers share 2 cores: no oversubscribed BLAS threads
+        _compare(X, y, X_held, y_held, public, labels, plain_train, plain_held)
+
+
+def _compare(X, y, X_held, y_held, public, labels, plain_train, plain_held):
     for name, make in PANEL.items():
         graded = make().fit(X.numpy(), y.numpy()).score(X_held.numpy(), y_held.numpy())
         plain = make().fit(public[plain_train], labels[plain_train]).score(public[plain_held], labels[plain_held])
