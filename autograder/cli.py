@@ -6,8 +6,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Optional
 
+import re
+
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autograder import config
@@ -19,8 +22,17 @@ console = Console()
 ConfigOpt = typer.Option(Path("grader.yml"), "--config", "-c", help="the course file")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _t(value: object) -> str:
+    """Text a student or a roster controls (names, file names, messages) for the terminal: no rich
+    markup, no control characters (an escape sequence in a file name would drive the TA's terminal)."""
+    return escape(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(value)))
+
+
 def _fail(exc: UserError) -> None:
-    console.print(f"[bold red]error:[/] {exc.render()}", highlight=False)
+    console.print(f"[bold red]error:[/] {_t(exc.render())}", highlight=False)
     raise typer.Exit(2)
 
 
@@ -45,7 +57,8 @@ def _summary_table(tables) -> Table:
     for col in ("student_id", "name", "assignment", "score", "status"):
         table.add_column(col)
     for r in tables.students.itertuples():
-        table.add_row(r.student_id, r.name, r.assignment, f"{r.score:g} / {r.max:g}", r.status)
+        score = "—" if r.score != r.score else f"{r.score:g}"  # never 'nan / 25'
+        table.add_row(_t(r.student_id), _t(r.name), r.assignment, f"{score} / {r.max:g}", _t(r.status))
     return table
 
 
@@ -98,7 +111,7 @@ def collect(week: str, cfg_path: Path = ConfigOpt,
     console.print(f"collected {len(rep.accepted)} versions ({rep.new} new)"
                   + (f"; [red]{rep.unreachable} repositories unreachable[/]" if rep.unreachable else ""))
     for i in rep.issues:
-        console.print(f"  [yellow]{i.kind}[/] {i.path}: {i.detail}", highlight=False)
+        console.print(f"  [yellow]{i.kind}[/] {_t(i.path)}: {_t(i.detail)}", highlight=False)
     if rep.unreachable and not allow_unreachable:
         console.print(f"[red]{rep.unreachable} repositories could not be read[/] (listed above as unreachable-repo); "
                       "what was read is stored — fix access and collect again, or pass --allow-unreachable")
@@ -139,16 +152,17 @@ def check(notebook: Path = typer.Argument(..., help="your notebook"),
     table.add_column("test")
     table.add_column("result")
     for r in results:
-        table.add_row(r.name, "[green]passed[/]" if r.passed else "[red]failed[/]")
+        table.add_row(_t(r.name), "[green]passed[/]" if r.passed else "[red]failed[/]")
     console.print(table)
     for c in cells:
         if c.get("status") != "ok":
             err = c.get("error") or {}
-            console.print(f"[yellow]cell {c['cell']}[/] {c['status']}: {err.get('type', '')}: {err.get('message', '')}",
+            console.print(f"[yellow]cell {c['cell']}[/] {_t(c['status'])}: {_t(err.get('type', ''))}: "
+                          f"{_t(err.get('message', ''))}",
                           highlight=False)
     for r in results:
         if not r.passed:
-            console.print(f"\n[red]{r.name}[/]\n{r.detail}", highlight=False)
+            console.print(f"\n[red]{_t(r.name)}[/]\n{_t(r.detail)}", highlight=False)
     passed = sum(r.passed for r in results)
     console.print(f"\n{passed}/{len(results)} public tests passed. Hidden tests check many more shapes, seeds "
                   "and dtypes when the course grades.")
@@ -182,15 +196,15 @@ def extend(student: str = typer.Argument(..., help="student id or name"), week: 
     book = Gradebook(cfg.gradebook)
     if days == 0:
         withdrawn = book.withdraw_extension(found.student_id, a.id)
-        console.print(f"withdrawn: {found.name} ({found.student_id}) {a.id} is due "
+        console.print(f"withdrawn: {_t(found.name)} ({found.student_id}) {a.id} is due "
                       f"{cfg.due(a).isoformat(timespec='minutes')} again" if withdrawn else
-                      f"nothing to withdraw: {found.name} ({found.student_id}) has no extension for {a.id}")
+                      f"nothing to withdraw: {_t(found.name)} ({found.student_id}) has no extension for {a.id}")
         return
     replaced = book.put_extension(
         {"student_id": found.student_id, "assignment": a.id, "days": days, "reason": reason or None,
          "granted_by": by or getpass.getuser(), "granted_at": now()})
     due = cfg.due(a)
-    console.print(f"{'changed' if replaced else 'granted'}: {found.name} ({found.student_id}) {a.id} +{days} d → due "
+    console.print(f"{'changed' if replaced else 'granted'}: {_t(found.name)} ({found.student_id}) {a.id} +{days} d → due "
                   f"{(due + timedelta(days=days)).isoformat(timespec='minutes')}. "
                   f"Run `autograder collect {a.id}` and `grade {a.id}` to pick up a version the new deadline makes "
                   "on time; reports recompute lateness from it.")
@@ -239,7 +253,7 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
     late = book.too_late(week, cfg.late_policy.max_late_days)
     if late:
         console.print(f"[yellow]{len(late)} version(s) will not count[/]: later than late_policy.max_late_days "
-                      f"({cfg.late_policy.max_late_days}) — " + ", ".join(f"{n} ({d} d)" for n, d in late[:10])
+                      f"({cfg.late_policy.max_late_days}) — " + ", ".join(f"{_t(n)} ({d} d)" for n, d in late[:10])
                       + (" …" if len(late) > 10 else "") + "; `autograder extend` can make one count")
     if s.flagged:
         console.print(f"[yellow]{s.flagged} student(s) flagged for a TA[/] (similar to another or to the prompt): "
@@ -328,7 +342,7 @@ def feedback(week: str, cfg_path: Path = ConfigOpt,
                           "(branch 'feedback')")
             for p in done:
                 if not p.ok:
-                    console.print(f"  [yellow]{p.student_id}[/] {p.repo}: {p.detail}", highlight=False)
+                    console.print(f"  [yellow]{_t(p.student_id)}[/] {_t(p.repo)}: {_t(p.detail)}", highlight=False)
     except UserError as exc:
         _fail(exc)
 
@@ -367,7 +381,7 @@ def manual_import(week: str, csv: Path, by: Optional[str] = typer.Option(None, h
     console.print(f"imported {s.inserted} new and {s.updated} changed scores (entered by {s.entered_by}); "
                   f"{s.unchanged} unchanged, {s.blank} blank (not entered)")
     for line in s.warnings:
-        console.print(f"  [yellow]check[/] {line}", highlight=False)
+        console.print(f"  [yellow]check[/] {_t(line)}", highlight=False)
 
 
 @app.command()
@@ -387,5 +401,5 @@ def demo(workdir: Optional[Path] = typer.Option(None, help="where to build the d
     if not tables.issues.empty:
         console.print("collection problems:")
         for i in tables.issues.itertuples():
-            console.print(f"  [yellow]{i.kind}[/] {i.path}: {i.detail}", highlight=False)
+            console.print(f"  [yellow]{i.kind}[/] {_t(i.path)}: {_t(i.detail)}", highlight=False)
     console.print(f"\nreport: [bold]{result.report_html}[/]\nCSV:    {result.report_csv}")

@@ -61,3 +61,12 @@ def test_collect_and_grade_say_which_versions_are_too_late_to_count(tmp_path, ne
     late = [i for i in report.issues if i.kind == "too-late"]
     assert len(late) == 1 and "5 days late" in late[0].detail and "will not count" in late[0].detail
     assert book.too_late("week02", cfg.late_policy.max_late_days) == [("박세훈", 5)]
+
+
+def test_the_terminal_shows_file_names_as_text_not_markup_or_escape_codes(tmp_path, need_git):
+    repo = _repo(tmp_path / "class")
+    _push(repo, "2주차 과제_19기 [bold]홍길동[red]\x1b]0;pwned\x07\x1b[2J.ipynb", ON_TIME)
+    cfg = _course(tmp_path)
+    done = _run(cfg, "collect", "week02")
+    assert "[bold]홍길동[red]" in done.output, done.output  # shown as typed, not styled away
+    assert "\x1b" not in done.output and "\x07" not in done.output  # no title change, no screen clear
