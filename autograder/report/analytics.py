@@ -64,7 +64,7 @@ def assignment_stats(cfg: CourseConfig, finals: pd.DataFrame) -> pd.DataFrame:
         counted = mine[mine.accepted]
         s = counted.score
         rows.append({
-            "assignment": a.id, "week": a.week, "title": a.title, "points": a.points, "weight": cfg.weights()[a.id],
+            "assignment": a.id, "week": a.week, "title": a.title, "points": a.points, "weight": round(cfg.weights()[a.id], 2),
             "students": roster_size, "submitted": len(counted),
             "submission_rate": round(100 * len(counted) / roster_size, 1) if roster_size else math.nan,
             "mean": s.mean(), "median": s.median(), "q1": s.quantile(0.25), "q3": s.quantile(0.75),

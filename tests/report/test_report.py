@@ -212,3 +212,10 @@ def test_anonymized_report_names_no_student_anywhere(course, tmp_path):
             text = path.read_text(encoding="utf-8-sig")
             leaked = [x for sid, name in truth.students for x in (sid, name) if x in text]
             assert not leaked, (path.name, leaked[:3])
+
+
+def test_weights_that_follow_points_are_shown_rounded(tmp_path):
+    """20/95 of the course is 21.05 %, not 21.052631578947366 in every export."""
+    cfg, _ = make_class(tmp_path / "c", n_students=3, weeks=4, cases=2, seed=1)
+    stats = write_report(cfg, Gradebook(cfg.gradebook), as_of=AS_OF).tables.stats
+    assert list(stats.weight) == [21.05, 26.32, 26.32, 26.32]
