@@ -219,3 +219,15 @@ def test_weights_that_follow_points_are_shown_rounded(tmp_path):
     cfg, _ = make_class(tmp_path / "c", n_students=3, weeks=4, cases=2, seed=1)
     stats = write_report(cfg, Gradebook(cfg.gradebook), as_of=AS_OF).tables.stats
     assert list(stats.weight) == [21.05, 26.32, 26.32, 26.32]
+
+
+def test_an_extension_shows_on_the_dashboard_and_the_students_card(tmp_path):
+    cfg, truth = make_class(tmp_path / "c", n_students=4, weeks=2, cases=2, seed=2)
+    book = Gradebook(cfg.gradebook)
+    sid = truth.students[0][0]
+    book.put_extension({"student_id": sid, "assignment": "week02", "days": 2, "reason": "병가",
+                        "granted_by": "조교", "granted_at": "2026-07-10T00:00:00+00:00"})
+    files = write_report(cfg, book, as_of=AS_OF)
+    assert "extension +2 d" in files.html.read_text(encoding="utf-8")
+    assert "extension +2 d" in (files.folder / "cards" / f"{sid}.html").read_text(encoding="utf-8")
+    assert "extension +2 d" in (files.folder / "cards" / f"{sid}.md").read_text(encoding="utf-8")
