@@ -84,7 +84,7 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
     assert limits.case_limits, "the build recorded no timings"
     names = ["reference", "template", *mutants(week), *alternatives(week)]
     # plain otter on the reference, the template, the first mutant and one alternative keeps the
-    # suite's time in bounds; AUTOGRADER_FULL_PARITY=1 runs it on every variant (see README)
+    # suite's time in bounds; AUTOGRADER_FULL_PARITY=1 runs it on every variant (see docs/setup.md)
     full = os.environ.get("AUTOGRADER_FULL_PARITY") == "1"
     sampled = getattr(importlib.import_module(f"tests.{week}_mutants"), "OTTER_SAMPLE", list(alternatives(week))[:1])
     with_otter = set(names) if full else set(names[:3] + sampled)
