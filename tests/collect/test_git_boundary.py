@@ -175,10 +175,12 @@ def test_symlinks_and_submodules_in_any_kind_are_one_issue_line_and_the_rest_is_
     (honest / "README.md").write_text("# 문제 정의\n")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "projects", when=ON_TIME)
-    _gitlink(repo, "7주차 과제_19기 박세훈/vendor")  # a submodule inside an honest folder
     os.symlink("7주차 과제_19기 박세훈", repo / "7주차 과제_19기 이준호")  # a folder that is a link to a classmate's
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "link", when=ON_TIME)
+    # a submodule inside an honest folder, in the last commit (a later 'add -A' would delete it again: the
+    # work tree has no such folder, and a file deleted by the last on-time commit never counts)
+    _gitlink(repo, "7주차 과제_19기 박세훈/vendor")
     cfg = _kinds_course(tmp_path)
     book = Gradebook(cfg.gradebook)
 
