@@ -44,18 +44,23 @@ def _otter_assign(workdir: Path, master_name: str) -> None:
                         fix="check the master notebook's BEGIN/END markers and the public tests")
 
 
+# where the master's instructions say to push, for a course whose students each have a repository
+OWN_REPOSITORY = {"수업 저장소에 push": "본인 저장소에 push", "push it to the class repository": "push it to your own repository"}
 _NAMED_NOTEBOOK = re.compile(r"""otter\.Notebook\(\s*["'][^"']*\.ipynb["']\s*\)""")
 
 
-def finish_template(template: Path, cohort: int | None) -> None:
+def finish_template(template: Path, cohort: int | None, own_repositories: bool = False) -> None:
     """What otter assign leaves for the course to fill in: the course's cohort in the template's text
     (``2주차 과제_<기수>기 <이름>.ipynb`` → ``…_20기 …``), and an ``otter.Notebook()`` that finds the
     notebook under whatever name the student saves it as (``otter.Notebook("week02.ipynb")`` failed
-    with 'No such file' once the notebook was renamed as its own instructions say)."""
+    with 'No such file' once the notebook was renamed as its own instructions say); with
+    ``own_repositories`` the instructions say to push to the student's own repository."""
     nb = nbformat.read(str(template), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = fill_cohort(cell.source, cohort)
+            for said, meant in OWN_REPOSITORY.items() if own_repositories else ():
+                cell.source = cell.source.replace(said, meant)
         elif cell.cell_type == "code" and _NAMED_NOTEBOOK.search(cell.source):
             cell.source = _NAMED_NOTEBOOK.sub("otter.Notebook()", cell.source)
     nbformat.write(nb, str(template))
@@ -102,7 +107,8 @@ def build_week(cfg: CourseConfig, assignment: Assignment, limits: Limits | None 
         if templates.exists():
             shutil.rmtree(templates)
         shutil.copytree(dist / "student", templates)
-        finish_template(templates / master.name, cfg.course.cohort)
+        own = bool(cfg.submissions) and all(s.kind == "student_repos" for s in cfg.submissions)
+        finish_template(templates / master.name, cfg.course.cohort, own)
         write_forbidden_rules(templates / "tests", cases)
         (out / "autograder").mkdir(parents=True, exist_ok=True)
         (out / "solutions").mkdir(parents=True, exist_ok=True)

@@ -28,3 +28,14 @@ def test_a_renamed_template_runs_its_public_tests(tmp_path):
     checks = [c for c in nb.cells if c.cell_type == "code" and "grader.check(" in c.source]
     assert checks and all(c.get("outputs") for c in checks)  # each check reported (failing: nothing written yet)
     assert "otter.Notebook()" in nb.cells[0].source
+
+
+def test_a_course_of_student_repositories_tells_students_to_push_to_their_own(tmp_path):
+    from autograder.build.api import finish_template
+
+    path = tmp_path / "week02.ipynb"
+    shutil.copy(PROJECT / "student_templates" / "week02" / "week02.ipynb", path)
+    finish_template(path, 20, own_repositories=True)
+    text = "".join(c.source for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "markdown")
+    assert "본인 저장소에 push" in text and "push it to your own repository" in text
+    assert "수업 저장소" not in text and "class repository" not in text
