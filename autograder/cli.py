@@ -97,7 +97,8 @@ def build(week: Optional[str] = typer.Argument(None, help="week id or number; al
 
 @app.command()
 def collect(week: str, cfg_path: Path = ConfigOpt,
-            allow_unreachable: bool = typer.Option(False, help="exit 0 even when some repositories cannot be read")
+            allow_unreachable: bool = typer.Option(False, "--allow-unreachable",
+                                                   help="exit 0 even when some repositories cannot be read")
             ) -> None:
     """Read every submission source for WEEK; log what is seen (run it on a schedule around deadlines)."""
     from autograder.collect import collect_week

@@ -70,3 +70,14 @@ def test_the_terminal_shows_file_names_as_text_not_markup_or_escape_codes(tmp_pa
     done = _run(cfg, "collect", "week02")
     assert "[bold]홍길동[red]" in done.output, done.output  # shown as typed, not styled away
     assert "\x1b" not in done.output and "\x07" not in done.output  # no title change, no screen clear
+
+
+def test_help_at_80_columns_cuts_no_option_name():
+    import os
+    import subprocess
+    import sys
+
+    for command in ("collect", "grade", "feedback", "report", "audit", "check", "extend", "build"):
+        shown = subprocess.run([sys.executable, "-m", "autograder", command, "--help"], capture_output=True,
+                               text=True, env={**os.environ, "COLUMNS": "80", "TERMINAL_WIDTH": "80"}).stdout
+        assert shown and "…" not in shown, (command, shown)
