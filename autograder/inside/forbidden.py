@@ -102,6 +102,17 @@ def _report(name: str) -> None:
         detector._hit(name)
 
 
+def recorded_hits() -> list[str]:
+    """The forbidden calls the detector now watching has recorded (a fork hands them to its parent)."""
+    return list(_Current.detector.hits) if _Current.detector is not None else []
+
+
+def report_hits(names: list[str]) -> None:
+    """Record calls seen elsewhere (in a fork of this process) with the detector now watching."""
+    for name in names:
+        _report(str(name))
+
+
 # -- dispatcher layer -------------------------------------------------------------------------
 def _kernel(qualname: str):
     def forbidden_kernel(*args, **kwargs):
