@@ -192,7 +192,7 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
 def _not_a_file(version: FileVersion, kind, assignment: Assignment, roster, repo: _Repo, issue, local: Path) -> None:
     """A symlink or submodule committed as (or in place of) the week's file or folder: one issue line
     naming its owner; nothing of it is read."""
-    as_folder = dataclasses.replace(version, path=version.path + "/solution.py", mode="100644")
+    as_folder = dataclasses.replace(version, path=version.path + "/_", mode="100644")  # in place of a folder?
     hit = next((h for h in (kind.match(dataclasses.replace(version, mode="100644"), assignment.week),
                             kind.match(as_folder, assignment.week)) if isinstance(h, (Found, WrongType))), None)
     if hit is None:
