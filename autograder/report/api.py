@@ -25,6 +25,10 @@ from autograder.report.tables import ClassTables, class_tables
 from autograder.report.tidy import tidy_table
 
 STATIC = ("style.css", "sort.js", "filter.js")
+# collection issues a TA must read before grades are final: code that reaches the grader's internals or
+# ships the held-out data, work committed by another student, a ref named like the branch, a link or
+# submodule in place of a file
+REVIEW_KINDS = ("needs-review", "authored-by-other", "shadowing-ref", "not-a-file")
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,6 @@ def write_report(cfg: CourseConfig, book: Gradebook, folder: Path | None = None,
         matrix=t.matrix.to_dict("records"), students=t.students.to_dict("records"), stats=t.stats.to_dict("records"),
         cases=t.cases.to_dict("records"), penalties=t.penalties.to_dict("records"),
         at_risk=t.at_risk.to_dict("records"), at_risk_rule=t.at_risk_rule,
-        issues=t.issues.to_dict("records")), encoding="utf-8")
+        issues=t.issues.to_dict("records"), review_kinds=REVIEW_KINDS), encoding="utf-8")
     files["html"] = html
     return ReportFiles(folder, html, files["class"], t, files)

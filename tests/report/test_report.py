@@ -231,3 +231,15 @@ def test_an_extension_shows_on_the_dashboard_and_the_students_card(tmp_path):
     assert "extension +2 d" in files.html.read_text(encoding="utf-8")
     assert "extension +2 d" in (files.folder / "cards" / f"{sid}.html").read_text(encoding="utf-8")
     assert "extension +2 d" in (files.folder / "cards" / f"{sid}.md").read_text(encoding="utf-8")
+
+
+def test_a_ref_shadowing_the_branch_is_in_the_needs_review_table(tmp_path):
+    from autograder.gradebook import IssueRow
+
+    cfg, _ = make_class(tmp_path / "c", n_students=3, weeks=1, cases=2, seed=3)
+    book = Gradebook(cfg.gradebook)
+    book.add_issue(IssueRow("week02", "2026-07-10T00:00:00+00:00", "repo", "shadowing-ref",
+                            "the repository has refs/tags/main, named like the branch", None))
+    html = write_report(cfg, book, as_of=AS_OF).html.read_text(encoding="utf-8")
+    section = html.split('id="needs-review"', 1)[1].split("<h2", 1)[0]
+    assert "refs/tags/main" in section
