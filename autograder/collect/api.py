@@ -146,10 +146,11 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
     for version in found:
         if version.deleted:  # a file that is gone from the branch: the collector must know when
             hit = kind.match(dataclasses.replace(version, mode="100644"), assignment.week)
-            if isinstance(hit, Found):
+            if isinstance(hit, Found):  # its owner found as for an added file (keyboard-mode names too)
+                hit = _tolerate_owner(_keyboard_name(hit, roster, repo), repo)
                 gone = dataclasses.replace(hit, version=dataclasses.replace(hit.version, mode=version.mode))
                 for student in _file_owners(hit.parsed, roster, repo):
-                    by_student.setdefault(student.student_id, []).append(_tolerate_owner(gone, repo))
+                    by_student.setdefault(student.student_id, []).append(gone)
             continue
         hit = kind.match(version, assignment.week)
         if not version.regular and not (isinstance(hit, Found) and hit.version.path != version.path):

@@ -241,3 +241,13 @@ def test_a_name_typed_with_the_keyboard_in_english_mode_is_accepted_and_noted(tm
     noted = [i for i in report.issues if i.kind == "name-differs"]
     assert len(noted) == 1 and "'qkrtpgns' is '박세훈' typed with the keyboard in English mode" in noted[0].detail
     assert any(i.kind == "unknown-student" and "zzzzq" in i.path for i in report.issues)
+
+
+def test_a_keyboard_mode_file_deleted_before_the_deadline_does_not_count_either(tmp_path, need_git):
+    repo = _repo(tmp_path / "class")
+    _push(repo, "2주차 과제_19기 qkrtpgns.ipynb", "2026-07-14T19:00:00+09:00")
+    _git(repo, "rm", "-q", "2주차 과제_19기 qkrtpgns.ipynb")
+    _git(repo, "commit", "-qm", "withdrawn", when="2026-07-14T19:10:00+09:00")
+    cfg = _course(tmp_path)
+    report = collect_week(cfg, cfg.assignment("week02"), Gradebook(cfg.gradebook), seen_at=SEEN)
+    assert report.accepted == []
