@@ -86,6 +86,7 @@ results = Table(
     Column("message", Text),
     Column("seconds", Float),
     Column("position", Integer),  # the case's place in its run (the week's case order)
+    Column("hints", Text),  # JSON [[hint id, detail], ...] of the mistakes named (casekit.hints)
 )
 
 manual_scores = Table(

@@ -106,4 +106,79 @@ def softmax_ce_grad(logits, target):
     cross_entropy(x, target).backward()
     return x.grad
 '''}),
+    "ce_grad_sign": ("softmax_ce_grad/values", {"softmax_ce_grad": '''
+def softmax_ce_grad(logits, target):
+    onehot = torch.zeros_like(logits)
+    onehot[torch.arange(logits.shape[0]), target.long()] = 1.0
+    return (onehot - softmax(logits, dim=1)) / logits.shape[0]
+'''}),
+    "ce_mean_over_entries": ("cross_entropy/mean", {"cross_entropy": '''
+def cross_entropy(logits, target, reduction='mean'):
+    onehot = torch.zeros_like(logits)
+    onehot[torch.arange(logits.shape[0]), target.long()] = 1.0
+    losses = -(onehot * log_softmax(logits, dim=1))
+    if reduction == 'none':
+        return losses.sum(dim=1)
+    return losses.sum() if reduction == 'sum' else losses.mean()
+'''}),
+}
+
+# the catalogue's hint each mutant must get (../shared/specs/hints.md); the others' classes are not in it
+HINTS = {
+    "softmax_global_max": "softmax.global-max",
+    "softmax_no_shift": "softmax.no-max-shift",
+    "softmax_ignores_dim": "softmax.ignores-dim",
+    "softmax_in_place": "softmax.mutates-input",
+    "softmax_always_float64": "softmax.dtype-changed",
+    "softmax_library_alias": "softmax.forbidden-call",
+    "log_softmax_naive": "log_softmax.log-of-softmax",
+    "ce_mean_is_sum": "cross_entropy.wrong-reduction",
+    "ce_mean_over_entries": "cross_entropy.wrong-reduction",
+    "ce_library": "cross_entropy.forbidden-call",
+    "mse_broadcasts": "mse_loss.broadcasts",
+    "mse_in_place": "mse_loss.mutates-input",
+    "bernoulli_sign": "bernoulli_nll.sign",
+    "ce_grad_no_divide": "softmax_ce_grad.not-divided-by-n",
+    "ce_grad_sign": "softmax_ce_grad.sign",
+    "ce_grad_autograd": "softmax_ce_grad.forbidden-call",
+}
+
+# correct solutions in the styles students write: full marks and no hint
+ALTERNATIVES = {
+    "values_max_and_logsumexp": {
+        "softmax": '''
+def softmax(logits, dim=-1):
+    m, _ = torch.max(logits, dim=dim, keepdim=True)
+    z = torch.exp(logits - m)
+    return z / torch.sum(z, dim=dim, keepdim=True)
+''',
+        "log_softmax": '''
+def log_softmax(logits, dim=-1):
+    m = logits.max(dim=dim, keepdim=True).values
+    shifted = logits - m
+    return shifted - torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))
+''',
+        "cross_entropy": '''
+def cross_entropy(logits, target, reduction='mean'):
+    n = logits.shape[0]
+    logp = log_softmax(logits, dim=1)
+    losses = -logp[range(n), target.long()]
+    if reduction == 'mean':
+        return losses.sum() / n
+    elif reduction == 'sum':
+        return losses.sum()
+    return losses
+''',
+        "softmax_ce_grad": '''
+def softmax_ce_grad(logits, target):
+    n = logits.shape[0]
+    p = softmax(logits, dim=1)
+    onehot = torch.nn.functional.one_hot(target.long(), num_classes=logits.shape[1]).to(logits.dtype)
+    return (p - onehot) / n
+''',
+        "bernoulli_nll": '''
+def bernoulli_nll(p, y):
+    return -torch.sum(y * torch.log(p) + (1.0 - y) * torch.log(1.0 - p))
+''',
+    },
 }

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Sequence
 import torch
 
 from autograder.casekit.compare import describe, tensor_mismatch, unchanged
-from autograder.casekit.core import Case, Observation, Passed
+from autograder.casekit.core import RAISES, Case, Observation, Passed
 from autograder.protocol.calls import ForbiddenSpec
 from autograder.protocol.calls import Call
 from autograder.protocol.wire import Opaque, TensorValue
@@ -78,7 +78,8 @@ def values_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
                 return f"{fn}{_label(call)}: {problem}"
         return None
 
-    return Case(id, title, points, calls, judge, forbidden=forbidden, device=device, timeout=timeout)
+    return Case(id, title, points, calls, judge, forbidden=forbidden, device=device, timeout=timeout,
+                kind="values", expected=lambda call: reference_of(reference, call), part=part)
 
 
 def grad_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
@@ -109,7 +110,7 @@ def grad_case(id: str, title: str, points: float, fn: str, configs: Sequence[Con
                     return f"{fn}{_label(call)}: {problem}"
         return None
 
-    return Case(id, title, points, calls, judge, forbidden=forbidden, timeout=timeout)
+    return Case(id, title, points, calls, judge, forbidden=forbidden, timeout=timeout, kind="grad")
 
 
 def invariants_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
@@ -142,7 +143,8 @@ def invariants_case(id: str, title: str, points: float, fn: str, configs: Sequen
                     return f"{fn}{_label(call)}: {problem}"
         return None
 
-    return Case(id, title, points, calls, judge, forbidden=forbidden)
+    return Case(id, title, points, calls, judge, forbidden=forbidden, kind="invariants",
+                expected=lambda call: reference_of(reference, call), part=part)
 
 
 def raises_case(id: str, title: str, points: float, fn: str, configs: Sequence[Config],
@@ -158,7 +160,8 @@ def raises_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
                 return f"{fn}{_label(call)}: should raise {exception}, but {got}"
         return None
 
-    return Case(id, title, points, calls, judge, forbidden=forbidden, expects_error=True)
+    return Case(id, title, points, calls, judge, forbidden=forbidden, expects_error=True,
+                kind="raises", expected=lambda call: RAISES)
 
 
 # A per-call check: None or Passed when right, else what is wrong (the label is added).
@@ -185,4 +188,5 @@ def driver_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
                 fraction = min(fraction, verdict.fraction)  # the weakest call decides
         return Passed("; ".join(notes), fraction) if notes or fraction < 1 else None
 
-    return Case(id, title, points, calls, judge, forbidden=forbidden, device=device, timeout=timeout)
+    return Case(id, title, points, calls, judge, forbidden=forbidden, device=device, timeout=timeout,
+                kind="driver")

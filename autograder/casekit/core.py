@@ -32,6 +32,7 @@ class Verdict:
     status: Status
     message: str = ""
     fraction: float = 1.0  # of the case's points, for a partial verdict
+    hints: tuple = ()  # casekit.hints.Fired: the mistakes the evidence names
 
     @property
     def passed(self) -> bool:
@@ -87,6 +88,7 @@ class Passed:
 Judge = Callable[[list[Call], list[Observation]], "str | Passed | None"]
 
 DEFAULT_TIMEOUT = 20.0
+RAISES = object()  # the answer to a call whose right behaviour is to raise (for hints)
 _OOM_MARKERS = ("can't allocate memory", "CUDA out of memory", "DefaultCPUAllocator")
 
 
@@ -103,6 +105,13 @@ class Case:
     seed: int = 0
     expects_error: bool = False  # the judge wants errors as data (e.g. "must raise ValueError")
     forbidden_hint: str = "implement it yourself"
+    # for hints (casekit.hints): the correct answer to a call in float64, as the output is
+    # compared (None: no single answer, e.g. a driver's protocol), the item of a returned tuple
+    # it is compared with, and the rules of the case's question
+    kind: str = ""  # the builder that made it: values, grad, invariants, raises, driver
+    expected: Callable[[Call], Any] | None = None
+    part: int | None = None
+    hint_rules: list = field(default_factory=list)
 
     @property
     def function(self) -> str:

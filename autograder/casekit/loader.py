@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Mapping
 
 from autograder.casekit.core import Case
+from autograder.casekit.hints import Catalogue, attach
 from autograder.errors import UserError
 
 CASES_FILE = "cases.py"
+HINTS_FILE = "hints.py"
 
 
 def load_course_module(path: Path, kind: str):
@@ -33,13 +35,30 @@ def load_cases(folder: Path, points: Mapping[str, float] | None = None, holdout_
     if not path.is_file():
         raise UserError(f"no {CASES_FILE} with hidden cases", where=str(folder),
                         fix="each coded week needs cases.py defining cases() -> list[Case]")
-    make = load_course_module(path, "cases").cases
+    module = load_course_module(path, "cases")
+    make = module.cases
     takes_seed = "holdout_seed" in inspect.signature(make).parameters
     cases = make(holdout_seed=holdout_seed) if takes_seed and holdout_seed is not None else make()
     ids = [c.id for c in cases]
     if len(ids) != len(set(ids)):
         raise UserError("case ids repeat", where=str(path))
+    attach(cases, load_catalogue(folder, module))
     return share_points(cases, points, str(path)) if points else cases
+
+
+def load_catalogue(folder: Path, cases_module=None) -> Catalogue:
+    """The week's hints (``hints.py`` beside ``cases.py``: ``hints(cases) -> list[Rule]``, given
+    the week's cases module to reuse its references); only the generic ones without the file."""
+    path = Path(folder) / HINTS_FILE
+    if not path.is_file():
+        return Catalogue()
+    if cases_module is None:
+        cases_module = load_course_module(Path(folder) / CASES_FILE, "cases")
+    rules = load_course_module(path, "hints").hints(cases_module)
+    ids = [r.hint.id for r in rules]
+    if len(ids) != len(set(ids)):
+        raise UserError("hint ids repeat", where=str(path), fix="give each rule its own <question>.<bug> id")
+    return Catalogue(list(rules))
 
 
 def share_points(cases: list[Case], points: Mapping[str, float], where: str) -> list[Case]:

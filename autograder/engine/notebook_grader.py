@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 from nbformat.warnings import MissingIDFieldWarning
 
+from autograder.casekit import hints
 from autograder.casekit.core import Case, Observation, Status, Verdict
 from autograder import protocol
 from autograder.engine import exchange, sandbox
@@ -35,6 +36,7 @@ class CaseResult:
     status: str
     message: str
     seconds: float
+    hints: str = ""  # casekit.hints.dumps of the mistakes named (JSON, "" for none)
 
 
 @dataclass
@@ -143,7 +145,10 @@ def _judged(case: Case, got: list[Observation] | Verdict) -> Outcome:
     """Judge at once, so the judge holds one case's observations at a time, not a submission's."""
     if isinstance(got, Verdict):
         return got, 0.0
-    return case.verdict(got), sum(o.seconds for o in got)
+    verdict = case.verdict(got)
+    if case.hint_rules and verdict.status in hints.HINTED:
+        verdict = replace(verdict, hints=hints.fired(case, got, verdict))
+    return verdict, sum(o.seconds for o in got)
 
 
 def _collect(planned: list[Case], out: Path, limits: Limits, run: sandbox.SandboxRun,
@@ -238,7 +243,8 @@ def grade_notebook(path: Path, cases: list[Case], limits: Limits = Limits(),
                                                          "killing the grader"), 0.0))
             index += 1
         results.append(CaseResult(case.id, case.title, round(case.points * verdict.credit, 4),
-                                  case.points, verdict.status.value, verdict.message, round(secs, 4)))
+                                  case.points, verdict.status.value, verdict.message, round(secs, 4),
+                                  hints.dumps(verdict.hints)))
     return GradeResult(results, cell_records or [], isolation, seconds)
 
 

@@ -17,6 +17,8 @@ RESULTS = protocol.RESULTS_PREFIX + "0" * 32
 class _Case:
     """Judges any observations it is given as passed (the judge's reading is what is tested)."""
 
+    hint_rules = ()
+
     def verdict(self, observations):
         return Verdict(Status.passed, f"{len(observations)} observations")
 

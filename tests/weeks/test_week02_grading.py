@@ -9,7 +9,8 @@ import pytest
 
 from autograder.engine import Limits, grade_notebook
 from autograder.notebooks import with_functions
-from tests.week02_mutants import MUTANTS
+from autograder.casekit.hints import loads
+from tests.week02_mutants import ALTERNATIVES, HINTS, MUTANTS
 
 LIMITS = Limits(wall_s=120, case_timeout_s=5)
 
@@ -42,17 +43,29 @@ def _grade(built, tmp_path, name, sources, runner=None):
     return name, grade_notebook(path, built.cases, LIMITS, runner=runner)
 
 
+def hints_of(result) -> set[str]:
+    return {h.id for c in result.cases for h in loads(c.hints)}
+
+
 def test_every_mutant_loses_points_on_the_case_that_names_its_bug(built, tmp_path, warm_runner):
+    """... and gets the catalogue's hint for its mistake; correct alternatives (and the
+    reference) keep full marks and get no hint at all."""
     assert len(MUTANTS) >= 10
     runner = warm_runner(LIMITS)
+    variants = {**{k: v[1] for k, v in MUTANTS.items()}, **ALTERNATIVES}
     with ThreadPoolExecutor(2) as pool:
-        graded = dict(pool.map(lambda kv: _grade(built, tmp_path, kv[0], kv[1][1], runner), MUTANTS.items()))
+        graded = dict(pool.map(lambda kv: _grade(built, tmp_path, kv[0], kv[1], runner), variants.items()))
     for name, (case_id, _) in MUTANTS.items():
         result = graded[name]
         assert result.infra_error is None, name
         assert result.score < 20, f"{name} kept full marks"
         by_id = {c.case_id: c for c in result.cases}
         assert by_id[case_id].status != "passed", f"{name}: {case_id} should fail"
+        if name in HINTS:
+            assert HINTS[name] in hints_of(result), (name, hints_of(result))
+    for name in ALTERNATIVES:
+        assert graded[name].score == 20 and not hints_of(graded[name]), (name, hints_of(graded[name]))
+    assert not hints_of(built.result.reference)
 
 
 def test_forbidden_call_is_named_in_feedback(built, tmp_path):
