@@ -27,6 +27,14 @@ class Visibility(str, Enum):
     visible = "visible"
 
 
+class HintPolicy(str, Enum):
+    """When feedback names the mistakes the grader found evidence of (casekit.hints)."""
+
+    after_deadline = "after_deadline"  # once the deadline has passed
+    always = "always"  # also before it, at most ``hint_reveals_per_day`` per question per day
+    never = "never"
+
+
 class Course(_Strict):
     name: str
     timezone: str = "Asia/Seoul"
@@ -104,6 +112,10 @@ class Assignment(_Strict):
     points: float = Field(gt=0, description="automatic and manual points together")
     kind: str = Field("notebook", description="how it is graded: one of autograder.kinds.REGISTRY")
     hidden_tests: Visibility = Visibility.hidden
+    hints: HintPolicy = HintPolicy.after_deadline
+    hint_reveals_per_day: int = Field(3, ge=0, le=100, description=(
+        "with hints: always, before the deadline: how many graded versions a day may reveal a "
+        "question's hints to a student (so hidden cases do not become an oracle)"))
     manual: list[ManualItem] = Field(default_factory=list)
     questions: dict[str, float] = Field(default_factory=dict, description=(
         "notebook weeks: points per question (as named in the master notebook); its cases share them "

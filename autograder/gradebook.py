@@ -132,6 +132,17 @@ extensions = Table(
     UniqueConstraint("student_id", "assignment", name="uq_extension"),
 )
 
+hint_reveals = Table(  # feedback that showed a question's hints before the deadline (hints: always)
+    "hint_reveals", metadata,
+    Column("student_id", String, nullable=False),
+    Column("assignment", String, nullable=False),
+    Column("question", String, nullable=False),
+    Column("run_id", Integer, nullable=False),
+    Column("day", String, nullable=False),  # UTC date of the first reveal
+    Column("revealed_at", String, nullable=False),
+    UniqueConstraint("student_id", "assignment", "question", "run_id", name="uq_hint_reveal"),
+)
+
 claims = Table(
     "claims", metadata,
     Column("submission_id", Integer, primary_key=True),
@@ -326,6 +337,27 @@ class Gradebook:
         with self.engine.begin() as conn:
             return bool(conn.execute(delete(extensions).where(extensions.c.student_id == student_id,
                                                               extensions.c.assignment == assignment)).rowcount)
+
+    def reveal_hints(self, student_id: str, assignment: str, question: str, run_id: int, at: dt.datetime,
+                     limit: int) -> tuple[bool, int]:
+        """May feedback for ``run_id`` show this question's hints now, and how many reveals are left
+        today? A version already revealed stays revealed (rewriting feedback costs nothing); a new
+        one counts against ``limit`` versions per student, question and UTC day."""
+        day = at.astimezone(dt.timezone.utc).date().isoformat()
+        key = ((hint_reveals.c.student_id == student_id) & (hint_reveals.c.assignment == assignment)
+               & (hint_reveals.c.question == question))
+        with self.engine.begin() as conn:
+            if conn.execute(select(hint_reveals.c.run_id).where(key & (hint_reveals.c.run_id == run_id))).first():
+                used = conn.execute(select(func.count()).select_from(hint_reveals).where(
+                    key & (hint_reveals.c.day == day))).scalar_one()
+                return True, max(limit - used, 0)
+            used = conn.execute(select(func.count()).select_from(hint_reveals).where(
+                key & (hint_reveals.c.day == day))).scalar_one()
+            if used >= limit:
+                return False, 0
+            conn.execute(insert(hint_reveals).values(student_id=student_id, assignment=assignment, question=question,
+                                                     run_id=run_id, day=day, revealed_at=now()))
+            return True, limit - used - 1
 
     def extensions(self) -> list[dict]:
         with self.engine.connect() as conn:

@@ -11,6 +11,9 @@ from sqlalchemy import literal_column, select
 
 from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
+from autograder.casekit.hints import Catalogue
+from autograder.casekit.loader import HINTS_FILE, load_catalogue
+from autograder.feedback.hint_lines import shown_hints
 from autograder.feedback.visibility import shows_detail, visible_lines
 from autograder.gradebook import Gradebook, results, runs
 from autograder.kinds import kind_of
@@ -55,14 +58,20 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
     manual: dict[str, list[dict]] = {}
     for m in book.manual(assignment.id):
         manual.setdefault(m["student_id"], []).append({**m, "title": titles.get(m["item"], m["item"])})
+    catalogue = load_catalogue(cfg.path(assignment.folder)) if (cfg.path(assignment.folder) / HINTS_FILE).is_file() \
+        else Catalogue()
     files = {}
     for student in roster_mod.load(cfg.path(cfg.roster)):
         final = finals.loc[student.student_id].to_dict()
         run_id = None if pd.isna(final["run_id"]) else int(final["run_id"])
-        lines = visible_lines(_results(book, run_id), assignment.hidden_tests, due, at)
+        rows = _results(book, run_id)
+        lines = visible_lines(rows, assignment.hidden_tests, due, at)
+        hints, hints_note = shown_hints(rows, catalogue, assignment, due, at, lambda q, s=student.student_id, r=run_id:
+                                        book.reveal_hints(s, assignment.id, q, r, at, assignment.hint_reveals_per_day))
         path = folder / file_name_part(f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md")
         path.write_text(template.render(assignment=assignment, student=student, final=final, lines=lines,
-                                        manual=manual.get(student.student_id, []),
+                                        manual=manual.get(student.student_id, []), hints=hints,
+                                        hints_note=hints_note,
                                         run_notes=_run_notes(book, run_id), hint=kind_of(assignment).feedback_hint,
                                         detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
         files[student.student_id] = path

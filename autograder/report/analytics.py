@@ -79,6 +79,22 @@ def assignment_stats(cfg: CourseConfig, finals: pd.DataFrame) -> pd.DataFrame:
     return stats
 
 
+def common_mistakes(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Per assignment and question: how many students' counted version made each named mistake
+    (hint ids), with the share of the students graded — what to re-teach."""
+    cols = ["assignment", "week", "question", "hint", "students", "share"]
+    auto = tidy[(tidy.origin == "auto") & (tidy.hint.fillna("") != "")] if "hint" in tidy else tidy.iloc[:0]
+    if auto.empty:
+        return pd.DataFrame({c: pd.Series(dtype=float if c in ("week", "students", "share") else object) for c in cols})
+    graded = tidy[tidy.origin == "auto"].groupby("assignment")["student_id"].nunique()
+    rows = auto.assign(hint=auto.hint.str.split(";")).explode("hint")
+    rows = rows.assign(question=rows.hint.str.split(".").str[0])
+    counts = rows.groupby(["assignment", "week", "question", "hint"])["student_id"].nunique().rename("students")
+    out = counts.reset_index()
+    out["share"] = 100.0 * out.students / out.assignment.map(graded)
+    return out.sort_values(["week", "students", "hint"], ascending=[True, False, True], ignore_index=True)[cols]
+
+
 def item_analysis(tidy: pd.DataFrame) -> pd.DataFrame:
     """Per automatic test case: pass rate, mean credit, discrimination, item–rest correlation."""
     cols = ["assignment", "week", "case_id", "title", "max_points", "graded", "skipped", "pass_rate", "mean_credit",

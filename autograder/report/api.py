@@ -85,7 +85,7 @@ def write_report(cfg: CourseConfig, book: Gradebook, folder: Path | None = None,
         weights=cfg.weights(), anonymized=anonymize, bank_days=cfg.late_policy.bank_days, canvas="canvas" in files,
         class_median=t.matrix.percent.median(), latest_rate=latest.submission_rate.iloc[-1] if len(latest) else None,
         matrix=t.matrix.to_dict("records"), students=t.students.to_dict("records"), stats=t.stats.to_dict("records"),
-        cases=t.cases.to_dict("records"), penalties=t.penalties.to_dict("records"),
+        cases=t.cases.to_dict("records"), mistakes=t.mistakes.to_dict("records"), penalties=t.penalties.to_dict("records"),
         at_risk=t.at_risk.to_dict("records"), at_risk_rule=t.at_risk_rule,
         issues=t.issues.to_dict("records"), review_kinds=REVIEW_KINDS), encoding="utf-8")
     files["html"] = html

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from autograder.config import CourseConfig
+from autograder.config import CourseConfig, HintPolicy
 from autograder.pages import html_env, markdown_env
 from autograder.report.tables import ClassTables
 
@@ -44,8 +44,12 @@ def write_cards(cfg: CourseConfig, t: ClassTables, folder: Path) -> dict[str, Pa
     missed: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     bad = t.tidy[~t.tidy.status.isin(PASSING)]
     # plain lists: iterating Arrow-backed string columns element by element is slow
-    for sid, aid, case_id, title in zip(*(bad[c].tolist() for c in ("student_id", "assignment", "case_id", "title"))):
-        missed[sid][aid].append(case_id if title == case_id else f"{case_id} — {title}")
+    # hints (mistake ids) on a card once the deadline has passed, unless the assignment says never
+    hinted = {a.id for a in cfg.assignments if a.hints is not HintPolicy.never and cfg.due(a) <= t.as_of}
+    for sid, aid, case_id, title, hint in zip(*(bad[c].tolist() for c in ("student_id", "assignment", "case_id",
+                                                                            "title", "hint"))):
+        named = f" — 💡 {hint.replace(';', ', ')}" if hint and aid in hinted else ""
+        missed[sid][aid].append((case_id if title == case_id else f"{case_id} — {title}") + named)
     ran = t.tidy[(t.tidy.origin == "auto") & (t.tidy.status != "skipped")]
     passed = ran.assign(ok=lambda d: d.status == "passed").groupby(
         ["student_id", "assignment"])["ok"].agg(["sum", "size"])

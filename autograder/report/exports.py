@@ -23,6 +23,7 @@ def write_tables(t: ClassTables, folder: Path) -> dict[str, Path]:
         "penalties": write_csv(t.penalties, folder / "late_penalties.csv"),
         "assignments": write_csv(t.stats, folder / "assignments.csv"),
         "test_cases": write_csv(t.cases, folder / "test_cases.csv"),
+        "mistakes": write_csv(t.mistakes, folder / "mistakes.csv"),
         "progress": write_csv(t.progress, folder / "progress.csv"),
         "at_risk": write_csv(t.at_risk, folder / "at_risk.csv"),
         "issues": write_csv(t.issues, folder / "collection_issues.csv"),
@@ -41,7 +42,7 @@ def write_tables(t: ClassTables, folder: Path) -> dict[str, Path]:
 def write_workbook(t: ClassTables, path: Path) -> Path:
     """One sheet per view a TA works with; the tidy table stays in Parquet/CSV (too long for a sheet)."""
     sheets = {"scores": t.matrix, "submissions": t.students.drop(columns=["run_id"]), "late penalties": t.penalties,
-              "assignments": t.stats, "test cases": t.cases, "progress": t.progress, "at risk": t.at_risk,
+              "assignments": t.stats, "test cases": t.cases, "mistakes": t.mistakes, "progress": t.progress, "at risk": t.at_risk,
               "collection issues": t.issues}
     with excel_writer(path) as xlsx:
         for name, frame in sheets.items():

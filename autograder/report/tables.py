@@ -21,6 +21,7 @@ class ClassTables:
     penalties: pd.DataFrame  # student × assignment late penalty points
     stats: pd.DataFrame  # per assignment: distribution and submission rate
     cases: pd.DataFrame  # item analysis per test case
+    mistakes: pd.DataFrame  # students per named mistake (hint id), per assignment and question
     progress: pd.DataFrame  # the class week by week
     at_risk: pd.DataFrame
     at_risk_rule: str
@@ -39,5 +40,6 @@ def class_tables(cfg: CourseConfig, book: Gradebook, as_of: dt.datetime | None =
     return ClassTables(
         students=finals, matrix=analytics.score_matrix(cfg, finals, as_of), penalties=analytics.penalty_matrix(cfg, finals),
         stats=analytics.assignment_stats(cfg, finals), cases=analytics.item_analysis(tidy),
+        mistakes=analytics.common_mistakes(tidy),
         progress=analytics.progress(cfg, finals, as_of), at_risk=risk, at_risk_rule=rule, tidy=tidy, issues=issues,
         as_of=as_of)

@@ -1,7 +1,8 @@
 """The tidy table: one row per (student, assignment, test case) of the version that counts.
 
 Automatic rows come from the counted run's case results; each TA rubric item is a row of
-its own (``origin`` = manual, ``case_id`` = ``manual/<item>``). Points are before the late
+its own (``origin`` = manual, ``case_id`` = ``manual/<item>``). ``hint`` names the mistakes the
+grader's evidence found in a failing case (hint ids joined by ``;``). Points are before the late
 penalty, which belongs to the assignment (see ``finals``). Students without a counted
 version have no case rows: their status is in the finals table.
 """
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from autograder.casekit import hints
 from autograder.config import CourseConfig
 from autograder.gradebook import Gradebook
 from autograder.report.finals import read_sql
 
 TIDY_COLUMNS = ["student_id", "name", "assignment", "week", "case_id", "title", "origin", "points", "max_points",
-                "status", "seconds", "late_days", "run_id"]
+                "status", "seconds", "late_days", "run_id", "hint"]
 
 
 def tidy_table(cfg: CourseConfig, book: Gradebook, finals: pd.DataFrame) -> pd.DataFrame:
@@ -24,15 +26,16 @@ def tidy_table(cfg: CourseConfig, book: Gradebook, finals: pd.DataFrame) -> pd.D
     counted = counted.astype({"run_id": "int64"})
     rowid = ", x.rowid" if book.dialect == "sqlite" else ""  # rows stored before 'position' existed
     auto = read_sql(book, f"""
-        SELECT x.run_id, x.case_id, x.title, x.points, x.max_points, x.status, x.seconds
+        SELECT x.run_id, x.case_id, x.title, x.points, x.max_points, x.status, x.seconds, x.hints
         FROM results x JOIN runs r ON r.id = x.run_id AND r.current
         ORDER BY x.run_id, x.position{rowid}""")
     auto = counted.merge(auto, on="run_id", how="inner").assign(origin="auto")
+    auto["hint"] = [";".join(dict.fromkeys(h.id for h in hints.loads(t))) for t in auto.pop("hints").tolist()]
     manual = pd.DataFrame(book.manual(), columns=["assignment", "student_id", "item", "points", "max_points"])
     manual = counted.merge(manual, on=["assignment", "student_id"], how="inner").assign(
         case_id=lambda m: "manual/" + m.item,
         title=lambda m: [titles.get(k, k[1]) for k in zip(m.assignment, m.item)], origin="manual", status="scored",
-        seconds=float("nan"))
+        seconds=float("nan"), hint="")
     frames = [f[TIDY_COLUMNS] for f in (auto, manual) if not f.empty]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _EMPTY.items()})[TIDY_COLUMNS]
@@ -42,4 +45,4 @@ def tidy_table(cfg: CourseConfig, book: Gradebook, finals: pd.DataFrame) -> pd.D
 
 _EMPTY = {"student_id": object, "name": object, "assignment": object, "week": "int64", "case_id": object,
           "title": object, "origin": object, "points": float, "max_points": float, "status": object,
-          "seconds": float, "late_days": "int64", "run_id": "int64"}
+          "seconds": float, "late_days": "int64", "run_id": "int64", "hint": object}
