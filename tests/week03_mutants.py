@@ -106,3 +106,31 @@ def linear_backward(dout, cache):
     return dx, dW, db
 '''},
 }
+
+# the catalogue's hint each mutant must get (../shared/specs/hints.md); the others' classes are not in it
+HINTS = {
+    "linear_dx_not_reshaped": "linear.dx-shape",
+    "linear_db_mean": "linear.db-not-summed",
+    "linear_no_flatten": "linear.no-flatten",
+    "linear_library": "linear.forbidden-call",
+    "relu_grad_one_at_zero": "relu.grad-at-zero",
+    "relu_library": "relu.forbidden-call",
+    "sigmoid_overflows": "sigmoid.overflow",
+    "sigmoid_backward_drops_dout": "sigmoid.backward-missing-dout",
+    "sgd_ema_momentum": "SGD.momentum-form",
+    "sgd_cs231n_momentum": "SGD.momentum-form",
+    "sgd_none_grad_crashes": "SGD.none-grad",
+    "sgd_reads_lr_once": "SGD.lr-read-once",
+    "adam_fused_kernel": "Adam.forbidden-call",
+    "adam_no_bias_correction": "Adam.bias-correction",
+    "adam_eps_inside_sqrt": "Adam.eps-placement",
+    "adam_shared_step_counter": "Adam.step-count",
+    "adam_step_counter_per_step": "Adam.step-count",
+    "value_overwrites_grad": "Value.grad-overwritten",
+    "value_rsub_backwards": "Value.reflected-ops",
+    "value_relu_grad_at_zero": "Value.local-derivative",
+    "value_pow_derivative": "Value.local-derivative",
+    "value_uses_torch_tanh": "Value.forbidden-call",
+    "mlp_is_linear": "train_mlp.linear-model",
+    "mlp_is_a_trained_linear_model": "train_mlp.linear-model",
+}

@@ -1,5 +1,6 @@
 """Weeks 3 to 6: reference and correct alternatives full marks, template zero, and every
-mutant loses points on the case that names its bug — under this project's engine and under plain ``otter run``."""
+mutant loses points on the case that names its bug — under this project's engine and under plain ``otter run``;
+every mutant of a catalogued class gets its hint, and no correct solution gets any."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import nbformat
 import pytest
 
 from autograder.build.timings import measured_limits
+from autograder.casekit.hints import loads
 from autograder.engine import Limits, grade_notebook
 from autograder.notebooks import function_sources, with_functions
 from tests.conftest import otter_points, per_question
@@ -24,6 +26,15 @@ TRAINING_TIMEOUT = 60  # cases with at least this time limit train a model: most
 
 def mutants(week: str) -> dict:
     return importlib.import_module(f"tests.{week}_mutants").MUTANTS
+
+
+def expected_hints(week: str) -> dict:
+    """{mutant: the catalogue hint id it must get}."""
+    return getattr(importlib.import_module(f"tests.{week}_mutants"), "HINTS", {})
+
+
+def hints_of(result) -> set[str]:
+    return {h.id for c in result.cases for h in loads(c.hints)}
 
 
 def alternatives(week: str) -> dict:
@@ -117,6 +128,7 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
                 assert otter[q] == pytest.approx(pts), f"{name}: question {q}"
         if name == "reference" or name in alternatives(week):
             assert result.score == built.week.points, name
+            assert not hints_of(result), (name, hints_of(result))  # a correct solution gets no hint
             own = dict(limits.case_limits)
             slowest = max((c.seconds / own[c.case_id], c.case_id) for c in result.cases if c.case_id in own)
             # room for a slower machine: week 5's loops use 0.35 of conv2d/backward_grid's limit
@@ -130,6 +142,8 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
             assert result.score < result.max_score, f"{name} kept full marks"
             assert by_id[case_id].status != "passed", f"{name}: {case_id} should fail"
             assert by_id[case_id].message, f"{name}: the failure must say why"
+            if name in expected_hints(week):  # and the hint names the mistake
+                assert expected_hints(week)[name] in hints_of(result), (name, hints_of(result))
 
 
 def test_week06_practice_data_is_the_graders_generator(build_of):
