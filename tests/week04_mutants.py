@@ -89,3 +89,29 @@ def dropout_backward(dout, mask):
 # plain otter grades no alternative of this week in the default suite (its time budget):
 # AUTOGRADER_FULL_PARITY=1 grades them all
 OTTER_SAMPLE: list[str] = []
+
+# the catalogue's hint each mutant must get (../shared/specs/hints.md); the others' classes are not in it
+HINTS = {
+    "dropout_keep_probability": "dropout.p-is-keep",
+    "dropout_not_inverted": "dropout.not-inverted",
+    "dropout_scales_in_eval": "dropout.eval-scales",
+    "dropout_p_one_divides_by_zero": "dropout.p-equals-1",
+    "dropout_backward_ignores_mask": "dropout.backward-new-mask",
+    "dropout_ignores_generator": "dropout.ignores-generator",
+    "dropout_library": "dropout.forbidden-call",
+    "bn_unbiased_normalisation": "batchnorm.unbiased-variance",
+    "bn_running_var_biased": "batchnorm.running-var-biased",
+    "bn_momentum_reversed": "batchnorm.momentum-reversed",
+    "bn_eval_forgets_gamma_beta": "batchnorm.eval-no-affine",
+    "bn_eval_uses_batch_stats": "batchnorm.eval-batch-stats",
+    "bn_backward_drops_mean_term": "batchnorm.backward",
+    "l2_with_half": "weight_decay.l2-scale",
+    "coupled_decay_doubled": "weight_decay.coupled-twice",
+    "decoupled_without_lr": "weight_decay.decoupled-lr",
+    "sgd_step_in_place": "weight_decay.mutates-input",
+    "es_tie_counts_as_improvement": "EarlyStopping.improvement-rule",
+    "es_ignores_min_delta": "EarlyStopping.improvement-rule",
+    "es_ignores_mode": "EarlyStopping.mode-max",
+    "es_nan_improves": "EarlyStopping.improvement-rule",
+    "train_without_regularization": "train_regularized.no-regularisation",
+}

@@ -20,6 +20,8 @@ MUTANTS = {
         ("W_out = (W + 2 * p - KW) // s + 1", "W_out = (H + 2 * p - KW) // s + 1")]),
     "conv_backward_ignores_stride": ("conv2d/backward_grid", "conv2d_backward", [
         ("dxp[:, :, i:i + s * H_out:s, j:j + s * W_out:s] += ", "dxp[:, :, i:i + H_out, j:j + W_out] += ")]),
+    "conv_backward_assigns": ("conv2d/backward", "conv2d_backward", [
+        ("dxp[:, :, i:i + s * H_out:s, j:j + s * W_out:s] += ", "dxp[:, :, i:i + s * H_out:s, j:j + s * W_out:s] = ")]),
     "conv_db_keeps_batch": ("conv2d/backward", "conv2d_backward", [
         ("db = dout.sum(dim=(0, 2, 3))", "db = dout.sum(dim=(2, 3)).mean(dim=0)")]),
     "conv_dw_first_image_only": ("conv2d/backward", "conv2d_backward", [
@@ -134,4 +136,21 @@ def maxpool2d_backward(dout, cache):
     return dx
 ''',
     },
+}
+
+# the catalogue's hint each mutant must get (../shared/specs/hints.md); the others' classes are not in it
+HINTS = {
+    "conv_unpad_slice_empty_at_p0": "conv2d.padding",
+    "conv_hard_coded_padding": "conv2d.padding",
+    "conv_output_size_ignores_stride": "conv2d.stride",
+    "conv_square_kernel_assumed": "conv2d.non-square",
+    "conv_square_image_assumed": "conv2d.non-square",
+    "conv_backward_ignores_stride": "conv2d.stride",
+    "conv_backward_assigns": "conv2d.backward-overwrite",
+    "conv_db_keeps_batch": "conv2d.db-axes",
+    "conv_float64_buffer": "conv2d.dtype-changed",
+    "conv_library_unfold": "conv2d.forbidden-call",
+    "pool_assumes_stride_equals_kernel": "maxpool2d.stride",
+    "pool_backward_assigns_instead_of_accumulating": "maxpool2d.backward-overwrite",
+    "pool_square_window_only": "maxpool2d.non-square",
 }

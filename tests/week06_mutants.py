@@ -96,3 +96,25 @@ def sinusoidal_positions(T, d):
 ''',
     },
 }
+
+# the catalogue's hint each mutant must get (../shared/specs/hints.md); the others' classes are not in it
+HINTS = {
+    "vocab_ties_in_first_seen_order": "vocab.tie-order",
+    "vocab_min_freq_strict": "vocab.min-freq",
+    "vocab_specials_after_tokens": "vocab.specials-order",
+    "vocab_without_nfc": "vocab.unicode-normalisation",
+    "encode_unknown_as_pad": "vocab.unk-index",
+    "embedding_backward_assigns": "embedding.backward-overwrite",
+    "embedding_backward_float32_buffer": "embedding.dtype-changed",
+    "embedding_library": "embedding.forbidden-call",
+    "rnn_detaches_hidden_state": "rnn.detached-state",
+    "rnn_returns_h0_too": "rnn.off-by-one",
+    "attention_scales_q_in_place": "attention.mutates-input",
+    "positions_float64": "positions.dtype-changed",
+    "attention_scaled_by_d": "attention.scale",
+    "attention_softmax_wrong_axis": "attention.softmax-dim",
+    "attention_mask_inverted": "attention.mask-reversed",
+    "attention_unstable_softmax": "attention.no-max-shift",
+    "positions_exponent_uses_i": "positions.frequency",
+    "positions_odd_d_allowed": "positions.odd-dim",
+}

@@ -20,7 +20,7 @@ def observed(value: Any, part: int | None = None) -> Observation:
     """``value`` as the sandbox would have returned it."""
     if value is RAISES:
         return Observation("error", error={"type": "ValueError", "message": "raised", "traceback": ""})
-    if part is not None:
+    if part is not None and not isinstance(value, tuple):  # a tuple is already the whole return value
         value = [None] * part + [value]
     arrays: dict[str, np.ndarray] = {}
     return Observation("ok", wire.decode(wire.encode(value, arrays), arrays))

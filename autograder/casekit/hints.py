@@ -5,10 +5,10 @@ English line (what to look at, never solution code). A week's ``hints.py`` pairs
 its evidence (``Rule``):
 
 - ``variant(...)``: the buggy variant computed here, in float64 like a reference. It fires on a
-  failing case when the student's values equal the variant's on the calls where the variant and
-  the correct answer differ (at least half of them, never the correct answer on any of them,
-  and at least one match that is not all NaN/inf — an all-NaN output is no evidence of *which*
-  mistake). Two rules can fire on one case; a case no rule explains gets none.
+  failing case when the student's values equal the variant's on every call where the variant
+  and the correct answer differ, at least one of those matches being more than an error or an
+  all-NaN/inf output (no evidence of *which* mistake). Two rules can fire on one case; a case no
+  rule explains gets none.
 - ``raised(...)``: an equally specific recorded signal — the call raised a named error on a
   case built to provoke exactly that mistake.
 - The generic rules of every question (``generic_rules``): a forbidden call recorded, an input
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
@@ -87,12 +88,19 @@ def _shape(value: Any) -> tuple | None:
     return () if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+class Whole(dict):
+    """An answer that is a mapping compared as a whole (a vocabulary): the keys must be the same,
+    where a plain dict answer names only the keys a driver's result is compared on."""
+
+
 def same(got: Any, expected: Any, tol: float) -> bool:
     """``got`` (observed, or computed) equals ``expected`` within ``tol`` relative to its largest
     entry, with NaN/inf in the same places. Containers compare item by item; a dict compares the
     keys ``expected`` names."""
     if expected is RAISES or got is RAISES:
         return got is expected
+    if isinstance(expected, Whole) and (not isinstance(got, dict) or set(got) != set(expected)):
+        return False
     if isinstance(expected, dict):
         return isinstance(got, dict) and all(k in got and same(got[k], v, tol) for k, v in expected.items())
     if isinstance(expected, (list, tuple)):
@@ -181,20 +189,24 @@ def _observed(obs: Observation, part: int | None) -> Any:
 
 
 def variant(buggy: Callable[[Call], Any], correct: Callable[[Call], Any] | None = None, *,
-            part: int | None = None, driver: str | None = None) -> tuple[Evidence, Callable[[Call], Any]]:
+            part: int | None = None, driver: str | None = None,
+            fn: str | None = None) -> tuple[Evidence, Callable[[Call], Any]]:
     """Evidence that the student computes ``buggy``'s answers (see the module's docstring).
     ``correct`` defaults to the case's own reference (``Case.expected``); ``part`` picks the item
-    of a returned tuple; ``driver`` limits the rule to calls run by that driver."""
+    of a returned tuple; ``driver`` and ``fn`` limit the rule to calls run by that driver or of
+    that notebook function."""
     def evidence(case: Case, observations: list[Observation]) -> str | None:
         right = correct or case.expected
         if right is None:
             return None
-        distinguishing = matched = 0
+        distinguishing = strong = weak = 0
         for call, obs in zip(case.calls, observations):
-            if driver is not None and call.driver != driver:
+            if (driver is not None and call.driver != driver) or (fn is not None and call.fn != fn):
                 continue
             tol = _tol(call)
             wrong, good = _cached(buggy, call), _cached(right, call)
+            if correct is None and case.part is not None and isinstance(wrong, tuple):
+                wrong = wrong[case.part] if len(wrong) > case.part else None  # the item the case compares
             if wrong is None or same(wrong, good, tol):
                 continue
             distinguishing += 1
@@ -203,11 +215,12 @@ def variant(buggy: Callable[[Call], Any], correct: Callable[[Call], Any] | None 
                 continue
             if same(got, good, tol):
                 return None  # right here, where the variant is wrong: not this mistake
-            if same(got, wrong, tol) and informative(wrong):
-                matched += 1
-            elif same(got, wrong, tol):
-                matched += 0.5  # consistent, but an all-NaN output alone proves nothing
-        return "" if matched >= 1 and 2 * matched >= distinguishing else None
+            if same(got, wrong, tol):
+                if informative(wrong):
+                    strong += 1
+                else:
+                    weak += 1  # consistent, but an error or an all-NaN output alone proves nothing
+        return "" if strong >= 1 and strong + weak == distinguishing else None
     return evidence, buggy
 
 
@@ -283,10 +296,16 @@ def _input_dtype(call: Call) -> str | None:
     return None
 
 
+_DTYPE_ERRORS = re.compile(r"same (scalar )?type|expected scalar type|dtype", re.I)
+
+
 def _dtype_changed(case: Case, observations: list[Observation]) -> str | None:
     for call, obs in zip(case.calls, observations):
         if call.driver not in ("", "call", "forward_backward"):
             continue
+        message = str((obs.error or {}).get("message", ""))
+        if obs.status == "error" and _input_dtype(call) and _DTYPE_ERRORS.search(message):
+            return message.splitlines()[0][:120] if message else ""  # a tensor made in another dtype met the input
         dtype = _input_dtype(call)
         floats = [o for o in _outputs(obs) if o.dtype.startswith(("float", "bfloat"))]
         if dtype and floats and floats[0].dtype != dtype:
@@ -380,7 +399,10 @@ class Catalogue:
         return None
 
     def for_question(self, question: str, checks_inputs: bool = True) -> list[Rule]:
-        return [r for r in self.rules if r.hint.question == question] + generic_rules(question, checks_inputs)
+        """The week's rules for ``question``, then the generic ones it does not define itself."""
+        own = [r for r in self.rules if r.hint.question == question]
+        ids = {r.hint.id for r in own}
+        return own + [r for r in generic_rules(question, checks_inputs) if r.hint.id not in ids]
 
     def line(self, hit: Fired) -> str:
         """The feedback line for a stored hit; an id the catalogue no longer has keeps its id."""
