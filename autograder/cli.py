@@ -261,16 +261,51 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
                       "see collection_issues in the report")
 
 
+def _audit_hints(cfg, assignment) -> None:
+    from autograder.casekit.hint_audit import audit_rule
+    from autograder.casekit.loader import load_cases, load_catalogue
+
+    folder = cfg.path(assignment.folder)
+    try:
+        cases, catalogue = load_cases(folder, assignment.questions), load_catalogue(folder)
+    except UserError as exc:
+        _fail(exc)
+    table = Table(title=f"hints of {assignment.id}")
+    table.add_column("hint", no_wrap=True)
+    for col in ("evidence", "caught", "fires", "on reference"):
+        table.add_column(col)
+    bad = 0
+    for r in catalogue.rules:
+        a = audit_rule(r, cases)
+        if a is None:
+            table.add_row(_t(r.hint.id), "signal", "–", "–", "–")
+            continue
+        bad += (not a.caught) + a.on_reference
+        table.add_row(_t(r.hint.id), "variant", "yes" if a.caught else "[red]NO[/]",
+                      "yes" if a.fires else "[yellow]no[/]", "[red]YES[/]" if a.on_reference else "no")
+    console.print(table)
+    console.print(f"{len(catalogue.rules)} hints; {bad} problem(s). caught: the variant loses points on the "
+                  "question's cases; fires: its answers give the hint; on reference: the right answers give it (never). "
+                  "Every question also gets forbidden-call, mutates-input, dtype-changed and device.")
+    if bad:
+        raise typer.Exit(1)
+
+
 @app.command()
 def audit(week: str, workers: Optional[int] = typer.Option(None, help="parallel sandboxes (default from grader.yml)"),
           function: Optional[list[str]] = typer.Option(None, "--function", "-f", help="only these functions"),
           limit: Optional[int] = typer.Option(None, help="at most this many mutants"),
           training: bool = typer.Option(False, help="also mutate functions judged only by training cases"),
+          hints: bool = typer.Option(False, "--hints", help="audit the week's hints instead (no sandbox): is each "
+                                     "variant caught by the cases, does it fire, does the reference fire it"),
           cfg_path: Path = ConfigOpt) -> None:
-    """Mutation testing of WEEK's hidden tests: which bugs in the reference do they miss?"""
+    """Mutation testing of WEEK's hidden tests: which bugs in the reference do they miss? The CSV's
+    ``hints`` column names the mistakes feedback would give each killed mutant (empty: no hint yet)."""
     from autograder.audit import run_audit, write_audit
 
     cfg = _load(cfg_path)
+    if hints:
+        return _audit_hints(cfg, cfg.assignment(week))
     try:
         rep = run_audit(cfg, cfg.assignment(week), workers=workers, functions=set(function or []) or None,
                         limit=limit, training=training)

@@ -31,6 +31,7 @@ from autograder.audit.operators import operators
 from autograder.casekit.core import Case, Observation
 from autograder.casekit.loader import load_cases
 from autograder.config import Assignment, CourseConfig
+from autograder.casekit import hints
 from autograder.engine import Limits, grade_notebook
 from autograder.engine.pool import SandboxPool
 from autograder.errors import UserError
@@ -58,6 +59,7 @@ class MutantResult:
     status: str  # killed | survived | equivalent-suspect | not-graded
     lost: float = 0.0
     failed: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)  # hint ids that fired: which mistakes feedback names
 
 
 @dataclass
@@ -245,7 +247,8 @@ def run_audit(cfg: CourseConfig, assignment: Assignment, *, workers: int | None 
             return MutantResult(m, "not-graded", failed=[result.infra_error[:200]])
         failed = [c.case_id for c in result.cases if c.status not in ("passed", "skipped")]
         if failed or result.score < result.max_score - 1e-9:
-            return MutantResult(m, "killed", round(result.max_score - result.score, 4), failed)
+            named = list(dict.fromkeys(h.id for c in result.cases for h in hints.loads(c.hints)))
+            return MutantResult(m, "killed", round(result.max_score - result.score, 4), failed, named)
         same = all(c.id in seen and c.id in reference and _same(seen[c.id], reference[c.id]) for c in mine)
         return MutantResult(m, "equivalent-suspect" if same else "survived")
 

@@ -14,11 +14,11 @@ from autograder.sheets import write_csv
 def write_audit(report: AuditReport, folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     rows = [{"function": r.mutant.function, "operator": r.mutant.operator, "line": r.mutant.line,
-             "status": r.status, "points_lost": r.lost, "failed_cases": " ".join(r.failed), "diff": r.mutant.diff}
+             "status": r.status, "points_lost": r.lost, "failed_cases": " ".join(r.failed), "hints": " ".join(r.hints), "diff": r.mutant.diff}
             for r in report.results]
     csv = folder / f"audit_{report.assignment}.csv"
     write_csv(pd.DataFrame(rows, columns=["function", "operator", "line", "status", "points_lost", "failed_cases",
-                                          "diff"]), csv)
+                                          "hints", "diff"]), csv)
     env = html_env("autograder.audit")
     functions = [{"name": name, **row, "score": report.score(row["killed"], row["survived"])}
                  for name, row in sorted(report.by_function().items())]

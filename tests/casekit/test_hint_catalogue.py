@@ -95,3 +95,14 @@ def test_a_failure_no_rule_explains_gets_no_hint(week):
     case = next(c for c in cases if c.expected is not None and c.device == "cpu")
     garbage = [Observation("error", error={"type": "KeyError", "message": "x"}) for _ in case.calls]
     assert fired(case, garbage, Verdict(Status.error, "raised")) == ()
+
+
+def test_audit_hints_command_reports_each_hint(tmp_path):
+    from typer.testing import CliRunner
+
+    from autograder.cli import app
+
+    result = CliRunner().invoke(app, ["audit", "week02", "--hints", "--config",
+                                      str(ROOT.parent / "grader.yml")], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "softmax.global-max" in result.output and "9 hints; 0 problem(s)" in result.output
