@@ -9,7 +9,7 @@ import math
 import numpy as np
 import torch
 
-from autograder.casekit.hints import as64, answer, any_of, raised, rule, variant
+from autograder.casekit.hints import as64, answer, any_of, autograd_backward, buggy_backward, raised, rule, variant
 from autograder.protocol.programs import run_program
 from autograder.protocol.wire import TensorValue
 
@@ -17,25 +17,6 @@ FB = "forward_backward"
 
 
 # -- forward → backward ------------------------------------------------------------------------
-def _correct_backward(reference, n: int):
-    """Autograd's gradients through ``reference`` in the driver's form: {"grads": ...}."""
-    def of(call):
-        _, args, kwargs, dout = call.args
-        leaves = [as64(a).requires_grad_(True) for a in args[:n]]
-        y = reference(*leaves, *as64(args[n:]), **as64(kwargs))
-        grads = torch.autograd.grad(y, leaves, grad_outputs=as64(dout))
-        return {"grads": tuple(grads) if n > 1 else grads[0]}
-    return of
-
-
-def _backward(grads_of):
-    """A buggy backward: ``grads_of(inputs, dout)`` in float64, in the driver's form."""
-    def of(call):
-        _, args, kwargs, dout = call.args
-        return {"grads": grads_of(*as64(args), dout=as64(dout))}
-    return of
-
-
 def _linear_dx_flat(x, W, b, dout):
     return dout @ W.T, x.reshape(x.shape[0], -1).T @ dout, dout.sum(0)
 
@@ -265,8 +246,8 @@ def _linear_predictions(case, observations):
 
 def hints(cases) -> list:
     ref_linear, ref_relu, ref_sigmoid = cases.ref_linear, cases.ref_relu, cases.ref_sigmoid
-    linear_right, relu_right = _correct_backward(ref_linear, 3), _correct_backward(ref_relu, 1)
-    sigmoid_right = _correct_backward(ref_sigmoid, 1)
+    linear_right, relu_right = autograd_backward(ref_linear, 3), autograd_backward(ref_relu, 1)
+    sigmoid_right = autograd_backward(ref_sigmoid, 1)
 
     def sgd_right(call):
         params, grads, kwargs, *lrs = call.args
@@ -290,20 +271,20 @@ def hints(cases) -> list:
         rule("linear.dx-shape",
              "dx는 입력 x와 같은 모양이어야 합니다. (N, D)로 펼친 채 반환하지 말고 x.shape로 되돌리세요",
              "`dx` must have the input's shape: reshape it back to `x.shape` instead of returning it flat",
-             variant(_backward(_linear_dx_flat), linear_right, driver=FB)),
+             variant(buggy_backward(_linear_dx_flat), linear_right, driver=FB)),
         rule("linear.db-not-summed",
              "db는 배치 전체에 대해 더해야(sum) 합니다 — 평균을 내거나 샘플별로 남기지 마세요",
              "`db` must be summed over the batch, not averaged or kept per sample",
-             any_of(variant(_backward(_linear_db_mean), linear_right, driver=FB),
-                    variant(_backward(_linear_db_unsummed), linear_right, driver=FB))),
+             any_of(variant(buggy_backward(_linear_db_mean), linear_right, driver=FB),
+                    variant(buggy_backward(_linear_db_unsummed), linear_right, driver=FB))),
         rule("relu.grad-at-zero",
              "입력이 정확히 0인 곳에서 ReLU의 기울기를 1로 두었습니다. 이 과제의 관례는 0입니다 (x > 0일 때만 통과)",
              "The derivative at exactly 0 is taken as 1; the convention here is 0 (pass `dout` only where x > 0)",
-             variant(_backward(_relu_ge), relu_right, driver=FB)),
+             variant(buggy_backward(_relu_ge), relu_right, driver=FB)),
         rule("relu.backward-mask",
              "역전파 마스크를 dout의 부호로 만들었습니다. 순전파 입력 x > 0인 위치로 마스크해야 합니다",
              "The backward mask uses the sign of `dout`; it must use the forward input (x > 0)",
-             variant(_backward(_relu_by_dout), relu_right, driver=FB)),
+             variant(buggy_backward(_relu_by_dout), relu_right, driver=FB)),
         rule("sigmoid.overflow",
              "큰 |x|에서 exp가 overflow되어 nan/inf가 나옵니다. x ≥ 0과 x < 0을 나눠 exp(−|x|)만 계산하세요",
              "`exp` overflows for large |x| (nan/inf): split x ≥ 0 and x < 0 so only exp(−|x|) is computed",
@@ -312,7 +293,7 @@ def hints(cases) -> list:
         rule("sigmoid.backward-missing-dout",
              "국소 미분 s·(1 − s)에 위에서 온 기울기 dout을 곱하지 않았습니다 (연쇄 법칙)",
              "The local derivative s·(1 − s) is not multiplied by the upstream `dout` (chain rule)",
-             variant(_backward(_sigmoid_no_dout), sigmoid_right, driver=FB)),
+             variant(buggy_backward(_sigmoid_no_dout), sigmoid_right, driver=FB)),
         rule("SGD.momentum-form",
              "과제가 요구하는 모멘텀 형태(torch.optim.SGD: v = μ·v + g, p −= lr·v)와 다른 형태입니다 "
              "(CS231n 형태, 지수이동평균, 또는 첫 속도가 다름). lr이 바뀌는 경우에도 같게 되는지 보세요",

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import torch
 
-from autograder.casekit.hints import as64, answer, any_of, rule, same, variant
+from autograder.casekit.hints import as64, answer, any_of, autograd_backward, buggy_backward, rule, same, variant
 from autograder.protocol.wire import TensorValue
 
 FB = "forward_backward"
@@ -184,22 +184,6 @@ def _bn_backward(drop: str):
     return grads
 
 
-def _bn_right(cases):
-    def of(call):
-        _, args, kwargs, dout = call.args
-        leaves = [as64(a).requires_grad_(True) for a in args[:3]]
-        y = cases.ref_bn(*leaves, *as64(args[3:]), **kwargs)
-        return {"grads": tuple(torch.autograd.grad(y, leaves, grad_outputs=as64(dout)))}
-    return of
-
-
-def _fb(grads_of):
-    def of(call):
-        _, args, kwargs, dout = call.args
-        return {"grads": grads_of(*as64(args), **kwargs, dout=as64(dout))}
-    return of
-
-
 # -- early stopping -------------------------------------------------------------------------------
 def _es(bug: str):
     class Buggy:
@@ -248,7 +232,7 @@ def _no_regulariser(case, observations):
 
 def hints(cases) -> list:
     es_right = _es("")
-    bn_right = _bn_right(cases)
+    bn_right = autograd_backward(cases.ref_bn, 3)
 
     def es(bug):
         return variant(_es(bug), es_right, driver="stateful_sequence")
@@ -313,8 +297,8 @@ def hints(cases) -> list:
         rule("batchnorm.backward",
              "역전파의 dx에서 항 하나가 빠졌습니다 (평균을 통한 항 Σdx̂, 또는 분산을 통한 x̂·Σ(dx̂·x̂) 항)",
              "The backward's dx misses a term (the one through the mean, Σdx̂, or through the variance, x̂·Σ(dx̂·x̂))",
-             any_of(variant(_fb(_bn_backward("mean")), bn_right, driver=FB),
-                    variant(_fb(_bn_backward("x_hat")), bn_right, driver=FB))),
+             any_of(variant(buggy_backward(_bn_backward("mean")), bn_right, driver=FB),
+                    variant(buggy_backward(_bn_backward("x_hat")), bn_right, driver=FB))),
         rule("weight_decay.l2-scale",
              "L2 벌점의 배율이 틀렸습니다: reg · Σ W² (½ 없이, |W|가 아니라 W²)",
              "The L2 penalty has the wrong factor: reg · Σ W² (no ½, and W² rather than |W|)",

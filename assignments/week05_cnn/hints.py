@@ -4,10 +4,12 @@ the variant raises as the student's code does (its answer is "raises")."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 import torch.nn.functional as F
 
-from autograder.casekit.hints import as64, answer, any_of, rule, variant
+from autograder.casekit.hints import as64, answer, any_of, autograd_backward, buggy_backward, rule, variant
 
 FB = "forward_backward"
 
@@ -64,15 +66,6 @@ def _fb(**bug):
     return of
 
 
-def _conv_right(cases):
-    def of(call):
-        _, args, kwargs, dout = call.args
-        leaves = [as64(a).requires_grad_(True) for a in args[:3]]
-        y = cases.ref_conv(*leaves, **kwargs)
-        return {"grads": tuple(torch.autograd.grad(y, leaves, grad_outputs=as64(dout)))}
-    return of
-
-
 def _conv_variant(**bug):
     return variant(answer(lambda *a, **k: _conv(*a, **k, **bug)), part=0)
 
@@ -104,28 +97,12 @@ def _pool_backward(x, kernel_size, stride, *, dout, mode):
     return dx
 
 
-def _pool_fb(mode):
-    def of(call):
-        _, args, kwargs, dout = call.args
-        return {"grads": _pool_backward(*as64(args), **kwargs, dout=as64(dout), mode=mode)}
-    return of
-
-
-def _pool_right(cases):
-    def of(call):
-        _, args, kwargs, dout = call.args
-        leaf = as64(args[0]).requires_grad_(True)
-        y = cases.ref_pool(leaf, *args[1:], **kwargs)
-        return {"grads": torch.autograd.grad(y, leaf, grad_outputs=as64(dout))[0]}
-    return of
-
-
 def _square(k):
     return k if isinstance(k, int) else (k[0], k[0])
 
 
 def hints(cases) -> list:
-    conv_right, pool_right = _conv_right(cases), _pool_right(cases)
+    conv_right, pool_right = autograd_backward(cases.ref_conv, 3), autograd_backward(cases.ref_pool, 1)
     return [
         rule("conv2d.padding",
              "padding 인자를 제대로 쓰지 않았습니다 (무시했거나, 고정값이거나, 역전파에서 패딩을 잘라 낼 때 p = 0이면 "
@@ -166,5 +143,5 @@ def hints(cases) -> list:
              "창이 겹치는 곳에서 dx를 대입했습니다. 같은 원소가 여러 창의 최댓값이면 기울기를 더해야 합니다",
              "`dx` is assigned where windows overlap: an element that is the maximum of several windows gets the "
              "sum of their gradients",
-             any_of(variant(_pool_fb("where"), pool_right, driver=FB), variant(_pool_fb("assign"), pool_right, driver=FB))),
+             any_of(variant(buggy_backward(partial(_pool_backward, mode="where")), pool_right, driver=FB), variant(buggy_backward(partial(_pool_backward, mode="assign")), pool_right, driver=FB))),
     ]

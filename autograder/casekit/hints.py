@@ -170,6 +170,28 @@ def answer(fn: Callable[..., Any]) -> Callable[[Call], Any]:
     return of
 
 
+def autograd_backward(reference: Callable[..., Any], n: int) -> Callable[[Call], Any]:
+    """The right answer to a ``forward_backward`` call, in the driver's form ``{"grads": ...}``:
+    autograd through ``reference`` in float64 w.r.t. the first ``n`` forward inputs (one: the
+    gradient alone, as a backward returning one gradient does)."""
+    def of(call: Call) -> Any:
+        _, args, kwargs, dout = call.args
+        leaves = [as64(a).requires_grad_(True) for a in args[:n]]
+        y = reference(*leaves, *as64(args[n:]), **as64(kwargs))
+        grads = torch.autograd.grad(y, leaves, grad_outputs=as64(dout))
+        return {"grads": tuple(grads) if n > 1 else grads[0]}
+    return of
+
+
+def buggy_backward(grads_of: Callable[..., Any]) -> Callable[[Call], Any]:
+    """A buggy backward's answer to a ``forward_backward`` call: ``grads_of(*inputs, **kwargs,
+    dout=dout)`` in float64, in the driver's form."""
+    def of(call: Call) -> Any:
+        _, args, kwargs, dout = call.args
+        return {"grads": grads_of(*as64(args), **as64(kwargs), dout=as64(dout))}
+    return of
+
+
 def _cached(fn: Callable[[Call], Any], call: Call) -> Any:
     known = call.__dict__.setdefault("_hint_answers", {})  # per call and function, as reference_of
     if id(fn) not in known:

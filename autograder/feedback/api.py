@@ -11,8 +11,7 @@ from sqlalchemy import literal_column, select
 
 from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
-from autograder.casekit.hints import Catalogue
-from autograder.casekit.loader import HINTS_FILE, load_catalogue
+from autograder.casekit.loader import load_catalogue
 from autograder.feedback.hint_lines import shown_hints
 from autograder.feedback.visibility import shows_detail, visible_lines
 from autograder.gradebook import Gradebook, results, runs
@@ -58,8 +57,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
     manual: dict[str, list[dict]] = {}
     for m in book.manual(assignment.id):
         manual.setdefault(m["student_id"], []).append({**m, "title": titles.get(m["item"], m["item"])})
-    catalogue = load_catalogue(cfg.path(assignment.folder)) if (cfg.path(assignment.folder) / HINTS_FILE).is_file() \
-        else Catalogue()
+    catalogue = load_catalogue(cfg.path(assignment.folder))  # empty without a hints.py
     files = {}
     for student in roster_mod.load(cfg.path(cfg.roster)):
         final = finals.loc[student.student_id].to_dict()
