@@ -383,6 +383,33 @@ def feedback(week: str, cfg_path: Path = ConfigOpt,
         _fail(exc)
 
 
+@app.command()
+def watch(weeks: Optional[list[str]] = typer.Argument(None, help="weeks to watch (default: every assignment that "
+                                                                   "can still take a version)"),
+          every: Optional[float] = typer.Option(None, "--every", min=1, help="seconds between polls (default: "
+                                                                              "watch.every_s of grader.yml)"),
+          once: bool = typer.Option(False, "--once", help="one cycle, then exit (for cron)"),
+          dry_run: bool = typer.Option(False, "--dry-run", help="say what a cycle would do; change nothing"),
+          cfg_path: Path = ConfigOpt) -> None:
+    """Grade each new version minutes after it is pushed: poll the repositories, collect and grade
+    what changed, publish feedback (per-student repositories: their `feedback` branch). Stops on
+    SIGTERM/SIGINT; safe to kill and restart."""
+    from autograder.watch import Watcher
+    from autograder.watch.dry_run import describe
+
+    cfg = _load(cfg_path)
+    try:
+        watcher = Watcher(cfg, weeks or None, every=every, log=lambda line: console.print(_t(line), highlight=False,
+                                                                                          soft_wrap=True))
+        if dry_run:
+            for line in describe(watcher):
+                console.print(_t(line), highlight=False, soft_wrap=True)
+            return
+        watcher.run(once=once)
+    except UserError as exc:
+        _fail(exc)
+
+
 manual_app = typer.Typer(no_args_is_help=True, help="TA rubric scores: a CSV template, and its import.")
 app.add_typer(manual_app, name="manual")
 

@@ -261,6 +261,17 @@ class Build(_Strict):
     templates: Path = Path("student_templates")
 
 
+class Watch(_Strict):
+    """``autograder watch``: grade each new version soon after it is pushed."""
+
+    every_s: float = Field(60, ge=1, description="seconds between polls of the submission sources")
+    max_graded_per_hour: int = Field(4, ge=1, le=1000, description=(
+        "versions graded per student and assignment in any hour before the deadline (hidden tests are "
+        "not an oracle); a version past it is graded later, never dropped"))
+    backoff_max_s: float = Field(900, ge=1, description="longest wait before retrying a repository that "
+                                                        "could not be read")
+
+
 class CourseConfig(_Strict):
     course: Course
     roster: Path
@@ -272,6 +283,7 @@ class CourseConfig(_Strict):
     storage: Storage = Storage()
     reports: Reports = Reports()
     build: Build = Build()
+    watch: Watch = Watch()
     root: Path = Field(Path("."), exclude=True, description="folder of grader.yml; set by load()")
 
     @model_validator(mode="after")

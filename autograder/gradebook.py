@@ -143,6 +143,25 @@ hint_reveals = Table(  # feedback that showed a question's hints before the dead
     UniqueConstraint("student_id", "assignment", "question", "run_id", name="uq_hint_reveal"),
 )
 
+# `autograder watch`: what each source advertised when last read through (a poll that sees the same
+# listing reads nothing more), and the feedback last published per student (what a restart resumes from)
+watch_sources = Table(
+    "watch_sources", metadata,
+    Column("source", Text, primary_key=True),
+    Column("listing", String, nullable=False),  # sha256 of `git ls-remote`
+    Column("read_at", String, nullable=False),
+)
+
+watch_published = Table(
+    "watch_published", metadata,
+    Column("assignment", String, nullable=False),
+    Column("student_id", String, nullable=False),
+    Column("state", String, nullable=False),  # what the published feedback showed (run, deadline side, queue)
+    Column("detail", Text),
+    Column("published_at", String, nullable=False),
+    UniqueConstraint("assignment", "student_id", name="uq_watch_published"),
+)
+
 claims = Table(
     "claims", metadata,
     Column("submission_id", Integer, primary_key=True),

@@ -34,6 +34,7 @@ MAX_BYTES = 50 << 20
 class CollectReport:
     assignment: str
     accepted: list[SubmissionRow] = field(default_factory=list)  # one row per stored version
+    added: list[SubmissionRow] = field(default_factory=list)  # of those, the ones this run stored first
     issues: list[IssueRow] = field(default_factory=list)
     new: int = 0
     unreachable: int = 0
@@ -51,6 +52,11 @@ class _Repo:
     url: str
     branch: str | None
     owner: object | None = None  # a roster Student for a student's own repository
+
+
+def source_urls(cfg: CourseConfig, roster, issue=None) -> list[_Repo]:
+    """Every repository the course's submission sources name (``issue`` hears of a student without one)."""
+    return _repos(cfg, roster, issue or (lambda *a: None))
 
 
 def _repos(cfg: CourseConfig, roster, issue) -> list[_Repo]:
@@ -76,9 +82,10 @@ def _when(version: FileVersion, first_seen: dict[str, str], policy: str) -> dt.d
 
 
 def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, seen_at: str | None = None,
-                 show_progress: bool = False) -> CollectReport:
+                 show_progress: bool = False, only: set[str] | None = None) -> CollectReport:
     """Read every source; store each student's versions that can count. ``seen_at`` (the
-    collector's clock, UTC) is a parameter only so that tests can replay a collection schedule."""
+    collector's clock, UTC) is a parameter only so that tests can replay a collection schedule;
+    ``only`` limits the read to those repository URLs (the watcher's repositories that changed)."""
     roster = roster_mod.load(cfg.path(cfg.roster))
     data_dir = cfg.path(cfg.storage.data_dir)
     collected_at = (dt.datetime.fromisoformat(seen_at).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
@@ -91,7 +98,9 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
         report.issues.append(row)
         book.add_issue(row)
 
-    repos = _repos(cfg, roster, issue)
+    repos = _repos(cfg, roster, issue if only is None else (lambda *a: None))
+    if only is not None:
+        repos = [r for r in repos if r.url in only]
     run = _Collection(cfg, assignment, book, report, data_dir, collected_at, issue)
 
     def read(repo: _Repo):
@@ -359,6 +368,8 @@ def _store(run: _Collection, local: Path, source: str, due: dt.datetime, student
             issue(version.path, what, f"{row.problem} — {fix}, commit again", student.name)
         _, inserted = run.book.add_submission(row)
         run.report.new += inserted
+        if inserted:
+            run.report.added.append(row)
         run.report.accepted.append(row)
 
 

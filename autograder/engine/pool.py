@@ -66,16 +66,18 @@ class WarmSandbox:
         self.runs = 0
 
     def close(self) -> None:
-        if self.net:
-            self.net.close()
-            self.net = None
-        if self.proc is not None:
-            _killpg(self.proc)
+        # the grading thread and an interrupted batch (SIGTERM to the watcher) may close at once:
+        # each takes what it closes before closing it
+        net, self.net = self.net, None
+        if net:
+            net.close()
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            _killpg(proc)
             if self.cgroup:
                 self.cgroup.kill_all()
-            self.proc.wait()
+            proc.wait()
             self.stderr.close()
-            self.proc = None
 
     def destroy(self) -> None:
         self.close()

@@ -78,9 +78,15 @@ def open_grader(cfg: CourseConfig, assignment: Assignment) -> SubmissionGrader:
 
 
 def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, regrade: bool = False,
-               workers: int | None = None, show_progress: bool = True) -> GradeSummary:
-    grader = open_grader(cfg, assignment)
+               workers: int | None = None, show_progress: bool = True, only: set[int] | None = None,
+               grader: SubmissionGrader | None = None) -> GradeSummary:
+    """Grade what is pending (``only``: just those submission ids). A ``grader`` passed in (the
+    watcher's warm one) stays open afterwards, unless the batch is interrupted."""
+    owned = grader is None
+    grader = grader or open_grader(cfg, assignment)
     pending = book.pending(assignment.id, cfg.path(cfg.storage.data_dir), regrade=regrade)
+    if only is not None:
+        pending = [p for p in pending if p.submission_id in only]
     owner = owner_id()
     summary = GradeSummary(assignment.id)
     start = time.monotonic()
@@ -130,12 +136,14 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
                     summary.graded += status == "graded"
                     summary.infra_errors += status == "infra-error"
                     summary.rejected += status == "rejected"
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # also the watcher's SIGTERM: abandon, and kill the sandboxes now
             for f in futures:
                 f.cancel()
+            owned = True
             raise
         finally:
-            grader.close()
+            if owned:
+                grader.close()
     summary.flagged = kind_of(assignment).after_batch(cfg, assignment, book)
     summary.seconds = time.monotonic() - start
     return summary
