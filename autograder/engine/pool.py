@@ -134,12 +134,15 @@ class WarmSandbox:
 
 
 class SandboxPool:
-    """One warm sandbox per grading thread; ``runner`` for ``grade_notebook`` where bubblewrap works."""
+    """Warm sandboxes lent one submission at a time (as many as threads grade at once); ``runner``
+    for ``grade_notebook`` where bubblewrap works. A box dies with the thread that started it
+    (bubblewrap's --die-with-parent follows the thread), and is restarted by the next run that
+    borrows it: a caller that grades batch after batch keeps its threads (the watcher's executor)."""
 
     def __init__(self, limits: Limits, root: Path | None = None):
         self.limits = limits
         self.root = root
-        self.local = threading.local()
+        self.idle: list[WarmSandbox] = []
         self.all: list[WarmSandbox] = []
         self.lock = threading.Lock()
 
@@ -151,15 +154,21 @@ class SandboxPool:
             return False
 
     def run(self, workdir: Path, limits: Limits) -> SandboxRun:
-        box = getattr(self.local, "box", None)
-        if box is None:
-            box = self.local.box = WarmSandbox(self.limits, self.root)
-            with self.lock:
+        with self.lock:
+            box = self.idle.pop() if self.idle else None
+            if box is None:
+                box = WarmSandbox(self.limits, self.root)
                 self.all.append(box)
-        return box.run(workdir, limits)
+        try:
+            return box.run(workdir, limits)
+        finally:
+            with self.lock:
+                if box in self.all:  # not closed meanwhile
+                    self.idle.append(box)
 
     def close(self) -> None:
         with self.lock:
             for box in self.all:
                 box.destroy()
             self.all.clear()
+            self.idle.clear()

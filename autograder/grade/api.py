@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from contextlib import nullcontext
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -79,9 +80,10 @@ def open_grader(cfg: CourseConfig, assignment: Assignment) -> SubmissionGrader:
 
 def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, regrade: bool = False,
                workers: int | None = None, show_progress: bool = True, only: set[int] | None = None,
-               grader: SubmissionGrader | None = None) -> GradeSummary:
-    """Grade what is pending (``only``: just those submission ids). A ``grader`` passed in (the
-    watcher's warm one) stays open afterwards, unless the batch is interrupted."""
+               grader: SubmissionGrader | None = None, executor: ThreadPoolExecutor | None = None) -> GradeSummary:
+    """Grade what is pending (``only``: just those submission ids). A ``grader`` and ``executor``
+    passed in (the watcher's: warm sandboxes live as long as the threads that started them) stay
+    open afterwards, unless the batch is interrupted."""
     owned = grader is None
     grader = grader or open_grader(cfg, assignment)
     pending = book.pending(assignment.id, cfg.path(cfg.storage.data_dir), regrade=regrade)
@@ -111,7 +113,7 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
     columns = (TextColumn(f"grading {assignment.id}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, disable=not show_progress) as progress, \
-            ThreadPoolExecutor(max_workers=workers or cfg.grading.workers) as pool:
+            (nullcontext(executor) if executor else ThreadPoolExecutor(max_workers=workers or cfg.grading.workers)) as pool:
         task = progress.add_task("grade", total=len(pending))
         futures = [pool.submit(job, group) for group in groups.values()]
         try:

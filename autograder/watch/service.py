@@ -57,6 +57,10 @@ class Cycle:
     published: int = 0
     queued: int = 0  # versions waiting for the rate limit
     errors: list[str] = field(default_factory=list)
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per step (poll, collect, grade, publish)
+
+    def timed(self, step: str, began: float) -> None:
+        self.steps[step] = self.steps.get(step, 0.0) + time.monotonic() - began
 
 
 class Watcher:
@@ -74,6 +78,7 @@ class Watcher:
         self.data.mkdir(parents=True, exist_ok=True)
         self.status_path = self.data / "status.txt"
         self.graders: dict[str, object] = {}
+        self.executor: ThreadPoolExecutor | None = None  # grading threads kept across cycles (warm sandboxes)
         self.grading = False
         self.last = Cycle()
         self.errors: list[str] = []  # the last ten, for the status file
@@ -160,6 +165,9 @@ class Watcher:
             except Exception:  # noqa: BLE001 - closing is best effort; the sandboxes die with us anyway
                 pass
         self.graders.clear()
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
 
     def _signals(self):
         watcher = self
@@ -183,22 +191,35 @@ class Watcher:
         began = time.monotonic()
         self.write_status("polling")
         weeks = self.active()
+        t = time.monotonic()
         changed = self.poll()
+        self.last.timed("poll", t)
         for a in weeks:
             if self.stop.is_set():
                 break
             if changed:
+                t = time.monotonic()
                 self.collect(a, changed)
+                self.last.timed("collect", t)
         if changed and not self.stop.is_set():
             self._remember(changed)
         for a in weeks:
             if self.stop.is_set():
                 break
+            t = time.monotonic()
             self.grade(a)
+            self.last.timed("grade", t)
             if not self.stop.is_set():
+                t = time.monotonic()
                 self.publish(a)
-        self.last.seconds = time.monotonic() - began
-        return self.last
+                self.last.timed("publish", t)
+        c = self.last
+        c.seconds = time.monotonic() - began
+        if c.changed or c.graded or c.published:
+            self.event("cycle", f"{c.seconds:.1f} s (" + ", ".join(f"{k} {v:.1f}" for k, v in c.steps.items())
+                                + f"): {c.changed} repositories changed, {c.new} new, {c.graded} graded, "
+                                  f"{c.published} published, {c.queued} queued")
+        return c
 
     # -- steps ----------------------------------------------------------------------------------
     def poll(self) -> dict[str, str]:
@@ -277,7 +298,10 @@ class Watcher:
         try:
             if self.stop.is_set():
                 raise Stopping()
-            grade_week(self.cfg, a, self.book, only=set(plan.grade), grader=grader, show_progress=False)
+            self.executor = self.executor or ThreadPoolExecutor(self.cfg.grading.workers,
+                                                                thread_name_prefix="watch-grade")
+            grade_week(self.cfg, a, self.book, only=set(plan.grade), grader=grader, executor=self.executor,
+                       show_progress=False)
         except Stopping:
             self.graders.pop(a.id, None)  # closed by the interrupted batch
             raise

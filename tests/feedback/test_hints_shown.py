@@ -95,3 +95,20 @@ def test_tidy_column_and_the_dashboards_common_mistakes(tmp_path):
         assert {r["hint"] for r in csv.DictReader(f)} == set(mistakes.hint)
     html = files.html.read_text(encoding="utf-8")
     assert 'id="mistakes-table"' in html and mistakes.hint[0] in html
+
+
+def test_details_and_hints_wait_for_a_students_own_extended_deadline(tmp_path):
+    cfg, book, week = _class(tmp_path)
+    text = (tmp_path / "grader.yml").read_text(encoding="utf-8")
+    (tmp_path / "grader.yml").write_text(text.replace("points: 20.0", "points: 20.0, hidden_tests: after_deadline"),
+                                         encoding="utf-8")
+    cfg = config.load(tmp_path / "grader.yml")
+    week = cfg.assignments[0]
+    failing = _hint_lines(write_feedback(cfg, week, book, tmp_path / "all", at=cfg.due(week) + dt.timedelta(hours=2)))
+    extended, other = [sid for sid, lines in failing.items() if lines][:2]
+    book.put_extension({"student_id": extended, "assignment": week.id, "days": 1, "reason": None,
+                        "granted_by": "ta", "granted_at": "2026-07-01T00:00:00+00:00"})
+    files = write_feedback(cfg, week, book, tmp_path / "ext", at=cfg.due(week) + dt.timedelta(hours=2))
+    mine, theirs = (files.files[s].read_text(encoding="utf-8") for s in (extended, other))
+    assert "Hidden tests show their name" in mine and not LINE.search(mine)
+    assert "Hidden tests show their name" not in theirs and LINE.search(theirs)

@@ -284,3 +284,14 @@ def test_sigterm_stops_within_seconds_kill_9_resumes_and_nothing_is_graded_twice
     text = _feedback(_repo(cfg, "19001"))
     assert text is not None and f"`{sha[:7]}`" in text and "**20 / 20**" in text
     assert out.count(" published ") == 1
+
+
+def test_dry_run_says_what_a_cycle_would_do_and_changes_nothing(tmp_path, solution, need_git):
+    cfg = _course(tmp_path, missing="19003")
+    _push(_repo(cfg, "19001"), "19001", solution)
+    out = subprocess.run([sys.executable, "-m", "autograder", "watch", "--dry-run", "-c", str(cfg.root / "grader.yml")],
+                         capture_output=True, text=True, env={**os.environ, "COLUMNS": "250"})
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "weeks watched: week02" in out.stdout and "would read 2 that changed" in out.stdout
+    assert "unreachable" in out.stdout and "user19003" in out.stdout
+    assert _feedback(_repo(cfg, "19001")) is None and Gradebook(cfg.gradebook).collected() == 0
