@@ -295,3 +295,24 @@ def test_dry_run_says_what_a_cycle_would_do_and_changes_nothing(tmp_path, soluti
     assert "weeks watched: week02" in out.stdout and "would read 2 that changed" in out.stdout
     assert "unreachable" in out.stdout and "user19003" in out.stdout
     assert _feedback(_repo(cfg, "19001")) is None and Gradebook(cfg.gradebook).collected() == 0
+
+
+def test_the_watcher_grades_through_ray_and_keeps_its_grader_between_cycles(tmp_path, solution, need_git):
+    pytest.importorskip("ray")
+    _course(tmp_path)
+    path = tmp_path / "grader.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("grading: {workers: 1,", "grading: {backend: ray, workers: 1,"),
+                    encoding="utf-8")
+    cfg = config.load(path)
+    watcher = Watcher(cfg, log=lambda line: None)
+    try:
+        _push(_repo(cfg, "19001"), "19001", _buggy(solution))
+        assert watcher.cycle().graded == 1
+        grader = watcher.graders["week02"]
+        sha = _push(_repo(cfg, "19001"), "19001", solution)
+        assert watcher.cycle().graded == 1 and watcher.graders["week02"] is grader
+        assert type(grader).__name__ == "RayGrader"
+        text = _feedback(_repo(cfg, "19001"))
+        assert f"`{sha[:7]}`" in text and "**20 / 20**" in text
+    finally:
+        watcher.close()
