@@ -410,6 +410,54 @@ def watch(weeks: Optional[list[str]] = typer.Argument(None, help="weeks to watch
         _fail(exc)
 
 
+@app.command()
+def similarity(week: str, cfg_path: Path = ConfigOpt,
+               anonymize: bool = typer.Option(False, "--anonymize", help="pseudonyms in the CSV and pages")) -> None:
+    """Compare every student's code of WEEK with each other and with the archive (integrity.archive);
+    flagged pairs become `similarity` collection issues for a TA. Never changes a score."""
+    from autograder.gradebook import Gradebook
+    from autograder.integrity.similarity import is_code_week, run_similarity
+
+    cfg = _load(cfg_path)
+    try:
+        a = cfg.assignment(week)
+        if not is_code_week(a):
+            raise UserError(f"{a.id} is a {a.kind}: write-ups are compared by `grade` itself (similarity issues)",
+                            where="grader.yml", fix="give a notebook or project week")
+        book = Gradebook(cfg.gradebook)
+        _need_collected(book, a.id)
+        rep = run_similarity(cfg, a, book, anonymize=anonymize)
+    except UserError as exc:
+        _fail(exc)
+    for note in rep.notes:
+        console.print(f"[yellow]note[/] {_t(note)}", highlight=False)
+    console.print(f"{rep.students} students compared with each other and with {rep.archived} archived submissions; "
+                  f"{len(rep.flagged)} pair(s) flagged for a TA (scores unchanged)")
+    for f in rep.flagged:
+        console.print(f"  [yellow]{_t(f['a_name'])} ↔ {_t(f['b_name'])}[/] score {f['score']:.2f}, "
+                      f"{f['matched_lines']} matched lines:\n    {_t(f['page'])}", highlight=False, soft_wrap=True)
+    console.print(f"every pair ≥ 0.5: {rep.csv}")
+
+
+archive_app = typer.Typer(no_args_is_help=True, help="This cohort's code for next year's similarity check.")
+app.add_typer(archive_app, name="archive")
+
+
+@archive_app.command("export")
+def archive_export(out: Path = typer.Argument(..., help="folder to write COHORT/WEEK/NAME.py into"),
+                   names: bool = typer.Option(False, "--names", help="file names with the students' names "
+                                                                     "(default: pseudonyms)"),
+                   cfg_path: Path = ConfigOpt) -> None:
+    """Write each student's newest version of every code week, for `integrity.archive` next year."""
+    from autograder.gradebook import Gradebook
+    from autograder.integrity.archive import export_archive
+
+    cfg = _load(cfg_path)
+    written = export_archive(cfg, Gradebook(cfg.gradebook), out, names=names)
+    console.print(_t(f"{written} submissions written under {out}; next year, in grader.yml: "
+                     f"integrity: {{archive: [{out}]}}"), highlight=False)
+
+
 manual_app = typer.Typer(no_args_is_help=True, help="TA rubric scores: a CSV template, and its import.")
 app.add_typer(manual_app, name="manual")
 

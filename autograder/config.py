@@ -272,6 +272,18 @@ class Watch(_Strict):
                                                         "could not be read")
 
 
+class Integrity(_Strict):
+    """``autograder similarity``: code compared across the cohort and with earlier cohorts."""
+
+    archive: list[str] = Field(default_factory=list, description=(
+        "folders (or git URLs) of earlier cohorts' code, as `autograder archive export` writes them: "
+        "COHORT/WEEK/NAME.py; notebooks and .py files of known public solutions may sit there too"))
+    min_score: float = Field(0.9, gt=0, le=1, description="share of a submission's rarity-weighted code "
+                                                          "found in the other, for a pair to be flagged")
+    min_unusual: float = Field(3.0, ge=0, description="and how far the pair stands out from the week's "
+                                                      "pairs (robust z: median and MAD)")
+
+
 class CourseConfig(_Strict):
     course: Course
     roster: Path
@@ -284,6 +296,7 @@ class CourseConfig(_Strict):
     reports: Reports = Reports()
     build: Build = Build()
     watch: Watch = Watch()
+    integrity: Integrity = Integrity()
     root: Path = Field(Path("."), exclude=True, description="folder of grader.yml; set by load()")
 
     @model_validator(mode="after")

@@ -28,7 +28,7 @@ STATIC = ("style.css", "sort.js", "filter.js")
 # collection issues a TA must read before grades are final: code that reaches the grader's internals or
 # ships the held-out data, work committed by another student, a ref named like the branch, a link or
 # submodule in place of a file
-REVIEW_KINDS = ("needs-review", "authored-by-other", "shadowing-ref", "not-a-file")
+REVIEW_KINDS = ("needs-review", "authored-by-other", "shadowing-ref", "not-a-file", "similarity")
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,10 @@ def write_report(cfg: CourseConfig, book: Gradebook, folder: Path | None = None,
                  as_of: dt.datetime | None = None) -> ReportFiles:
     folder = folder or cfg.path(cfg.reports.output)
     folder.mkdir(parents=True, exist_ok=True)
+    if not anonymize:  # new versions collected: compare their code first, so flagged pairs reach the tables
+        from autograder.integrity.similarity import refresh
+
+        refresh(cfg, book, folder)
     t = class_tables(cfg, book, as_of)
     roster = roster_frame(cfg)
     if anonymize:
