@@ -432,11 +432,11 @@ def similarity(week: str, cfg_path: Path = ConfigOpt,
     for note in rep.notes:
         console.print(f"[yellow]note[/] {_t(note)}", highlight=False)
     console.print(f"{rep.students} students compared with each other and with {rep.archived} archived submissions; "
-                  f"{len(rep.flagged)} pair(s) flagged for a TA (scores unchanged)")
+                  f"{len(rep.flagged)} pair(s) flagged for a TA (scores unchanged)", soft_wrap=True)
     for f in rep.flagged:
         console.print(f"  [yellow]{_t(f['a_name'])} ↔ {_t(f['b_name'])}[/] score {f['score']:.2f}, "
                       f"{f['matched_lines']} matched lines:\n    {_t(f['page'])}", highlight=False, soft_wrap=True)
-    console.print(f"every pair ≥ 0.5: {rep.csv}")
+    console.print(f"every pair ≥ 0.5: {rep.csv}", soft_wrap=True, highlight=False)
 
 
 archive_app = typer.Typer(no_args_is_help=True, help="This cohort's code for next year's similarity check.")
