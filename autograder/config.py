@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from autograder import kinds
+from autograder.kinds import settings as kind_settings
 from autograder.errors import UserError
 
 
@@ -154,7 +155,7 @@ class Assignment(_Strict):
         ids = [m.id for m in self.manual]
         if len(set(ids)) != len(ids):
             raise ValueError("manual item ids must be unique")
-        problem = kinds.get(self.kind).validate(self)
+        problem = kind_settings.problem(self)
         if problem:
             raise ValueError(problem)
         if any(v < 0 for v in self.questions.values()):

@@ -31,9 +31,9 @@ from autograder.inside.forbidden import ForbiddenSpec  # noqa: E402
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
 from autograder.inside.probe import run_case  # noqa: E402
 from autograder.protocol.calls import Call  # noqa: E402
-from bench.grade_week import engine_batch, variant  # noqa: E402
+from bench.grade_week import engine_batch  # noqa: E402
 from tests.conftest import Built  # noqa: E402
-from tests.test_weeks_grading import mutants  # noqa: E402
+from tests.weeks.test_weeks_grading import mutant_notebook, mutants  # noqa: E402
 
 
 def reference_namespace(nb) -> dict:
@@ -80,11 +80,12 @@ def main(n: int) -> None:
         _one_submission(built, namespace, *args)
     times = {label: min(_one_submission(built, namespace, *args) for _ in range(7)) for label, args in modes.items()}
 
-    variants = [None] + list(mutants("week02"))
+    variants = [None] + list(mutants("week02").values())
     paths = []
     for i in range(n):
         p = work / f"sub{i:03d}.ipynb"
-        nbformat.write(variant(built, variants[i % len(variants)]), str(p))
+        spec = variants[i % len(variants)]
+        nbformat.write(built.solution if spec is None else mutant_notebook(built.solution, spec), str(p))
         paths.append(p)
     total, _ = engine_batch(paths, built, Limits(wall_s=120, case_timeout_s=20), 1, True)
     each = total / n

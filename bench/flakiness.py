@@ -29,7 +29,7 @@ from autograder.casekit.otter_check import verdict_here  # noqa: E402
 from autograder.notebooks import with_functions  # noqa: E402
 from bench.detector_cost import reference_namespace  # noqa: E402
 from tests.conftest import Built  # noqa: E402
-from tests.test_weeks_grading import alternatives  # noqa: E402
+from tests.weeks.test_weeks_grading import alternatives  # noqa: E402
 
 
 def check_week(week: str, runs: int, training: bool) -> int:

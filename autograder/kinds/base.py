@@ -68,10 +68,6 @@ class AssignmentKind(ABC):
     feedback_hint: ClassVar[str] = ""  # a closing line for the student's feedback
 
     # -- grader.yml --------------------------------------------------------------------------
-    def validate(self, assignment: "Assignment") -> str | None:
-        """A problem with the assignment's settings in grader.yml, or None."""
-        return None
-
     def check_folder(self, assignment: "Assignment", folder: Path) -> None:
         """Raise UserError when the assignment's folder cannot be graded (before a batch)."""
 

@@ -47,11 +47,6 @@ class ProjectKind(AssignmentKind):
     name = "project"
     content_files = (TASK_FILE,)
 
-    def validate(self, assignment: "Assignment") -> str | None:
-        if assignment.holdout_seed is None:
-            return "a project needs holdout_seed (private: it picks the held-out data)"
-        return None
-
     def match(self, version: FileVersion, week: int) -> Found | None:
         """The week's project folder a changed file lies in, as a version of that folder."""
         parts = PurePosixPath(version.path).parts[:-1]

@@ -1,0 +1,34 @@
+"""The package's layers: loading the course file imports no grading machinery (no torch, no stage),
+and every benchmark script still imports (they build on test helpers that move)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+
+STAGES = ("autograder.build", "autograder.collect.api", "autograder.grade", "autograder.report",
+          "autograder.feedback", "autograder.engine", "autograder.watch", "autograder.integrity", "autograder.cli")
+
+
+def test_loading_grader_yml_imports_neither_torch_nor_any_stage():
+    probe = ("import sys, autograder.config as c; c.load('grader.yml'); "
+             "print('\\n'.join(sorted(m for m in sys.modules if m == 'torch' or m.startswith('autograder'))))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True, check=True)
+    loaded = out.stdout.split()
+    assert "torch" not in loaded, loaded
+    assert not [m for m in loaded if m.startswith(STAGES)], loaded
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (PROJECT / "bench").glob("*.py")))
+def test_every_bench_script_imports(script):
+    """Importing runs no benchmark (each has a main guard); it fails when a helper it uses moved."""
+    code = (f"import importlib.util, sys; sys.path.insert(0, {str(PROJECT)!r}); "
+            f"spec = importlib.util.spec_from_file_location('b', {str(PROJECT / 'bench' / script)!r}); "
+            "spec.loader.exec_module(importlib.util.module_from_spec(spec))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
