@@ -32,3 +32,15 @@ def test_every_bench_script_imports(script):
             "spec.loader.exec_module(importlib.util.module_from_spec(spec))")
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_kinds_own_settings_are_still_checked_when_grader_yml_loads():
+    from pydantic import ValidationError
+
+    from autograder.config import Assignment
+
+    with pytest.raises(ValidationError, match="a project needs holdout_seed"):
+        Assignment(id="week07", week=7, title="p", folder=Path("x"), due="2026-08-18T23:59:00", points=25,
+                   kind="project")
+    assert Assignment(id="week07", week=7, title="p", folder=Path("x"), due="2026-08-18T23:59:00", points=25,
+                      kind="project", holdout_seed=3).holdout_seed == 3
