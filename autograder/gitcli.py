@@ -56,6 +56,16 @@ def local_path(url: str) -> Path | None:
     return path if (url.startswith("file://") or "://" not in url) and path.exists() else None
 
 
+def readable_source(url: str) -> str:
+    """What git should read for a source URL: a local repository (checked as ``check_local`` does)
+    as its resolved path, anything else as given."""
+    local = local_path(url)
+    if local is None:
+        return url
+    check_local(local)
+    return str(local.resolve())
+
+
 def check_local(path: Path) -> None:
     """A local repository the grader may read: a plain bare repository, or a worktree whose ``.git``
     is a real folder; never one that points into another repository."""

@@ -170,6 +170,17 @@ claims = Table(
 )
 
 
+class Deadlines(dict):
+    """Student id → deadline; the assignment's own for a student without an extension."""
+
+    def __init__(self, default: dt.datetime, extended: dict[str, dt.datetime]):
+        super().__init__(extended)
+        self.default = default
+
+    def __missing__(self, student_id: str) -> dt.datetime:
+        return self.default
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -381,6 +392,12 @@ class Gradebook:
     def extensions(self) -> list[dict]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(extensions))]
+
+    def deadlines(self, assignment: str, due: dt.datetime) -> "Deadlines":
+        """Each student's deadline for ``assignment``: ``due`` moved by their extension, if any."""
+        moved = {e["student_id"]: due + dt.timedelta(days=e["days"]) for e in self.extensions()
+                 if e["assignment"] == assignment}
+        return Deadlines(due, moved)
 
     # -- collection ---------------------------------------------------------------------------
     def add_submission(self, row: SubmissionRow) -> tuple[int, bool]:

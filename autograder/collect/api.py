@@ -54,9 +54,14 @@ class _Repo:
     owner: object | None = None  # a roster Student for a student's own repository
 
 
-def source_urls(cfg: CourseConfig, roster, issue=None) -> list[_Repo]:
-    """Every repository the course's submission sources name (``issue`` hears of a student without one)."""
-    return _repos(cfg, roster, issue or (lambda *a: None))
+def source_urls(cfg: CourseConfig) -> list[str]:
+    """Every repository the course's submission sources name, once each (the watcher polls these)."""
+    return sorted({r.url for r in _repos(cfg, roster_mod.load(cfg.path(cfg.roster)), lambda *a: None)})
+
+
+def source_parallelism(cfg: CourseConfig) -> int:
+    """Repositories read at once (``submissions[].parallel``)."""
+    return max([getattr(s, "parallel", 1) for s in cfg.submissions] + [1])
 
 
 def _repos(cfg: CourseConfig, roster, issue) -> list[_Repo]:
@@ -91,7 +96,7 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
     collected_at = (dt.datetime.fromisoformat(seen_at).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
                     if seen_at else now())
     report = CollectReport(assignment.id)
-    extension_days = {(e["student_id"], e["assignment"]): e["days"] for e in book.extensions()}
+    deadlines = book.deadlines(assignment.id, cfg.due(assignment))
 
     def issue(path: str, kind: str, detail: str, student: str | None = None) -> None:
         row = IssueRow(assignment.id, collected_at, path, kind, detail, student)
@@ -112,7 +117,7 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
             return repo, None, None, [], [], exc.render()
 
     columns = (TextColumn(f"collecting {assignment.id}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    parallel = max([getattr(s, "parallel", 1) for s in cfg.submissions] + [1])
+    parallel = source_parallelism(cfg)
     with Progress(*columns, disable=not show_progress) as progress, ThreadPoolExecutor(parallel) as pool:
         task = progress.add_task("collect", total=len(repos))
         for repo, mirror, head, shas, found, error in pool.map(read, repos):
@@ -131,8 +136,7 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
             _check_history(book, assignment, repo, set(shas), issue)
             by_student = _owners(found, assignment, roster, repo, issue, mirror.path)
             for sid, items in by_student.items():
-                due = cfg.due(assignment) + dt.timedelta(days=extension_days.get((sid, assignment.id), 0))
-                _store(run, mirror.path, repo.url, due, roster.by_id(sid), items, first_seen)
+                _store(run, mirror.path, repo.url, deadlines[sid], roster.by_id(sid), items, first_seen)
     return report
 
 

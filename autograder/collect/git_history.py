@@ -69,11 +69,7 @@ def _shadows(advertised: list[tuple[str, str]], branch: str) -> tuple[str, ...]:
 
 def materialise(url: str, cache: Path, branch: str | None) -> Mirror:
     """Fetch the source's branches into the grader's bare copy in ``cache`` (created on first use)."""
-    local = gitcli.local_path(url)
-    source = url
-    if local is not None:
-        gitcli.check_local(local)
-        source = str(local.resolve())
+    source = gitcli.readable_source(url)
     listing = gitcli.run("ls-remote", "--symref", source, where=url)
     if listing.returncode != 0:
         raise UserError(f"cannot read the repository: {listing.stderr.decode('utf-8', 'replace')[:400]}", where=url,

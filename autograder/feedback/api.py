@@ -65,7 +65,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
     id, the watcher's newest graded version) only those students, about that version, the counted
     score beside it. ``notices``: a line per student above the results (a version still queued)."""
     at = at or dt.datetime.now(dt.timezone.utc)
-    extended = {e["student_id"]: e["days"] for e in book.extensions() if e["assignment"] == assignment.id}
+    deadlines = book.deadlines(assignment.id, cfg.due(assignment))
     folder = folder or cfg.path(cfg.reports.output) / "feedback" / assignment.id
     folder.mkdir(parents=True, exist_ok=True)
     finals = final_scores(cfg, book, at)
@@ -86,7 +86,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
         rows = _results(book, run_id)
         # what is shown "after the deadline" waits for the student's own one: with an extension the
         # failing configurations would otherwise reach them while they can still fix their code
-        due = cfg.due(assignment) + dt.timedelta(days=extended.get(student.student_id, 0))
+        due = deadlines[student.student_id]
         lines = visible_lines(rows, assignment.hidden_tests, due, at)
         hints, hints_note = shown_hints(rows, catalogue, assignment, due, at, lambda q, s=student.student_id, r=run_id:
                                         book.reveal_hints(s, assignment.id, q, r, at, assignment.hint_reveals_per_day))

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
-
-from autograder import roster as roster_mod
 from autograder.collect.api import source_urls
 from autograder.errors import UserError
-from autograder.gradebook import watch_sources
 from autograder.watch import outbox
 from autograder.watch.poll import listing
 
@@ -19,10 +15,8 @@ def describe(watcher) -> Iterator[str]:
     cfg, book = watcher.cfg, watcher.book
     weeks = watcher.active()
     yield f"weeks watched: {', '.join(a.id for a in weeks) or '(none can take a version now)'}"
-    people = roster_mod.load(cfg.path(cfg.roster))
-    urls = sorted({r.url for r in source_urls(cfg, people)})
-    with book.engine.connect() as conn:
-        known = dict(conn.execute(select(watch_sources.c.source, watch_sources.c.listing)).all())
+    urls = source_urls(cfg)
+    known = watcher.listings_read()
     changed, failing = [], []
     for url in urls:
         try:

@@ -17,12 +17,7 @@ IGNORED = (f"refs/heads/{BRANCH}",)
 
 def listing(url: str) -> str:
     """A digest of the refs the source advertises (all but the feedback branch); UserError when unreadable."""
-    source = url
-    local = gitcli.local_path(url)
-    if local is not None:
-        gitcli.check_local(local)
-        source = str(local.resolve())
-    proc = gitcli.run("ls-remote", "--symref", source, check=False)
+    proc = gitcli.run("ls-remote", "--symref", gitcli.readable_source(url), check=False)
     if proc.returncode != 0:
         raise UserError(f"cannot read the repository: {proc.stderr.decode('utf-8', 'replace').strip()[:300]}",
                         where=url)

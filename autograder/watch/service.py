@@ -15,16 +15,14 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
-from autograder import roster as roster_mod
-from autograder.collect.api import collect_week, source_urls
+from autograder.collect.api import collect_week, source_parallelism, source_urls
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
 from autograder.feedback import write_feedback
 from autograder.feedback.publish import publish_feedback
-from autograder.gradebook import Gradebook, watch_sources
+from autograder.gradebook import Deadlines, Gradebook, watch_sources
 from autograder.watch import outbox, queue
 from autograder.watch.lock import WatchLock
 from autograder.watch.poll import Backoff, listing
@@ -125,11 +123,6 @@ class Watcher:
         slack = dt.timedelta(days=self.cfg.late_policy.max_late_days + longest + 1)
         return [a for a in self.cfg.assignments if at <= self.cfg.due(a) + slack]
 
-    def _deadlines(self, a: Assignment) -> dict[str, dt.datetime]:
-        ext = {e["student_id"]: e["days"] for e in self.book.extensions() if e["assignment"] == a.id}
-        due = self.cfg.due(a)
-        return _Deadlines(due, {s: due + dt.timedelta(days=d) for s, d in ext.items()})
-
     # -- the loop -------------------------------------------------------------------------------
     def run(self, once: bool = False) -> None:
         with WatchLock(self.data / "watch.lock"), self._signals():
@@ -224,10 +217,8 @@ class Watcher:
     # -- steps ----------------------------------------------------------------------------------
     def poll(self) -> dict[str, str]:
         """URL → new listing, for every repository whose listing differs from the one read through."""
-        people = roster_mod.load(self.cfg.path(self.cfg.roster))
-        urls = sorted({r.url for r in source_urls(self.cfg, people)})
-        with self.book.engine.connect() as conn:
-            known = dict(conn.execute(select(watch_sources.c.source, watch_sources.c.listing)).all())
+        urls = source_urls(self.cfg)
+        known = self.listings_read()
         todo = [u for u in urls if self.backoff.due(u)]
 
         def one(url: str):
@@ -235,9 +226,8 @@ class Watcher:
                 return url, listing(url), None
             except UserError as exc:
                 return url, None, exc.render().splitlines()[0]
-        parallel = max([getattr(s, "parallel", 1) for s in self.cfg.submissions] + [1])
         changed = {}
-        with ThreadPoolExecutor(parallel) as pool:
+        with ThreadPoolExecutor(source_parallelism(self.cfg)) as pool:
             for url, digest, error in pool.map(one, todo):
                 if error:
                     wait = self.backoff.failed(url)
@@ -248,6 +238,11 @@ class Watcher:
                     changed[url] = digest
         self.last.polled, self.last.changed = len(todo), len(changed)
         return changed
+
+    def listings_read(self) -> dict[str, str]:
+        """Source → the listing of it the watcher last read through."""
+        with self.book.engine.connect() as conn:
+            return dict(conn.execute(select(watch_sources.c.source, watch_sources.c.listing)).all())
 
     def collect(self, a: Assignment, changed: dict[str, str]) -> None:
         try:
@@ -273,10 +268,10 @@ class Watcher:
                 conn.execute(delete(watch_sources).where(watch_sources.c.source == url))
                 conn.execute(insert(watch_sources).values(source=url, listing=digest, read_at=_stamp()))
 
-    def _queue(self, a: Assignment) -> tuple[dict, queue.Plan, "_Deadlines"]:
+    def _queue(self, a: Assignment) -> tuple[dict, queue.Plan, Deadlines]:
         at = self.clock()
         by_student = queue.versions(self.book, a.id)
-        due = self._deadlines(a)
+        due = self.book.deadlines(a.id, self.cfg.due(a))
         recent = queue.recent_runs(self.book, a.id, at - queue.HOUR)
         return by_student, queue.plan(by_student, recent, due, at, self.cfg.watch.max_graded_per_hour), due
 
@@ -352,13 +347,3 @@ class Watcher:
                 self.event("error", f"{a.id} {p.student_id}: publish to {p.repo or '(no repository)'}: {p.detail} "
                                     "(retried every cycle)")
 
-
-class _Deadlines(dict):
-    """Student id → deadline; the assignment's own for students without an extension."""
-
-    def __init__(self, default: dt.datetime, extended: dict[str, dt.datetime]):
-        super().__init__(extended)
-        self.default = default
-
-    def __missing__(self, key: str) -> dt.datetime:
-        return self.default

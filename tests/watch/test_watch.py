@@ -25,6 +25,7 @@ from autograder.watch import Watcher
 from autograder.watch.lock import WatchLock
 from tests.conftest import PROJECT
 from tests.week02_mutants import MUTANTS
+from tests.workflow_class import _repo as _init_repo
 
 NAMES = {"19001": "박세훈", "19002": "김민지", "19003": "이준호"}
 DUE = "2030-07-14T23:59:00"
@@ -51,18 +52,10 @@ watch: {{every_s: 1, max_graded_per_hour: {per_hour}, backoff_max_s: 5}}
 """, encoding="utf-8")
     for sid in NAMES:
         if sid != missing and not shared:
-            _init(root / "repos" / f"user{sid}")
+            _init_repo(root / "repos" / f"user{sid}")
     if shared:
-        _init(root / "class")
+        _init_repo(root / "class")
     return config.load(root / "grader.yml")
-
-
-def _init(repo: Path) -> None:
-    repo.mkdir(parents=True)
-    _git(repo, "init", "-q", "-b", "main")
-    (repo / "README.md").write_text("submissions\n")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "start", when="2026-07-07T10:00:00+09:00")
 
 
 def _push(repo: Path, sid: str, nb) -> str:
@@ -139,49 +132,49 @@ def test_a_push_gets_feedback_naming_its_commit_and_quick_pushes_give_the_later_
         watcher.close()
 
 
-def test_the_rate_limit_defers_a_version_says_until_when_and_grades_it_later(tmp_path, solution, need_git):
+@pytest.fixture()
+def limited(tmp_path, need_git):
+    """One version per student per hour, and a clock the test moves: (cfg, clock, watcher)."""
     cfg = _course(tmp_path, per_hour=1)
     clock = {"at": dt.datetime.now(dt.timezone.utc)}
     watcher = Watcher(cfg, log=lambda line: None, clock=lambda: clock["at"])
+    yield cfg, clock, watcher
+    watcher.close()
+
+
+def test_the_rate_limit_defers_a_version_says_until_when_and_grades_it_later(limited, solution):
+    cfg, clock, watcher = limited
     repo = _repo(cfg, "19002")
-    try:
-        _push(repo, "19002", _buggy(solution))
-        assert watcher.cycle().graded == 1
-        second = _push(repo, "19002", solution)
-        held = watcher.cycle()
-        assert held.graded == 0 and held.queued == 1 and held.published == 1
-        text = _feedback(repo)
-        assert f"`{second[:7]}`" in text and "is queued and will be graded after" in text
-        assert "at most 1 versions are graded per hour" in text
-        clock["at"] += dt.timedelta(hours=1, minutes=1)  # the hour has passed
-        later = watcher.cycle()
-        assert later.graded == 1 and later.queued == 0
-        text = _feedback(repo)
-        assert "**20 / 20**" in text and "queued" not in text and f"`{second[:7]}`" in text
-    finally:
-        watcher.close()
+    _push(repo, "19002", _buggy(solution))
+    assert watcher.cycle().graded == 1
+    second = _push(repo, "19002", solution)
+    held = watcher.cycle()
+    assert held.graded == 0 and held.queued == 1 and held.published == 1
+    text = _feedback(repo)
+    assert f"`{second[:7]}`" in text and "is queued and will be graded after" in text
+    assert "at most 1 versions are graded per hour" in text
+    clock["at"] += dt.timedelta(hours=1, minutes=1)  # the hour has passed
+    later = watcher.cycle()
+    assert later.graded == 1 and later.queued == 0
+    text = _feedback(repo)
+    assert "**20 / 20**" in text and "queued" not in text and f"`{second[:7]}`" in text
 
 
-def test_past_the_deadline_the_limit_is_off_and_every_superseded_version_is_graded(tmp_path, solution, need_git):
-    cfg = _course(tmp_path, per_hour=1)
-    clock = {"at": dt.datetime.now(dt.timezone.utc)}
-    watcher = Watcher(cfg, log=lambda line: None, clock=lambda: clock["at"])
+def test_past_the_deadline_the_limit_is_off_and_every_superseded_version_is_graded(limited, solution):
+    cfg, clock, watcher = limited
     repo = _repo(cfg, "19003")
-    try:
-        _push(repo, "19003", _buggy(solution))
-        watcher.cycle()
-        skipped = _push(repo, "19003", _variant(solution, 1))
-        watcher.cycle()  # collected, then queued
-        last = _push(repo, "19003", solution)
-        watcher.cycle()
-        assert skipped not in _graded(cfg) and last not in _graded(cfg)
-        clock["at"] = cfg.due(cfg.assignment("week02")) + dt.timedelta(minutes=1)
-        after = watcher.cycle()
-        assert after.graded == 2 and set(_graded(cfg)) >= {skipped, last}
-        assert all(n == 1 for n in _graded(cfg).values())
-        assert "**20 / 20**" in _feedback(repo) and f"`{last[:7]}`" in _feedback(repo)
-    finally:
-        watcher.close()
+    _push(repo, "19003", _buggy(solution))
+    watcher.cycle()
+    skipped = _push(repo, "19003", _variant(solution, 1))
+    watcher.cycle()  # collected, then queued
+    last = _push(repo, "19003", solution)
+    watcher.cycle()
+    assert skipped not in _graded(cfg) and last not in _graded(cfg)
+    clock["at"] = cfg.due(cfg.assignment("week02")) + dt.timedelta(minutes=1)
+    after = watcher.cycle()
+    assert after.graded == 2 and set(_graded(cfg)) >= {skipped, last}
+    assert all(n == 1 for n in _graded(cfg).values())
+    assert "**20 / 20**" in _feedback(repo) and f"`{last[:7]}`" in _feedback(repo)
 
 
 def test_an_unreachable_repository_is_logged_and_the_others_still_get_feedback(tmp_path, solution, need_git):
