@@ -86,10 +86,6 @@ def dropout_backward(dout, mask):
 '''},
 }
 
-# plain otter grades no alternative of this week in the default suite (its time budget):
-# AUTOGRADER_FULL_PARITY=1 grades them all
-OTTER_SAMPLE: list[str] = []
-
 # the catalogue's hint each mutant must get (../shared/specs/hints.md); the others' classes are not in it
 HINTS = {
     "dropout_keep_probability": "dropout.p-is-keep",
