@@ -85,6 +85,7 @@ def build(week: Optional[str] = typer.Argument(None, help="week id or number; al
     """Write what students receive: for a notebook, otter assign → template + autograder zip, then the
     self-check; for a write-up or project, the prompt and the starter files."""
     from autograder.kinds import kind_of
+    from autograder.regrade.request_file import write_template
 
     cfg = _load(cfg_path)
     for a in [cfg.assignment(week)] if week else cfg.assignments:
@@ -93,6 +94,8 @@ def build(week: Optional[str] = typer.Argument(None, help="week id or number; al
         except UserError as exc:
             _fail(exc)
         console.print(f"[green]built {a.id}[/] ({a.kind}): {made}", highlight=False)
+        request = write_template(cfg.path(cfg.build.templates) / a.id, a.week, a.title, cfg.course.cohort)
+        console.print(f"  regrade request template: {request}", highlight=False)
 
 
 @app.command()
@@ -113,6 +116,10 @@ def collect(week: str, cfg_path: Path = ConfigOpt,
                   + (f"; [red]{rep.unreachable} repositories unreachable[/]" if rep.unreachable else ""))
     for i in rep.issues:
         console.print(f"  [yellow]{i.kind}[/] {_t(i.path)}: {_t(i.detail)}", highlight=False)
+    for line in rep.regrades:
+        console.print(f"  [cyan]regrade[/] {_t(line)}", highlight=False)
+    if rep.regrades:
+        console.print("  see them with `autograder regrades`")
     if rep.unreachable and not allow_unreachable:
         console.print(f"[red]{rep.unreachable} repositories could not be read[/] (listed above as unreachable-repo); "
                       "what was read is stored — fix access and collect again, or pass --allow-unreachable")
@@ -180,20 +187,10 @@ def extend(student: str = typer.Argument(..., help="student id or name"), week: 
     """Grant a student an extension; lateness, bank days and scores are recomputed in every report."""
     import getpass
 
-    from autograder import roster as roster_mod
     from autograder.gradebook import Gradebook, now
-    from autograder.naming import nfc
 
     cfg = _load(cfg_path)
-    try:
-        a = cfg.assignment(week)
-        people = roster_mod.load(cfg.path(cfg.roster))
-    except UserError as exc:
-        _fail(exc)
-    found = people.by_id(student) or next((s for s in people if s.name == nfc(student)), None)
-    if found is None:
-        _fail(UserError(f"no student {student!r} on the roster", where=str(cfg.path(cfg.roster)),
-                        fix="use a student_id or the name exactly as in roster.csv"))
+    a, found = _assignment_and_student(cfg, week, student)
     book = Gradebook(cfg.gradebook)
     if days == 0:
         withdrawn = book.withdraw_extension(found.student_id, a.id)
@@ -209,6 +206,23 @@ def extend(student: str = typer.Argument(..., help="student id or name"), week: 
                   f"{(due + timedelta(days=days)).isoformat(timespec='minutes')}. "
                   f"Run `autograder collect {a.id}` and `grade {a.id}` to pick up a version the new deadline makes "
                   "on time; reports recompute lateness from it.")
+
+
+def _assignment_and_student(cfg, week: str, student: str):
+    """(assignment, roster student) from a week and a student id or name; a clear error otherwise."""
+    from autograder import roster as roster_mod
+    from autograder.naming import nfc
+
+    try:
+        a = cfg.assignment(week)
+        people = roster_mod.load(cfg.path(cfg.roster))
+    except UserError as exc:
+        _fail(exc)
+    found = people.by_id(student) or next((s for s in people if s.name == nfc(student)), None)
+    if found is None:
+        _fail(UserError(f"no student {student!r} on the roster", where=str(cfg.path(cfg.roster)),
+                        fix="use a student_id or the name exactly as in roster.csv"))
+    return a, found
 
 
 def _need_collected(book, week: str) -> None:
@@ -456,6 +470,117 @@ def archive_export(out: Path = typer.Argument(..., help="folder to write COHORT/
     written = export_archive(cfg, Gradebook(cfg.gradebook), out, names=names)
     console.print(_t(f"{written} submissions written under {out}; next year, in grader.yml: "
                      f"integrity: {{archive: [{out}]}}"), highlight=False)
+
+
+@app.command()
+def regrades(week: Optional[str] = typer.Argument(None, help="week id or number (default: every week)"),
+             cfg_path: Path = ConfigOpt) -> None:
+    """Regrade requests students committed (regrade/N주차.md): open ones first, with their age; then
+    the decided ones and every TA override."""
+    from autograder import roster as roster_mod
+    from autograder.gradebook import Gradebook
+    from autograder.regrade import store
+    from autograder.regrade.decide import age
+
+    cfg = _load(cfg_path)
+    try:
+        aid = cfg.assignment(week).id if week else None
+    except UserError as exc:
+        _fail(exc)
+    book = Gradebook(cfg.gradebook)
+    names = {s.student_id: s.name for s in roster_mod.load(cfg.path(cfg.roster))}
+    reqs = store.requests(book, aid)
+    decided = store.decisions(book, aid)
+    if not reqs and not decided:
+        console.print("no regrade requests" + (f" for {aid}" if aid else "") + " and no overrides. Students commit "
+                      "regrade/N주차.md (a template is in each week's student folder); `autograder collect WEEK` "
+                      "reads them.")
+        return
+    table = Table(title="regrade requests")
+    for col in ("id", "week", "student", "cases", "status", "age", "reason / problem"):
+        table.add_column(col, no_wrap=col in ("id", "week", "student", "status", "age"), overflow="fold")
+    order = {store.OPEN: 0, store.INVALID: 1}
+    for r in sorted(reqs, key=lambda r: (order.get(r["status"], 2), r["first_seen"])):
+        what = _t(r["reason"][:200]) + (f"\n[yellow]{_t(r['problem'])}[/]" if r["problem"] else "")
+        table.add_row(str(r["id"]), r["assignment"], f"{_t(names.get(r['student_id'], r['student_id']))} "
+                      f"({_t(r['student_id'])})", _t(", ".join(r["cases"]) or "—"), r["status"],
+                      age(r["first_seen"]) if r["status"] in (store.OPEN, store.INVALID) else "", what)
+    console.print(table)
+    if decided:
+        trail = Table(title="decisions (newest last)")
+        for col in ("when", "by", "week", "student", "case", "action", "before → after", "request", "reason"):
+            trail.add_column(col, no_wrap=col not in ("reason",), overflow="fold")
+        for d in decided:
+            change = "" if d["action"] == "reject" else f"{d['before']:g} → {d['points']:g} / {d['max_points']:g}"
+            trail.add_row(d["decided_at"][:16], _t(d["decided_by"]), d["assignment"],
+                          _t(names.get(d["student_id"], d["student_id"])), _t(d["case_id"] or "—"), d["action"], change,
+                          f"#{d['request_id']}" if d["request_id"] else "", _t(d["reason"]))
+        console.print(trail)
+
+
+@app.command()
+def regrade(request_id: int = typer.Argument(..., help="the request's id (see `autograder regrades`)"),
+            action: str = typer.Argument(..., help="accept or reject"),
+            case: Optional[str] = typer.Option(None, "--case", help="the case to change (needed when the request "
+                                                                     "names several)"),
+            points: Optional[float] = typer.Option(None, "--points", help="the case's new points (accept)"),
+            reason: str = typer.Option(..., "--reason", help="why; the student reads it in their feedback"),
+            by: Optional[str] = typer.Option(None, help="who decides (default: this user)"),
+            cfg_path: Path = ConfigOpt) -> None:
+    """Decide a regrade request: `accept --case CASE --points X --reason "…"` or `reject --reason "…"`."""
+    from autograder.gradebook import Gradebook
+    from autograder.regrade import decide
+
+    cfg = _load(cfg_path)
+    book = Gradebook(cfg.gradebook)
+    try:
+        if action == "accept":
+            if points is None:
+                raise UserError("accept needs the case's new points", fix="add --points X")
+            row = decide.accept(cfg, book, request_id, case, points, reason, by)
+            console.print(f"accepted #{request_id}: {_t(row['student_id'])} {row['assignment']} {_t(row['case_id'])} "
+                          f"{row['before']:g} → {row['points']:g} / {row['max_points']:g}. Reports and feedback show it "
+                          f"from the next `autograder report` / `feedback {row['assignment']}`.")
+        elif action == "reject":
+            row = decide.reject(cfg, book, request_id, reason, by)
+            console.print(f"rejected #{request_id} ({_t(row['student_id'])} {row['assignment']}); the student reads "
+                          "the reason in their next feedback.")
+        else:
+            raise UserError(f"unknown action {action!r}", fix="use accept or reject")
+    except UserError as exc:
+        _fail(exc)
+
+
+@app.command()
+def override(student: str = typer.Argument(..., help="student id or name"), week: str = typer.Argument(...),
+             case: str = typer.Argument(..., help="case id as feedback shows it (or manual/ITEM)"),
+             points: Optional[float] = typer.Option(None, "--points", help="the case's points from now on"),
+             reason: str = typer.Option(..., "--reason", help="why; the student reads it in their feedback"),
+             withdraw: bool = typer.Option(False, "--withdraw", help="take an override back: the graded value "
+                                                                      "counts again"),
+             by: Optional[str] = typer.Option(None, help="who decides (default: this user)"),
+             cfg_path: Path = ConfigOpt) -> None:
+    """Set one case's points for a student without a request (kept through later regrades), or
+    withdraw such an override."""
+    from autograder.gradebook import Gradebook
+    from autograder.regrade import decide
+
+    cfg = _load(cfg_path)
+    a, found = _assignment_and_student(cfg, week, student)
+    book = Gradebook(cfg.gradebook)
+    try:
+        if withdraw:
+            row = decide.withdraw(cfg, book, found.student_id, a, case, reason, by)
+            console.print(f"withdrawn: {_t(found.name)} ({found.student_id}) {a.id} {_t(case)} is "
+                          f"{row['points']:g} / {row['max_points']:g} again (the graded value)")
+            return
+        if points is None:
+            raise UserError("an override needs the case's points", fix="add --points X (or --withdraw)")
+        row = decide.override(cfg, book, found.student_id, a, case, points, reason, by)
+    except UserError as exc:
+        _fail(exc)
+    console.print(f"overridden: {_t(found.name)} ({found.student_id}) {a.id} {_t(case)} {row['before']:g} → "
+                  f"{row['points']:g} / {row['max_points']:g}")
 
 
 manual_app = typer.Typer(no_args_is_help=True, help="TA rubric scores: a CSV template, and its import.")

@@ -285,6 +285,14 @@ class Integrity(_Strict):
                                                       "pairs (robust z: median and MAD)")
 
 
+class Regrades(_Strict):
+    """Regrade requests: a file ``regrade/N주차.md`` a student commits, and the TA's decisions."""
+
+    window_days: float = Field(7, ge=0, description=(
+        "days after feedback about the counted version was first given (after the student's deadline) "
+        "in which a request is taken; a later one is listed with the reason, not dropped"))
+
+
 class CourseConfig(_Strict):
     course: Course
     roster: Path
@@ -298,6 +306,7 @@ class CourseConfig(_Strict):
     build: Build = Build()
     watch: Watch = Watch()
     integrity: Integrity = Integrity()
+    regrades: Regrades = Regrades()
     root: Path = Field(Path("."), exclude=True, description="folder of grader.yml; set by load()")
 
     @model_validator(mode="after")

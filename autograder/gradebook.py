@@ -162,6 +162,53 @@ watch_published = Table(
     UniqueConstraint("assignment", "student_id", name="uq_watch_published"),
 )
 
+# regrades: a student's request (a file in git, as collect read it last) and every TA decision, appended
+# and never changed: the value that counts for a case is the latest accept/override for it, unless withdrawn
+regrade_requests = Table(
+    "regrade_requests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment", String, nullable=False, index=True),
+    Column("student_id", String, nullable=False, index=True),
+    Column("path", Text, nullable=False),  # the request file, as committed
+    Column("source", Text, nullable=False),
+    Column("commit_sha", String, nullable=False),
+    Column("first_seen", String, nullable=False),  # when the collector first saw that commit (UTC)
+    Column("content_sha256", String, nullable=False),
+    Column("cases", Text, nullable=False),  # JSON list of the case ids it names (known ones)
+    Column("reason", Text, nullable=False),
+    Column("status", String, nullable=False),  # open | invalid | accepted | rejected | decided
+    Column("problem", Text),  # why it cannot be decided as it stands (after the window, unknown case, ...)
+    Column("created_at", String, nullable=False),
+    Column("updated_at", String, nullable=False),
+)
+
+grade_decisions = Table(
+    "grade_decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment", String, nullable=False, index=True),
+    Column("student_id", String, nullable=False, index=True),
+    Column("case_id", String),  # None for a rejection of a whole request
+    Column("request_id", Integer),  # None for a TA's own override
+    Column("action", String, nullable=False),  # accept | reject | override | withdraw
+    Column("points", Float),  # the value set (accept/override)
+    Column("before", Float),  # the case's value just before the decision (graded, or an earlier override)
+    Column("max_points", Float),
+    Column("run_id", Integer),  # the counted run when decided
+    Column("reason", Text, nullable=False),
+    Column("decided_by", String, nullable=False),
+    Column("decided_at", String, nullable=False),
+)
+
+# when feedback about the counted version was first given after the student's deadline: the regrade
+# window (regrades.window_days) runs from here
+feedback_released = Table(
+    "feedback_released", metadata,
+    Column("assignment", String, nullable=False),
+    Column("student_id", String, nullable=False),
+    Column("released_at", String, nullable=False),
+    UniqueConstraint("assignment", "student_id", name="uq_feedback_released"),
+)
+
 claims = Table(
     "claims", metadata,
     Column("submission_id", Integer, primary_key=True),

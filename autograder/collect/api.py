@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from autograder import roster as roster_mod
 from autograder.collect.git_history import (FileVersion, branch_commits, folder_exists, link_target, materialise,
                                             pack_folder, read_blob, versions)
+from autograder.collect.regrade_files import collect_requests
 from autograder.collect.scan import summary
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
@@ -26,6 +27,7 @@ from autograder.gradebook import Gradebook, IssueRow, SubmissionRow, now
 from autograder.kinds import kind_of
 from autograder.kinds.base import Found, Misnamed, WrongType
 from autograder.naming import nfc, typed_in_english
+from autograder.regrade.request_file import parse_name as regrade_file
 
 MAX_BYTES = 50 << 20
 
@@ -36,6 +38,7 @@ class CollectReport:
     accepted: list[SubmissionRow] = field(default_factory=list)  # one row per stored version
     added: list[SubmissionRow] = field(default_factory=list)  # of those, the ones this run stored first
     issues: list[IssueRow] = field(default_factory=list)
+    regrades: list[str] = field(default_factory=list)  # regrade requests new, changed or withdrawn this run
     new: int = 0
     unreachable: int = 0
 
@@ -137,6 +140,8 @@ def collect_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, 
             by_student = _owners(found, assignment, roster, repo, issue, mirror.path)
             for sid, items in by_student.items():
                 _store(run, mirror.path, repo.url, deadlines[sid], roster.by_id(sid), items, first_seen)
+            report.regrades += collect_requests(cfg, assignment, book, repo.url, mirror.path, found, first_seen,
+                                                repo.owner, roster, issue, collected_at)
     return report
 
 
@@ -157,6 +162,8 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
     seen: set[tuple[str, str]] = set()
     wrong_type: dict[str, tuple] = {}  # student id → (path, student, extension, accepted extensions)
     for version in found:
+        if regrade_file(version.path):
+            continue  # a regrade request: read by collect_requests
         if version.deleted:  # a file that is gone from the branch: the collector must know when
             hit = kind.match(dataclasses.replace(version, mode="100644"), assignment.week)
             if isinstance(hit, Found):  # its owner found as for an added file (keyboard-mode names too)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,10 @@ from autograder.gradebook import Gradebook, results, runs, submissions
 from autograder.kinds import kind_of
 from autograder.naming import file_name_part
 from autograder.pages import markdown_env
+from autograder.regrade.shown import StudentRegrades, for_students
+from autograder.regrade import store as regrade_store
+from autograder.regrade.request_file import file_names as request_names
+from autograder.regrade.store import mark_released
 from autograder.report.finals import final_scores
 
 
@@ -77,26 +82,42 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
         manual.setdefault(m["student_id"], []).append({**m, "title": titles.get(m["item"], m["item"])})
     catalogue = load_catalogue(cfg.path(assignment.folder))  # empty without a hints.py
     files = {}
-    for student in roster_mod.load(cfg.path(cfg.roster)):
-        if shown is not None and student.student_id not in shown:
-            continue
+    students = [s for s in roster_mod.load(cfg.path(cfg.roster)) if shown is None or s.student_id in shown]
+    counted_runs = {s.student_id: None if pd.isna(finals.loc[s.student_id, "run_id"])
+                    else int(finals.loc[s.student_id, "run_id"]) for s in students}
+    run_of = {sid: shown[sid] if shown is not None else run for sid, run in counted_runs.items()}
+    rows_of = {sid: _results(book, run) for sid, run in run_of.items()}
+    regrades = for_students(book, assignment.id, cfg.tz, {(sid, r["case_id"]): float(r["points"])
+                                                           for sid, rows in rows_of.items() for r in rows})
+    released, opened = [], regrade_store.released(book, assignment.id)
+    own, shared = request_names(assignment.week, cfg.course.cohort)
+    request_file = own if any(x.kind == "student_repos" for x in cfg.submissions) else shared
+    for student in students:
         final = finals.loc[student.student_id].to_dict()
-        counted = None if pd.isna(final["run_id"]) else int(final["run_id"])
-        run_id = shown[student.student_id] if shown is not None else counted
-        rows = _results(book, run_id)
+        counted, run_id, rows = counted_runs[student.student_id], run_of[student.student_id], rows_of[student.student_id]
+        regrade = regrades.get(student.student_id, StudentRegrades([], [], {}))
         # what is shown "after the deadline" waits for the student's own one: with an extension the
         # failing configurations would otherwise reach them while they can still fix their code
         due = deadlines[student.student_id]
-        lines = visible_lines(rows, assignment.hidden_tests, due, at)
+        lines = [dataclasses.replace(line, points=regrade.overridden[line.case_id], outcome=f"{line.outcome} → 조교 결정 / "
+                                     "TA decision") if line.case_id in regrade.overridden else line
+                 for line in visible_lines(rows, assignment.hidden_tests, due, at)]
+        window = None
+        if counted is not None and at >= due:
+            released.append(student.student_id)  # the regrade window starts at the first such feedback
+            start = dt.datetime.fromisoformat(opened[student.student_id]) if student.student_id in opened else at
+            window = (start + dt.timedelta(days=cfg.regrades.window_days)).astimezone(cfg.tz).strftime("%Y-%m-%d %H:%M")
         hints, hints_note = shown_hints(rows, catalogue, assignment, due, at, lambda q, s=student.student_id, r=run_id:
                                         book.reveal_hints(s, assignment.id, q, r, at, assignment.hint_reveals_per_day))
         path = folder / file_name_part(f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md")
         path.write_text(template.render(assignment=assignment, student=student, final=final, lines=lines,
                                         manual=manual.get(student.student_id, []), hints=hints,
                                         version=_version(book, run_id, cfg.tz), counted=run_id == counted,
-                                        notice=(notices or {}).get(student.student_id),
+                                        notice=(notices or {}).get(student.student_id), regrade=regrade,
+                                        regrade_window=window, request_file=request_file.replace("<이름>", student.name),
                                         hints_note=hints_note,
                                         run_notes=_run_notes(book, run_id), hint=kind_of(assignment).feedback_hint,
                                         detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
         files[student.student_id] = path
+    mark_released(book, assignment.id, released, at)
     return FeedbackFiles(folder, files)

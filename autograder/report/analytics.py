@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from autograder.config import CourseConfig
+from autograder.report.tidy import automatic
 
 UPPER_LOWER = 0.27  # Kelley's groups for the discrimination index
 
@@ -83,10 +84,11 @@ def common_mistakes(tidy: pd.DataFrame) -> pd.DataFrame:
     """Per assignment and question: how many students' counted version made each named mistake
     (hint ids), with the share of the students graded — what to re-teach."""
     cols = ["assignment", "week", "question", "hint", "students", "share"]
-    auto = tidy[(tidy.origin == "auto") & (tidy.hint.fillna("") != "")] if "hint" in tidy else tidy.iloc[:0]
+    auto = automatic(tidy)
+    auto = auto[auto.hint.fillna("") != ""] if "hint" in tidy else tidy.iloc[:0]
     if auto.empty:
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("week", "students", "share") else object) for c in cols})
-    graded = tidy[tidy.origin == "auto"].groupby("assignment")["student_id"].nunique()
+    graded = automatic(tidy).groupby("assignment")["student_id"].nunique()
     rows = auto.assign(hint=auto.hint.str.split(";")).explode("hint")
     rows = rows.assign(question=rows.hint.str.split(".").str[0])
     counts = rows.groupby(["assignment", "week", "question", "hint"])["student_id"].nunique().rename("students")
@@ -99,7 +101,7 @@ def item_analysis(tidy: pd.DataFrame) -> pd.DataFrame:
     """Per automatic test case: pass rate, mean credit, discrimination, item–rest correlation."""
     cols = ["assignment", "week", "case_id", "title", "max_points", "graded", "skipped", "pass_rate", "mean_credit",
             "discrimination", "item_rest_r"]
-    auto = tidy[tidy.origin == "auto"]
+    auto = automatic(tidy)  # after a TA's regrade decisions
     if auto.empty:  # nothing graded yet: typed columns, so every view still works on it
         numeric = {"week", "max_points", "graded", "skipped", "pass_rate", "mean_credit", "discrimination",
                    "item_rest_r"}

@@ -91,6 +91,8 @@ def write_report(cfg: CourseConfig, book: Gradebook, folder: Path | None = None,
         matrix=t.matrix.to_dict("records"), students=t.students.to_dict("records"), stats=t.stats.to_dict("records"),
         cases=t.cases.to_dict("records"), mistakes=t.mistakes.to_dict("records"), penalties=t.penalties.to_dict("records"),
         at_risk=t.at_risk.to_dict("records"), at_risk_rule=t.at_risk_rule,
-        issues=t.issues.to_dict("records"), review_kinds=REVIEW_KINDS), encoding="utf-8")
+        issues=t.issues.to_dict("records"), review_kinds=REVIEW_KINDS,
+        regrade_requests=t.regrade_requests.to_dict("records"), regrade_decisions=t.regrade_decisions.to_dict("records"),
+        regrade_changed=t.regrade_changed.to_dict("records")), encoding="utf-8")
     files["html"] = html
     return ReportFiles(folder, html, files["class"], t, files)

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from autograder.config import CourseConfig, HintPolicy
 from autograder.pages import html_env, markdown_env
 from autograder.report.tables import ClassTables
+from autograder.report.tidy import automatic
 
 PASSING = ("passed", "skipped", "scored")
 TREND_W, TREND_H, PAD = 380, 120, 28
@@ -50,11 +51,18 @@ def write_cards(cfg: CourseConfig, t: ClassTables, folder: Path) -> dict[str, Pa
                                                                             "title", "hint"))):
         named = f" — 💡 {hint.replace(';', ', ')}" if hint and aid in hinted else ""
         missed[sid][aid].append((case_id if title == case_id else f"{case_id} — {title}") + named)
-    ran = t.tidy[(t.tidy.origin == "auto") & (t.tidy.status != "skipped")]
+    ran = automatic(t.tidy)
+    ran = ran[ran.status != "skipped"]
     passed = ran.assign(ok=lambda d: d.status == "passed").groupby(
         ["student_id", "assignment"])["ok"].agg(["sum", "size"])
     counts = dict(zip(passed.index, zip(passed["sum"].astype(int), passed["size"].astype(int))))
     risk = t.at_risk.set_index("student_id")["reasons"].to_dict()
+    decided: dict[str, list[dict]] = defaultdict(list)
+    for d in t.regrade_decisions.to_dict("records"):
+        decided[d["student_id"]].append(d)
+    asked: dict[str, list[dict]] = defaultdict(list)
+    for r in t.regrade_requests.to_dict("records"):
+        asked[r["student_id"]].append(r)
     rows_by_student = defaultdict(list)
     for r in t.students.to_dict("records"):
         rows_by_student[r["student_id"]].append({**r, "class_median": medians.get(r["assignment"]),
@@ -67,7 +75,7 @@ def write_cards(cfg: CourseConfig, t: ClassTables, folder: Path) -> dict[str, Pa
                           [100 * r["class_median"] / r["max"] if r["class_median"] is not None else float("nan")
                            for r in due])
         ctx = {"course": cfg.course, "student": m, "rows": rows_by_student[sid], "missed": missed.get(sid, {}),
-               "trend": Markup(trend),
+               "trend": Markup(trend), "decisions": decided.get(sid, []), "requests": asked.get(sid, []),
                "class_median": class_median, "risk": risk.get(sid), "rule": t.at_risk_rule,
                "bank_days": cfg.late_policy.bank_days, "as_of": t.as_of.astimezone(cfg.tz)}
         (folder / f"{sid}.md").write_text(md.render(ctx), encoding="utf-8")

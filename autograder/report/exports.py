@@ -27,6 +27,8 @@ def write_tables(t: ClassTables, folder: Path) -> dict[str, Path]:
         "progress": write_csv(t.progress, folder / "progress.csv"),
         "at_risk": write_csv(t.at_risk, folder / "at_risk.csv"),
         "issues": write_csv(t.issues, folder / "collection_issues.csv"),
+        "regrade_requests": write_csv(t.regrade_requests, folder / "regrade_requests.csv"),
+        "regrade_decisions": write_csv(t.regrade_decisions, folder / "regrade_decisions.csv"),
     }
     # the tidy table is long (a row per test case): Arrow writes it several times faster than pandas
     tidy = pa.Table.from_pandas(t.tidy, preserve_index=False)
@@ -43,7 +45,8 @@ def write_workbook(t: ClassTables, path: Path) -> Path:
     """One sheet per view a TA works with; the tidy table stays in Parquet/CSV (too long for a sheet)."""
     sheets = {"scores": t.matrix, "submissions": t.students.drop(columns=["run_id"]), "late penalties": t.penalties,
               "assignments": t.stats, "test cases": t.cases, "mistakes": t.mistakes, "progress": t.progress, "at risk": t.at_risk,
-              "collection issues": t.issues}
+              "collection issues": t.issues, "regrade requests": t.regrade_requests,
+              "regrade decisions": t.regrade_decisions}
     with excel_writer(path) as xlsx:
         for name, frame in sheets.items():
             frame.to_excel(xlsx, sheet_name=name, index=False)

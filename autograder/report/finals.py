@@ -4,7 +4,8 @@ Rule (the course's late policy): a version's time is when the collector first sa
 (``time_source: first_seen``) or its commit date (``commit_time``); it is late by the started
 days past the deadline plus any extension the TA granted, after the grace minutes. Every
 graded version is a candidate unless it is later than ``max_late_days``; TA (manual) points
-join the automatic points of a graded version. Going through the assignments in deadline
+join the automatic points of a graded version, and a case whose points a TA decided on a regrade
+(or overrode) has that value in every version. Going through the assignments in deadline
 order, a student's bank of late days (``bank_days``) covers late days first; the penalty
 ``penalty_per_day × uncovered late days`` applies to the sum, and the best candidate after its
 penalty counts (the one that spends fewer bank days, then the earlier one, wins a tie).
@@ -21,6 +22,7 @@ from sqlalchemy import text
 from autograder import roster as roster_mod
 from autograder.config import CourseConfig
 from autograder.gradebook import Gradebook
+from autograder.regrade import effective
 
 FINAL_COLUMNS = ["student_id", "name", "cohort", "assignment", "week", "raw", "penalty", "score", "max", "percent",
                  "status", "accepted", "late_days", "bank_used", "extension_days", "manual", "notes", "run_id"]
@@ -120,11 +122,13 @@ def final_scores(cfg: CourseConfig, book: Gradebook, as_of: dt.datetime | None =
     weeks = {a.id: a.week for a in cfg.assignments}
     v = _versions(book)
     v = v[v.assignment.isin(points.keys())].copy()
+    decided = effective.overrides(book)  # a TA's regrade decisions: the value set counts, in every version
+    v["score"] = v.score + effective.run_deltas(book, v, decided)
     ext = pd.DataFrame(book.extensions(), columns=["student_id", "assignment", "days"])
     ext_days = ext.set_index(["assignment", "student_id"])["days"]
     v["extension_days"] = pd.Series(list(zip(v.assignment, v.student_id)), index=v.index).map(ext_days).fillna(0)
     v["late_days"] = _late_days(cfg, v, v.extension_days) if len(v) else pd.Series(dtype=int)
-    manual = pd.DataFrame(book.manual(), columns=["assignment", "student_id", "points"])
+    manual = pd.DataFrame(effective.manual_rows(book.manual(), decided), columns=["assignment", "student_id", "points"])
     manual = manual.groupby(["assignment", "student_id"], as_index=False)["points"].sum().rename(
         columns={"points": "manual"})
     v = v.merge(manual, on=["assignment", "student_id"], how="left")

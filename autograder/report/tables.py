@@ -11,6 +11,7 @@ from autograder.config import CourseConfig
 from autograder.gradebook import Gradebook
 from autograder.report import analytics
 from autograder.report.finals import final_scores, read_sql
+from autograder.report.regrades import regrade_tables
 from autograder.report.tidy import tidy_table
 
 
@@ -28,6 +29,9 @@ class ClassTables:
     tidy: pd.DataFrame  # one row per (student, assignment, test case)
     issues: pd.DataFrame  # collection problems
     as_of: dt.datetime
+    regrade_requests: pd.DataFrame  # students' requests (open ones with their age)
+    regrade_decisions: pd.DataFrame  # every TA decision, oldest first
+    regrade_changed: pd.DataFrame  # per case: how many students' value a TA set
 
 
 def class_tables(cfg: CourseConfig, book: Gradebook, as_of: dt.datetime | None = None) -> ClassTables:
@@ -35,6 +39,7 @@ def class_tables(cfg: CourseConfig, book: Gradebook, as_of: dt.datetime | None =
     finals = final_scores(cfg, book, as_of)
     tidy = tidy_table(cfg, book, finals)
     risk, rule = analytics.at_risk(cfg, finals, as_of)
+    regrades = regrade_tables(book, dict(zip(finals.student_id, finals.name)), as_of)
     issues = read_sql(book, "SELECT assignment, path, kind, student, detail, collected_at FROM collection_issues "
                             "ORDER BY assignment, id")
     return ClassTables(
@@ -42,4 +47,5 @@ def class_tables(cfg: CourseConfig, book: Gradebook, as_of: dt.datetime | None =
         stats=analytics.assignment_stats(cfg, finals), cases=analytics.item_analysis(tidy),
         mistakes=analytics.common_mistakes(tidy),
         progress=analytics.progress(cfg, finals, as_of), at_risk=risk, at_risk_rule=rule, tidy=tidy, issues=issues,
-        as_of=as_of)
+        as_of=as_of, regrade_requests=regrades.requests, regrade_decisions=regrades.decisions,
+        regrade_changed=regrades.changed)
