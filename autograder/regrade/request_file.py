@@ -59,6 +59,8 @@ def _sections(text: str) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = [("", [])]
     tokens = MarkdownIt("commonmark").parse(text)
     for i, tok in enumerate(tokens):
+        if tok.type in ("html_block", "fence", "code_block"):  # kept as typed (escaped where shown)
+            out[-1][1].extend(line.strip() for line in tok.content.splitlines() if line.strip())
         if tok.type != "inline":
             continue
         if i and tokens[i - 1].type == "heading_open":
@@ -77,7 +79,7 @@ def _inline_lines(tok) -> list[str]:
             cur = []
         elif c.type == "code_inline":
             cur.append(f"`{c.content}`")
-        elif c.type == "text":
+        elif c.type in ("text", "html_inline"):  # what the student typed, tags too (escaped where shown)
             cur.append(c.content)
     lines.append("".join(cur).strip())
     return [line for line in lines if line]

@@ -30,6 +30,7 @@ from tests.conftest import PROJECT
 from tests.workflow_class import NOTEBOOK, ROSTER, _repo
 
 KST = dt.timezone(dt.timedelta(hours=9))
+HOSTILE = '=HYPERLINK("http://evil.example") <img src=x onerror=alert(1)>'  # a reason is student text
 STUDENTS = ["19001", "19002", "19003"]
 
 
@@ -125,7 +126,7 @@ def test_request_in_git_to_decision_everywhere(course, tmp_path):
     rep = collect_week(cfg, week, book, seen_at="2026-07-17T12:05:00+09:00")
     assert not [i for i in rep.issues if i.kind in ("bad-name", "regrade-request")], rep.issues  # not a submission
     assert len(rep.regrades) == 2, rep.regrades
-    _commit(repos["19003"], {"regrade/2주차.md": _request("- a/one\n", "늦었지만 봐 주세요\n")},
+    _commit(repos["19003"], {"regrade/2주차.md": _request("- a/one\n", "늦었지만 봐 주세요 " + HOSTILE + "\n")},
             "2026-07-20T10:00:00+09:00")  # dated inside the window, pushed after it: the first-seen time counts
     collect_week(cfg, week, book, seen_at="2026-07-30T10:05:00+09:00")
     reqs = {r["student_id"]: r for r in store.requests(book, "week02")}
@@ -175,6 +176,9 @@ def test_request_in_git_to_decision_everywhere(course, tmp_path):
     html = report.html.read_text(encoding="utf-8")
     assert 'id="regrade-decisions-table"' in html and "분모 0 처리는 맞습니다" in html
     assert "window" in html  # 19003's request is open-but-invalid, listed with its age and why
+    assert "<img src=x" not in html and "&lt;img src=x" in html  # escaped on the dashboard
+    cells = pd.read_csv(report.folder / "regrade_requests.csv", encoding="utf-8-sig", dtype=str).reason.tolist()
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells if isinstance(c, str))  # no formula
     card = (report.folder / "cards" / "19001.md").read_text(encoding="utf-8")
     assert "분모 0 처리는 맞습니다" in card and "0 → 6" in card
 
