@@ -23,6 +23,7 @@ from autograder.errors import UserError
 from autograder.feedback import write_feedback
 from autograder.feedback.publish import publish_feedback
 from autograder.gradebook import Deadlines, Gradebook, watch_sources
+from autograder.regrade.store import released
 from autograder.watch import outbox, queue
 from autograder.watch.lock import WatchLock
 from autograder.watch.poll import Backoff, listing
@@ -115,13 +116,16 @@ class Watcher:
 
     # -- what is watched ------------------------------------------------------------------------
     def active(self) -> list[Assignment]:
-        """The weeks asked for, else every assignment that can still take a version."""
+        """The weeks asked for, else every assignment that can still take a version or a regrade
+        request (feedback given within ``regrades.window_days``)."""
         if self.weeks is not None:
             return self.weeks
         at = self.clock()
         longest = max([e["days"] for e in self.book.extensions()] + [0])
         slack = dt.timedelta(days=self.cfg.late_policy.max_late_days + longest + 1)
-        return [a for a in self.cfg.assignments if at <= self.cfg.due(a) + slack]
+        window = dt.timedelta(days=self.cfg.regrades.window_days)
+        return [a for a in self.cfg.assignments if at <= self.cfg.due(a) + slack
+                or any(at <= dt.datetime.fromisoformat(t) + window for t in released(self.book, a.id).values())]
 
     # -- the loop -------------------------------------------------------------------------------
     def run(self, once: bool = False) -> None:
@@ -257,6 +261,8 @@ class Watcher:
                 changed.pop(i.path, None)
                 self.backoff.failed(i.path)
             self.event("issue", f"{a.id} {i.kind} {i.path}: {i.detail[:200]}")
+        for line in rep.regrades:
+            self.event("regrade", f"{a.id} {line}")
         for row in rep.added:
             self.event("seen", f"{a.id} {row.student_id} {row.commit_sha[:7]} {row.path} (first seen {row.first_seen}"
                                f"{f', {row.late_days} d late' if row.late_days else ''})")

@@ -82,7 +82,7 @@ def _grade(cfg, book, scores: dict[str, tuple[float, float]]) -> None:
         one, two = scores[p.student_id]
         cases = [Case("a/one", "첫째", one, 4.0, "passed" if one == 4 else "failed"),
                  Case("a/two", "둘째", two, 6.0, "passed" if two == 6 else "failed")]
-        book.record_run(p.submission_id, RunRow("t", "t", "graded", score=one + two, max_score=10.0, isolation="test",
+        book.record_run(p.submission_id, RunRow("2026-07-15T00:00:00+00:00", "2026-07-15T00:00:01+00:00", "graded", score=one + two, max_score=10.0, isolation="test",
                                                 seconds=0.1), cases, "test", only_if_ungraded=False)
 
 
@@ -292,3 +292,22 @@ def test_a_decision_is_one_transaction_and_two_tas_cannot_both_decide(course):
         store.add_decision(book, row, "accepted")
     assert [d["decided_by"] for d in store.decisions(book)] == ["A"]
     assert json.loads(json.dumps(store.requests(book)[0]["cases"])) == ["a/two"]
+
+
+@pytest.mark.parametrize("course", ["sqlite"], indirect=True)  # the watcher's gradebook side: tests/watch
+def test_the_watcher_reads_requests_while_the_regrade_window_is_open(course):
+    """Past the late-day limit a week is still watched while feedback given within
+    regrades.window_days can be disputed; a pushed request is logged as it is read."""
+    from autograder.watch import Watcher
+
+    cfg, book, repos = course
+    lines: list[str] = []
+    at = {"now": dt.datetime(2026, 7, 25, tzinfo=KST)}  # feedback 07-16 + 7 days: the window has closed
+    watcher = Watcher(cfg, every=1, log=lines.append, clock=lambda: at["now"])
+    assert watcher.active() == []
+    at["now"] = dt.datetime(2026, 7, 20, tzinfo=KST)  # past due + max_late_days, inside the window
+    assert [a.id for a in watcher.active()] == ["week02"]
+    _commit(repos["19001"], {"regrade/2주차.md": _request("- a/two\n", "이유\n")}, "2026-07-20T10:00:00+09:00")
+    watcher.run(once=True)
+    assert [r["student_id"] for r in store.requests(book)] == ["19001"]
+    assert any(" regrade " in line and "a/two" in line for line in lines), lines
