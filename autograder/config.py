@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import typing
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -397,6 +399,7 @@ def load(path: Path | str = "grader.yml") -> CourseConfig:
     if not isinstance(data, dict):
         raise UserError("expected a mapping of course settings at the top level", where=str(path))
     problems = _repeated_assignments(data, tree)
+    kinds: set[str] = set()
     try:
         cfg = CourseConfig.model_validate({**data, "root": path.resolve().parent})
     except ValidationError as exc:
@@ -406,16 +409,53 @@ def load(path: Path | str = "grader.yml") -> CourseConfig:
                 continue  # already said with its line
             line = _line_of(tree, loc)
             msg = err["msg"]
+            kinds.add("date" if "date" in err["type"] else err["type"])
             if err["type"] == "extra_forbidden":
-                msg = "unknown key (check the spelling; see grader.yml in the project for the keys)"
+                near = _close_keys(err["loc"])
+                msg = (f"unknown key — did you mean {' or '.join(repr(k) for k in near)}?" if near else
+                       "unknown key (check the spelling; see grader.yml in the project for the keys)")
             elif err["type"] == "missing":
                 msg = "required key is missing"
             problems.append(f"  line {line}: {_key(loc, data)}: {msg}" if line else f"  {_key(loc, data)}: {msg}")
     if problems:
+        fixes = ["fix the keys above (the project's grader.yml shows every key with a comment)"]
+        if "date" in kinds:
+            fixes.append("dates look like 2026-07-14T23:59:00")
         raise UserError("invalid course file:\n" + "\n".join(problems), where=str(path),
-                        fix="fix the keys above; dates look like 2026-07-14T23:59:00") from None
+                        fix="; ".join(fixes)) from None
     _check_files(cfg, path, tree)
     return cfg
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The settings model a validation error's location (without its last key) points into."""
+    model: Any = CourseConfig
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if model is CourseConfig and part in ("class_repo", "student_repos"):
+            model = ClassRepoSource if part == "class_repo" else StudentReposSource
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+        found = [t for t in _types_in(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
+        if not found:
+            return None
+        model = found[0]
+    return model
+
+
+def _types_in(annotation: Any) -> list[Any]:
+    args = typing.get_args(annotation)
+    return [annotation] if not args else [t for a in args for t in _types_in(a)]
+
+
+def _close_keys(loc: tuple) -> list[str]:
+    """Keys of the right section that a misspelled one is close to ('gradng' → 'grading')."""
+    model = _model_at(tuple(loc[:-1]))
+    known = list(model.model_fields) if model is not None else []
+    return difflib.get_close_matches(str(loc[-1]), [k for k in known if k != "root"], n=2, cutoff=0.7)
 
 
 def _key(loc: tuple, data: dict) -> str:

@@ -29,6 +29,18 @@ def test_unknown_key_names_key_and_line(tmp_path):
     assert f"line {line}" in text  # the extra line written by write_course
 
 
+def test_a_misspelled_key_gets_a_did_you_mean_from_its_own_section(tmp_path):
+    path = write_course(tmp_path, extra="gradng: {workers: 2}\nreports: {outptu: out/r}\n")
+    path.write_text(path.read_text().replace("due:", "hiden_tests: visible, due:", 1), encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        config.load(path)
+    text = err.value.render()
+    assert "gradng: unknown key — did you mean 'grading'?" in text
+    assert "reports.outptu: unknown key — did you mean 'output'?" in text
+    assert "hiden_tests: unknown key — did you mean 'hidden_tests'?" in text
+    assert "dates look like" not in text  # the fix says what is wrong here, not always the date format
+
+
 def test_bad_date_names_the_assignment_line(tmp_path):
     path = write_course(tmp_path)
     path.write_text(path.read_text().replace("2026-07-14T23:59:00", "next tuesday"), encoding="utf-8")
@@ -36,6 +48,7 @@ def test_bad_date_names_the_assignment_line(tmp_path):
     with pytest.raises(UserError) as err:
         config.load(path)
     assert "assignments[week02].due" in err.value.render() and f"line {line}" in err.value.render()
+    assert "dates look like 2026-07-14T23:59:00" in err.value.render()
 
 
 def test_missing_roster_file_is_reported(tmp_path):
