@@ -134,6 +134,7 @@ def check(notebook: Path = typer.Argument(..., help="your notebook"),
     """Run a notebook's public tests in the grading sandbox (exit status 1 when one fails)."""
     from autograder.engine import Limits
     from autograder.engine.public_check import check_notebook, checked_questions, find_public_tests, load_public_tests
+    from autograder.engine.public_report import explain
     from autograder.naming import parse
 
     limits = Limits()
@@ -156,23 +157,24 @@ def check(notebook: Path = typer.Argument(..., help="your notebook"),
         results, cells = check_notebook(notebook, load_public_tests(tests), limits)
     except UserError as exc:
         _fail(exc)
-    table = Table(title=f"public tests: {notebook.name}")
-    table.add_column("test")
-    table.add_column("result")
+    table = Table(title=f"공개 테스트 / public tests: {_t(notebook.name)}")
+    table.add_column("테스트 / test", no_wrap=True)
+    table.add_column("결과 / result", no_wrap=True)
     for r in results:
-        table.add_row(_t(r.name), "[green]passed[/]" if r.passed else "[red]failed[/]")
+        table.add_row(_t(r.name), "[green]통과 / passed[/]" if r.passed else "[red]실패 / failed[/]")
     console.print(table)
     for c in cells:
         if c.get("status") != "ok":
             err = c.get("error") or {}
-            console.print(f"[yellow]cell {c['cell']}[/] {_t(c['status'])}: {_t(err.get('type', ''))}: "
+            console.print(f"[yellow]셀 / cell {c['cell']}[/] {_t(c['status'])}: {_t(err.get('type', ''))}: "
                           f"{_t(err.get('message', ''))}",
                           highlight=False)
     for r in results:
         if not r.passed:
-            console.print(f"\n[red]{_t(r.name)}[/]\n{_t(r.detail)}", highlight=False)
+            console.print(f"\n[red]{_t(r.name)}[/]\n{_t(explain(r.detail))}", highlight=False)
     passed = sum(r.passed for r in results)
-    console.print(f"\n{passed}/{len(results)} public tests passed. Hidden tests check many more shapes, seeds "
+    console.print(f"\n공개 테스트 {passed}/{len(results)}개 통과. 채점 때는 비공개 테스트가 더 많은 모양, 시드, dtype을 "
+                  f"확인합니다. / {passed}/{len(results)} public tests passed. Hidden tests check many more shapes, seeds "
                   "and dtypes when the course grades.")
     if passed < len(results):
         raise typer.Exit(1)

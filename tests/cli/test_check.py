@@ -34,6 +34,29 @@ def test_cli_reports_the_failing_test_and_exits_1(built, tmp_path):
     text = " ".join(result.output.split())
     assert result.exit_code == 1, result.output
     assert "mse_loss" in text and "6/7 public tests passed" in text and "Failed example" in text
+    assert "공개 테스트 6/7개 통과" in text
+
+
+def test_a_function_not_written_yet_is_said_plainly_without_a_traceback(built, tmp_path):
+    """The template's functions return None: the student reads that, not doctest's traceback."""
+    path = tmp_path / "2주차 과제_19기 박세훈.ipynb"
+    nbformat.write(built.template, str(path))
+    result = CliRunner().invoke(app, ["check", str(path), "--tests", str(_tests(built)),
+                                      "-c", str(tmp_path / "none.yml")], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "아직 구현하지 않았거나" in result.output and "not implemented yet" in result.output
+    assert "Traceback" not in result.output and "doctest.py" not in result.output
+    assert "AttributeError: 'NoneType' object has no attribute" in result.output  # the error's last line stays
+
+
+def test_a_doctest_report_keeps_expected_and_got():
+    from autograder.engine.public_report import explain
+
+    report = ("*" * 70 + "\nLine 3, in f\nFailed example:\n    f(2)\nExpected:\n    4\nGot:\n    5\n")
+    text = explain(report)
+    assert "Failed example: f(2)" in text and "Expected: 4" in text and "Got: 5" in text
+    assert "not implemented" not in text  # 5 is an answer, a wrong one
+    assert explain("금지된 API 사용 …") == "금지된 API 사용 …"  # not a doctest report: as it is
 
 
 def test_missing_tests_folder_is_a_clear_error(built, tmp_path):
