@@ -31,11 +31,13 @@ def score_matrix(cfg: CourseConfig, finals: pd.DataFrame, as_of: dt.datetime | N
     already due as of ``as_of`` (a student with full marks so far has 100 there mid-term)."""
     ids = [a.id for a in cfg.assignments]
     keys = ["student_id", "name"]
-    matrix = finals.pivot(index=keys, columns="assignment", values="score")[ids]
+    # work not due yet is blank, not 0 (a real zero is missing work whose deadline has passed)
+    shown = finals.score.where(finals.status != "not due yet")
+    matrix = finals.assign(score=shown).pivot(index=keys, columns="assignment", values="score")[ids]
     weights = pd.Series(cfg.weights())
     points = pd.Series({a.id: a.points for a in cfg.assignments})
     by_student = finals.groupby(keys)
-    out = matrix.assign(total=matrix.sum(axis=1),
+    out = matrix.assign(total=matrix.sum(axis=1, min_count=0),
                         penalty=by_student["penalty"].sum(),
                         late_days=by_student["late_days"].sum(),
                         bank_used=by_student["bank_used"].sum(),

@@ -87,7 +87,7 @@ def write_report(cfg: CourseConfig, book: Gradebook, folder: Path | None = None,
     html.write_text(env.get_template("class.html.j2").render(
         course=cfg.course, generated=now(), as_of=t.as_of.astimezone(cfg.tz), assignments=cfg.assignments,
         weights=cfg.weights(), anonymized=anonymize, bank_days=cfg.late_policy.bank_days, canvas="canvas" in files,
-        class_median=t.matrix.percent.median(), latest_rate=latest.submission_rate.iloc[-1] if len(latest) else None,
+        class_median=t.matrix.percent.median(), so_far_median=t.matrix.percent_so_far.median(), latest_rate=latest.submission_rate.iloc[-1] if len(latest) else None,
         matrix=t.matrix.to_dict("records"), students=t.students.to_dict("records"), stats=t.stats.to_dict("records"),
         cases=t.cases.to_dict("records"), mistakes=t.mistakes.to_dict("records"), penalties=t.penalties.to_dict("records"),
         at_risk=t.at_risk.to_dict("records"), at_risk_rule=t.at_risk_rule,
