@@ -13,6 +13,7 @@ import pandas as pd
 from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.gradebook import Gradebook, IssueRow, now
+from autograder.groups import clusters
 from autograder.integrity.archive import archived_docs
 from autograder.integrity.code_text import notebook_code, submission_code
 from autograder.integrity.index import Doc, Scores, score
@@ -132,15 +133,34 @@ def run_similarity(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *
 
 
 def _issues(book: Gradebook, assignment: Assignment, flagged: list[dict], names: dict, people) -> None:
-    """One ``similarity`` issue per flagged pair, naming both (an archived match names its cohort)."""
+    """One ``similarity`` issue per flagged pair, naming both (an archived match names its cohort); a
+    group of three or more linked submissions is one issue naming every member (its pairs' pages listed)."""
+    def label(key: str, archived: bool = False) -> str:
+        return key if archived else f"{names.get(key, key)} ({key})"
+
+    groups = clusters((f["a_id"], f["b_id"]) for f in flagged)
+    big = {m: tuple(g) for g in groups if len(g) > 2 for m in g}
+    said: set[tuple] = set()
     for f in flagged:
-        who = f"{names.get(f['a_id'], f['a_id'])} ({f['a_id']})"
-        other = f["b_id"] if f["archived"] else f"{names.get(f['b_id'], f['b_id'])} ({f['b_id']})"
-        detail = (f"code similar to {other}: score {f['score']:.2f} ({f['unusual']:.1f} robust SD above the week's "
-                  f"pairs), {f['matched_lines']} matched lines; side by side: {f['page']} — a TA decides "
-                  "(the score is unchanged)")
-        students = f"{names.get(f['a_id'], f['a_id'])}" + ("" if f["archived"] else f", {names.get(f['b_id'], f['b_id'])}")
-        book.add_issue(IssueRow(assignment.id, now(), f"{who} | {other}", "similarity", detail, students))
+        group = big.get(f["a_id"])
+        if group is None:
+            who, other = label(f["a_id"]), label(f["b_id"], f["archived"])
+            detail = (f"code similar to {other}: score {f['score']:.2f} ({f['unusual']:.1f} robust SD above the "
+                      f"week's pairs), {f['matched_lines']} matched lines; side by side: {f['page']} — a TA decides "
+                      "(the score is unchanged)")
+            students = names.get(f["a_id"], f["a_id"]) + ("" if f["archived"] else f", {names.get(f['b_id'], f['b_id'])}")
+            book.add_issue(IssueRow(assignment.id, now(), f"{who} | {other}", "similarity", detail, students))
+        elif group not in said:
+            said.add(group)
+            mine = [x for x in flagged if x["a_id"] in group]
+            archived = [x for x in group if any(x == y["b_id"] and y["archived"] for y in mine)]
+            members = [label(m, m in archived) for m in group]
+            detail = (f"{len(group)} submissions form one group of similar code (pair scores "
+                      f"{min(x['score'] for x in mine):.2f}–{max(x['score'] for x in mine):.2f}): {', '.join(members)}; "
+                      f"side by side: {', '.join(x['page'] for x in mine[:5])}" + (" …" if len(mine) > 5 else "")
+                      + " (every pair in the similarity CSV) — a TA decides (the scores are unchanged)")
+            book.add_issue(IssueRow(assignment.id, now(), " | ".join(members), "similarity", detail,
+                                    ", ".join(names.get(m, m) for m in group if m not in archived)))
 
 
 def is_code_week(assignment: Assignment) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from autograder.groups import clusters
 from autograder.writeup.structure import without_headings
 
 PAIR_THRESHOLD = 0.85
@@ -23,13 +24,17 @@ MIN_PARAGRAPH = 40  # characters: a pattern's name or a short line is not a copy
 
 @dataclass(frozen=True)
 class Flag:
-    students: tuple[str, ...]  # one student (prompt copy) or two (a pair)
+    students: tuple[str, ...]  # one student (prompt copy), or a group of two or more
     kind: str  # similar-writeups | copies-prompt
-    similarity: float
+    similarity: float  # the group's highest pairwise similarity
+    lowest: float | None = None  # for a group of three or more: its lowest linked pair
 
     def detail(self) -> str:
         if self.kind == "copies-prompt":
             return f"a paragraph of the write-up is {self.similarity:.0%} similar to one of the prompt's — TA to review"
+        if len(self.students) > 2:
+            return (f"{len(self.students)} write-ups form one group of near-identical texts ({self.lowest:.0%}–"
+                    f"{self.similarity:.0%} similar pairs): {', '.join(self.students)} — TA to review")
         return f"write-ups of {' and '.join(self.students)} are {self.similarity:.0%} similar — TA to review"
 
 
@@ -47,14 +52,17 @@ def flags(texts: dict[str, str], prompt: str) -> list[Flag]:
     sim = cosine_similarity(vectorizer.transform(docs))
     prompt_vectors = vectorizer.transform(given) if given else None
     found = []
+    linked = []
     for i, a in enumerate(names):
         if prompt_vectors is not None and mine[i]:
             best = float(cosine_similarity(vectorizer.transform(mine[i]), prompt_vectors).max())
             if best >= PROMPT_THRESHOLD:
                 found.append(Flag((a,), "copies-prompt", best))
-        for j in range(i + 1, len(names)):
-            if sim[i, j] >= PAIR_THRESHOLD:
-                found.append(Flag((a, names[j]), "similar-writeups", float(sim[i, j])))
+        linked += [(i, j) for j in range(i + 1, len(names)) if sim[i, j] >= PAIR_THRESHOLD]
+    for group in clusters(linked):  # a group of identical write-ups is one flag naming everyone in it
+        edges = [float(sim[i, j]) for i, j in linked if i in group]
+        found.append(Flag(tuple(names[i] for i in group), "similar-writeups", max(edges),
+                          min(edges) if len(group) > 2 else None))
     return sorted(found, key=lambda f: -f.similarity)
 
 

@@ -149,3 +149,28 @@ def test_normalising_undoes_what_a_copier_changes_without_changing_the_program()
     assert normalise(original) == normalise(disguised)
     assert normalise("x = 1\n%matplotlib inline") == "x = 1\n%matplotlib inline"  # not Python: kept as written
     assert "LIMIT = 3" in normalise("LIMIT = 3\ndef g():\n    return 1\n")  # a module's name is read elsewhere
+
+
+def test_a_group_of_copies_is_one_issue_naming_its_members_and_a_lone_pair_stays_a_pair():
+    """Three students who share one solution are one line of the collection report (three pairs
+    would bury the rest); a separate pair is still its own line."""
+    from types import SimpleNamespace
+
+    from autograder.integrity.similarity import _issues
+
+    rows = []
+    book = SimpleNamespace(add_issue=rows.append)
+
+    def pair(a, b, score, archived=False):
+        return {"a_id": a, "b_id": b, "score": score, "unusual": 6.0, "matched_lines": 30, "archived": archived,
+                "page": f"similarity/week02/{a}-{b}.html"}
+
+    flagged = [pair("19001", "19002", 0.97), pair("19002", "19003", 0.95), pair("19001", "19003", 0.96),
+               pair("19005", "cohort 18 / S-abc123", 0.93, archived=True)]
+    names = {"19001": "박세훈", "19002": "김민지", "19003": "이준호", "19005": "강하늘"}
+    _issues(book, SimpleNamespace(id="week02"), flagged, names, None)
+    assert len(rows) == 2
+    group = next(r for r in rows if "3 submissions form one group" in r.detail)
+    assert all(n in group.student for n in ("박세훈", "김민지", "이준호")) and "0.95–0.97" in group.detail
+    lone = next(r for r in rows if r is not group)
+    assert "cohort 18 / S-abc123" in lone.path and lone.student == "강하늘"

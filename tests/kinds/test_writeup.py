@@ -81,11 +81,11 @@ def test_similarity_flags_prompt_copies_and_near_identical_pairs_but_not_distinc
     texts = {name: text for name, (_, text, _) in WRITEUPS.items()}
     texts["copy_of_good"] = WRITEUPS["good_korean"][1].replace("농약을", "약을")
     found = flags(texts, PROMPT)
-    pairs = {f.students for f in found if f.kind == "similar-writeups"}
+    groups = [set(f.students) for f in found if f.kind == "similar-writeups"]
     copies = {f.students[0] for f in found if f.kind == "copies-prompt"}
     assert copies == {"copy_of_prompt"}
-    assert ("good_korean", "copy_of_good") in pairs
-    assert ("good_english_only", "good_korean") not in pairs and ("good_korean", "good_english_only") not in pairs
+    assert any({"good_korean", "copy_of_good"} <= g for g in groups)
+    assert not any({"good_english_only", "good_korean"} <= g for g in groups)
     assert all(f.similarity >= 0.8 for f in found) and all("TA" in f.detail() for f in found)
 
 
@@ -102,3 +102,13 @@ def test_files_are_read_as_md_txt_cp949_or_notebook_markdown(tmp_path):
     (tmp_path / "b.md").write_bytes(b"\x89PNG\x00\x00binary")
     with pytest.raises(UserError, match="binary"):
         grade_writeup(tmp_path / "b.md", NAME, RUBRIC)
+
+
+def test_a_group_of_identical_writeups_is_one_flag_naming_every_member():
+    """Twelve copies of one write-up: one line naming twelve students, not 66 pairs."""
+    base = WRITEUPS["good_korean"][1]
+    texts = {f"학생{i:02d}": base.replace("농약을", "농약을" + " " * (i % 3)) for i in range(12)}
+    texts["own_work"] = WRITEUPS["good_english_only"][1]
+    found = [f for f in flags(texts, PROMPT) if f.kind == "similar-writeups"]
+    assert len(found) == 1 and set(found[0].students) == {f"학생{i:02d}" for i in range(12)}
+    assert "12 write-ups form one group" in found[0].detail() and "학생11" in found[0].detail()
