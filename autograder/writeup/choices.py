@@ -26,7 +26,9 @@ _REJECTED_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:패턴|시스템)?\s*(?:�
                              r"대신|이\s*아니라|가\s*아니라|보다는|말고|(?:은|는)\s*제외|[과와]\s*(?:달리|다르게))",
                              re.IGNORECASE)
 _REJECTED_BEFORE = re.compile(r"(?:instead\s+of|rather\s+than|not)\s*(?:the\s+)?$", re.IGNORECASE)
-_LISTED_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:과|와|및|,|/|·|그리고|하고|이랑|랑|\band\b|&)", re.IGNORECASE)
+# a name followed by another one: listed together ("인식과 …"), or offered as alternatives ("인식 또는 …")
+_LISTED_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:과|와|및|,|/|·|그리고|하고|이랑|랑|또는|혹은|아니면|이나\s|나\s|"
+                           r"\band\b|\bor\b|&)", re.IGNORECASE)
 # what may precede a name that opens its line ("초개인화 — …", "- 인식", "A. 인식", "선택: 인식")
 _LINE_LEAD = re.compile(r"^[\s>*_#\-•·]*(?:(?:\d{1,2}|[A-Z])[.)]\s*)?(?:[^:：\n]{0,15}[:：]\s*)?(?:\*\*)?\s*$")
 
@@ -45,7 +47,7 @@ def _mentions(text: str, option: Option) -> list[re.Match]:
 def _opens_line(text: str, m: re.Match) -> bool:
     """The name opens its line, and is not the first of a list ("인식과 예측 분석을 같이 …")."""
     return (bool(_LINE_LEAD.match(text[text.rfind("\n", 0, m.start()) + 1:m.start()]))
-            and not _LISTED_AFTER.match(text[m.end():m.end() + 10]))
+            and not _LISTED_AFTER.match(text[m.end():m.end() + 40]))  # room for "(Conversation) 과"
 
 
 def chosen(text: str, choices: Choices) -> Chosen:

@@ -39,6 +39,10 @@ def _sections(rubric: Rubric, found: Sections) -> tuple[float, str]:
     if missing:
         return 0, ("missing: " + ", ".join(rubric.sections[k].title for k in missing)
                    + " (use the template's headings)")
+    if found.placed:
+        title = rubric.sections[found.placed].title
+        return 1, (f"all sections found; the heading '{found.headings[found.placed]}' is taken as {title} by its "
+                   f"place (name it as the template does)")
     return 1, ("all sections found, one paragraph each (no headings)" if found.by_order else "all sections found")
 
 

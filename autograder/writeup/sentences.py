@@ -22,6 +22,8 @@ _MARKUP = re.compile(r"[*_`>#]+|^\s*\|?[\s:|-]+\|?\s*$")
 # a line that goes on in the next one: ends in a comma or a connective ending or particle
 _CONTINUES = re.compile(r"(?:[,，、]|(?<=[가-힣])(?:고|며|서|면|는데|지만|은|는|이|가|을|를|의|에|와|과|및|로|으로|하여|해서))\s*$")
 _HANGUL = re.compile(r"[가-힣]")
+# a sentence has a word: not only emoji, emoticons or laughter in jamo ("ㅋㅋ", "ㅎㅎ", "ㅠㅠ") after a "!"
+_WORDS = re.compile(r"[^\Wㄱ-ㆎ_]")
 
 
 _KIWI_LOCK = threading.Lock()  # grading threads share one analyser (its model loads once, ~2 s)
@@ -77,5 +79,5 @@ def split_sentences(text: str) -> list[str]:
         parts = _korean(unit) if _HANGUL.search(unit) else _latin(unit)
         if _HANGUL.search(unit):  # Kiwi keeps "e.g. …. It works." English inside Korean whole: split it too
             parts = [p for part in parts for p in _latin(part)]
-        sentences += [" ".join(p.split()) for p in parts if re.search(r"\w", p)]
+        sentences += [" ".join(p.split()) for p in parts if _WORDS.search(p)]
     return sentences

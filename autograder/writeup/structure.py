@@ -25,6 +25,8 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[①-⑩]|[가-하][.)]|Q\d{0,2}[.):
 _HANGUL = re.compile(r"[가-힣]")
 _SENTENCE_END = re.compile(r"(?:다|요|니다)[.!]?\s*$")  # a sentence with a colon is not a label (a question is)
 _ROW = re.compile(r"^\s*\|(?P<cells>.+)\|\s*$")
+# "• 적용 분야" over indented "  ◦ …" items (pasted from HWP/Word): a bullet that titles the items under it
+_BULLET_TITLE = re.compile(r"^(?P<indent>\s*)[-*+•·▪◦○●□■➢►▶]\s+(?:\*\*|__)?(?P<label>[^:：\n*_]{1,20}?)(?:\*\*|__)?\s*$")
 _RULE_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 
 
@@ -33,6 +35,7 @@ class Sections:
     bodies: dict[str, str]  # kind → its text (first section of each kind)
     headings: dict[str, str]  # kind → the heading or label as written
     by_order: bool = False  # no markers: paragraphs taken in the rubric's order
+    placed: str | None = None  # a section whose heading names none, taken by its place in the order
 
     def missing(self, kinds) -> list[str]:
         return [k for k in kinds if k not in self.bodies]
@@ -57,7 +60,20 @@ def _kind(label: str, kinds: dict[str, Section]) -> str | None:
     return (max if _HANGUL.search(label) else min)(found)[1]
 
 
-def _mark(line: str, i: int, kinds: dict[str, Section]) -> _Mark | None:
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _titles_items(lines: list[str], i: int) -> bool:
+    """The next non-empty line is indented further than line ``i``: its sub-items."""
+    below = next((line for line in lines[i + 1:] if line.strip()), "")
+    return _indent(below) > _indent(lines[i])
+
+
+def _mark(line: str, i: int, kinds: dict[str, Section], lines: list[str] = ()) -> _Mark | None:
+    bullet = _BULLET_TITLE.match(line)
+    if bullet and _kind(bullet["label"], kinds) and _titles_items(list(lines), i):
+        return _Mark(i, bullet["label"].strip(), "", False)
     m = _HEADING.match(line)
     if m:
         return _Mark(i, (m["h"] or m["b"] or m["u"]).strip(" *_:"), "", True)
@@ -80,7 +96,7 @@ def strip_comments(text: str) -> str:
 
 def sections(text: str, kinds: dict[str, Section]) -> Sections:
     lines = strip_comments(text).splitlines()
-    marks = [m for i, line in enumerate(lines) if (m := _mark(line, i, kinds))]
+    marks = [m for i, line in enumerate(lines) if (m := _mark(line, i, kinds, lines))]
     strong = [m for m in marks if m.strong]
     if len({_kind(m.label, kinds) for m in strong} - {None}) >= 2:
         marks = strong  # a document organised by headings: labels inside are content
@@ -101,7 +117,33 @@ def sections(text: str, kinds: dict[str, Section]) -> Sections:
             headings[kind] = m.label
     if not bodies:
         return _by_order(lines, kinds)
+    placed = _by_place(starts, kinds, bodies, lines)
+    if placed:
+        kind, m, end = placed
+        bodies[kind] = "\n".join([m.rest, *lines[m.line + 1:end]]).strip()
+        headings[kind] = m.label
+        return Sections(bodies, headings, placed=kind)
     return Sections(bodies, headings)
+
+
+def _by_place(starts: list[tuple["_Mark", str | None]], kinds: dict[str, Section], bodies: dict[str, str],
+              lines: list[str]) -> tuple[str, "_Mark", int] | None:
+    """One section missing and one heading that names none, standing where the missing one belongs in
+    the template's order ("## 3. 모델 설계" holding the input and output sentences): that heading is
+    the section (said in the reason)."""
+    missing = [k for k in kinds if k not in bodies]
+    unnamed = [(n, m) for n, (m, kind) in enumerate(starts) if kind is None and m.strong and not _TITLE.search(m.label)]
+    if len(missing) != 1 or len(unnamed) != 1:
+        return None
+    order = list(kinds)
+    n, m = unnamed[0]
+    before = [order.index(k) for k, _ in ((kind, 0) for _, kind in starts[:n]) if k is not None]
+    after = [order.index(k) for k, _ in ((kind, 0) for _, kind in starts[n + 1:]) if k is not None]
+    place = order.index(missing[0])
+    if (before and max(before) > place) or (after and min(after) < place):
+        return None
+    end = starts[n + 1][0].line if n + 1 < len(starts) else len(lines)
+    return missing[0], m, end
 
 
 def _by_order(lines: list[str], kinds: dict[str, Section]) -> Sections:

@@ -112,3 +112,46 @@ def test_a_group_of_identical_writeups_is_one_flag_naming_every_member():
     found = [f for f in flags(texts, PROMPT) if f.kind == "similar-writeups"]
     assert len(found) == 1 and set(found[0].students) == {f"학생{i:02d}" for i in range(12)}
     assert "12 write-ups form one group" in found[0].detail() and "학생11" in found[0].detail()
+
+
+LAYOUT_APP = "스마트 팜에서 잎 사진으로 병충해를 찾습니다. 농부가 바로 진단할 수 있습니다."
+LAYOUT_IO = "입력은 잎 사진입니다. 출력은 병의 이름과 확률입니다."
+
+
+@pytest.mark.parametrize("text, expected", [
+    # pasted from HWP/Word: "•" section titles over "◦" items
+    ("• 패턴\n  ◦ 인식 (Recognition)\n• 적용 분야\n  ◦ 스마트 팜에서 잎 사진으로 병충해를 찾습니다.\n"
+     "  ◦ 농부가 찍은 사진을 바로 진단할 수 있습니다.\n• 입력과 출력\n  ◦ 입력은 잎 사진입니다.\n"
+     "  ◦ 출력은 병의 이름과 확률입니다.\n", 6.0),
+    # a sentence ending in an emoji or laughter after "!" is one sentence
+    (f"## 1. 패턴\n인식\n\n## 2. 적용\n{LAYOUT_APP}\n\n## 3. 입력과 출력\n입력은 잎 사진입니다! 😀 ㅋㅋ\n"
+     "출력은 병의 이름입니다!🎉\n", 6.0),
+    # a third heading that names no section but stands where input & output belongs, and holds it
+    (f"## 1. 패턴\n인식\n\n## 2. 적용\n{LAYOUT_APP}\n\n## 3. 모델 설계\n"
+     "모델에는 잎 사진이 들어갑니다. 모델은 병의 이름과 확률을 내놓습니다.\n", 6.0),
+    # undecided between two, or two named side by side: not "exactly one" (−1.5)
+    (f"## 1. 패턴\n인식 또는 예측 분석 (아직 못 정했습니다)\n\n## 2. 적용\n{LAYOUT_APP}\n\n## 3. 입력과 출력\n{LAYOUT_IO}\n",
+     4.5),
+    (f"## 1. 패턴\nRecognition or predictive analytics (I could not decide)\n\n## 2. 적용\n{LAYOUT_APP}\n\n"
+     f"## 3. 입력과 출력\n{LAYOUT_IO}\n", 4.5),
+    (f"## 1. 패턴\n대화형 (Conversation) 과 인식 (Recognition)\n\n## 2. 적용\n{LAYOUT_APP}\n\n## 3. 입력과 출력\n"
+     f"{LAYOUT_IO}\n", 4.5),
+])
+def test_layouts_a_fair_ta_grades_the_same_way(text, expected):
+    got = grade_text(text, "1주차 과제_19기 박세훈.md", RUBRIC)
+    assert sum(c.points for c in got) == pytest.approx(expected), [(c.case_id, c.points, c.message) for c in got]
+
+
+def test_a_heading_taken_by_its_place_says_so_and_an_extra_heading_elsewhere_is_not_taken():
+    text = f"## 1. 패턴\n인식\n\n## 2. 적용\n{LAYOUT_APP}\n\n## 3. 모델 설계\n{LAYOUT_IO}\n"
+    sections = {c.case_id: c for c in grade_text(text, "1주차 과제_19기 박세훈.md", RUBRIC)}["writeup/sections"]
+    assert "'3. 모델 설계' is taken as" in sections.message
+    # the missing section is the application, but the unnamed heading comes after input & output: not its place
+    wrong = f"## 1. 패턴\n인식\n\n## 2. 입력과 출력\n{LAYOUT_IO}\n\n## 3. 느낀 점\n{LAYOUT_APP}\n"
+    got = {c.case_id: c for c in grade_text(wrong, "1주차 과제_19기 박세훈.md", RUBRIC)}
+    assert got["writeup/sections"].points == 0
+
+
+def test_laughter_and_emoji_are_not_sentences():
+    assert split_sentences("입력은 사진입니다! ㅋㅋ 출력은 병명입니다.") == ["입력은 사진입니다!", "출력은 병명입니다."]
+    assert len(split_sentences("농가에 도움이 됩니다! 😀 정말 기대됩니다 🙏")) == 2
