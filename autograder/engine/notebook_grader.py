@@ -46,6 +46,7 @@ class GradeResult:
     isolation: str = ""
     seconds: float = 0.0
     infra_error: str | None = None  # set → not a student outcome; retry, never store a zero
+    remarks: tuple[str, ...] = ()  # what the grader adjusted to grade it (a project one folder down, ...)
 
     @property
     def score(self) -> float:
@@ -58,7 +59,7 @@ class GradeResult:
     @property
     def notes(self) -> str | None:
         """What the student should know about how their notebook ran (skipped magics, ...)."""
-        found = []
+        found = list(self.remarks)
         for c in self.cells[:500]:
             if not (isinstance(c, dict) and str(c.get("cell", "")).isdigit()):
                 continue

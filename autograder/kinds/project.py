@@ -17,6 +17,7 @@ from autograder.kinds.base import AssignmentKind, Found, SubmissionGrader
 from autograder.kinds.handout import PROMPT_FILE, write_handout
 from autograder.naming import parse
 from autograder.project import ProjectTask, grade_project, load_task
+from autograder.project.grade import project_root
 from autograder.project.task import TASK_FILE
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class ProjectKind(AssignmentKind):
 
     def problem(self, data: bytes, ext: str) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if "solution.py" not in zf.namelist():
+            if project_root(zf.namelist()) is None:  # one folder down is graded from there (with a note)
                 return "no solution.py at the top of the project folder"
         return None
 

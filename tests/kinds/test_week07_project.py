@@ -26,7 +26,8 @@ from tests.week07_projects import (FINAL_CLAIM_README, FULL_FIT, GOOD_README, HE
 ROSTER = [("19001", "박세훈", ""), ("19002", "김민지", ""), ("19003", "이준호", ""), ("19004", "최서연", "딥러너즈"),
           ("19005", "강하늘", "딥러너즈"), ("19006", "오지훈", ""), ("19007", "한유나", ""), ("19008", "서예린", ""),
           ("19009", "임도윤", ""), ("19010", "정하은", ""), ("19011", "윤서준", ""), ("19012", "장민서", ""),
-          ("19013", "조은우", ""), ("19014", "배수아", ""), ("19015", "문지우", ""), ("19016", "송하린", ""), ("19017", "권나은", ""), ("19018", "유시우", "")]
+          ("19013", "조은우", ""), ("19014", "배수아", ""), ("19015", "문지우", ""), ("19016", "송하린", ""), ("19017", "권나은", ""), ("19018", "유시우", ""),
+          ("19019", "남궁현", ""), ("19020", "홍다인", "")]
 TIME_LIMIT = 5  # s per training
 
 
@@ -61,6 +62,11 @@ FOLDERS = {  # folder owner → files
     "유시우": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": NETWORK_SUBPROCESS},
     "송하린": {"README.md": GOOD_README.format(accuracy="0.99"), "solution.py": CACHED},
     "문지우": {"README.md": GOOD_README.format(accuracy="1.0"), "solution.py": LOOKUP, "digits.npz": _public_digits_npz()},
+    # a folder unzipped into itself: everything one folder down
+    "남궁현": {"project/README.md": GOOD_README.format(accuracy="0.99"), "project/solution.py": SVM},
+    # module-level code reads the public digits (no main guard): the import fails where they are hidden
+    "홍다인": {"README.md": GOOD_README.format(accuracy="0.99"),
+              "solution.py": "from sklearn.datasets import load_digits\nX, y = load_digits(return_X_y=True)\n" + SVM},
 }
 HOLDOUT_SEED = 90417
 
@@ -95,6 +101,7 @@ reports: {{output: out/reports}}
         folder = repo / "week7" / f"7주차 과제_19기 {owner}"
         folder.mkdir(parents=True)
         for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             if isinstance(text, bytes):
                 (folder / name).write_bytes(text)
             else:
@@ -126,7 +133,7 @@ def test_folders_and_team_folders_are_collected_and_a_folder_without_solution_is
     assert owners == {name for _, name, _ in ROSTER}
     bad = [i for i in collected.issues if i.kind == "invalid-file"]
     assert [i.student for i in bad] == ["임도윤"] and "solution.py" in bad[0].detail
-    assert summary.graded == 17 and summary.infra_errors == 0
+    assert summary.graded == 19 and summary.infra_errors == 0
 
 
 def test_a_project_that_ships_the_public_dataset_is_flagged_for_review(graded):
@@ -174,6 +181,16 @@ def test_each_rubric_item_gets_what_the_project_deserves(graded):
     assert final[0] == 2.0 and "0.960" in final[2] and "TA to review" in final[2]
     scores = class_tables(cfg, book).students.set_index("name")["score"]
     assert scores["박세훈"] == 25.0 and scores["임도윤"] == 0.0
+    assert items["남궁현"] == good  # one folder down: graded from there, as if at the top …
+    with book.engine.connect() as conn:
+        notes = conn.exec_driver_sql("SELECT r.notes FROM runs r JOIN submissions s ON s.id = r.submission_id "
+                                     "WHERE s.student_name = '남궁현' AND r.current = 1").scalar()
+    assert "one folder down (project/)" in notes  # … and the student is told
+    guarded = items["홍다인"]  # what can be graded is; each failing item says what happened and the fix
+    assert guarded["readme_sections"][0] == 4.0
+    for item in ("accuracy", "reproducible_offline"):
+        assert guarded[item][0] == 0 and "failed while it was imported" in guarded[item][2], guarded[item]
+        assert "__main__" in guarded[item][2] and "is not defined" not in guarded[item][2]
 
 
 def test_the_held_out_labels_never_enter_a_plan():
