@@ -10,9 +10,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import math
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -26,7 +27,7 @@ from autograder.errors import UserError
 from autograder.gradebook import Gradebook, IssueRow, SubmissionRow, now
 from autograder.kinds import kind_of
 from autograder.kinds.base import Found, Misnamed, WrongType
-from autograder.naming import nfc, typed_in_english
+from autograder.naming import ParsedName, nfc, typed_in_english
 from autograder.regrade.request_file import parse_name as regrade_file
 
 MAX_BYTES = 50 << 20
@@ -176,6 +177,8 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
         if not version.regular and not (isinstance(hit, Found) and hit.version.path != version.path):
             _not_a_file(version, kind, assignment, roster, repo, issue, local)  # an entry inside a folder: packing
             continue                                                           # leaves it out and says so
+        if isinstance(hit, Misnamed) and repo.owner:
+            hit = _owners_misnamed(hit, version, kind, assignment.week, repo.owner) or hit
         if isinstance(hit, Misnamed):
             issue(hit.path, "bad-name", hit.detail, repo.owner.name if repo.owner else None)
             continue
@@ -208,6 +211,23 @@ def _owners(found: list[FileVersion], assignment: Assignment, roster, repo: _Rep
                   f"{assignment.id} takes {', '.join('.' + e for e in accepted)} — save it as one of those "
                   "and commit again", student.name)
     return by_student
+
+
+_WEEK_IN_NAME = re.compile(r"(\d{1,2})\s*주\s*차")
+
+
+def _owners_misnamed(hit: Misnamed, version: FileVersion, kind, week: int, owner) -> Found | None:
+    """In a student's own repository a misnamed file of the week ('2주차과제_강나연_최종.ipynb') is
+    still theirs: taken, with the deviation noted for the TA and the student."""
+    name = PurePosixPath(version.path).name
+    weeks = {int(w) for w in _WEEK_IN_NAME.findall(nfc(name))}
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if weeks != {week} or ext not in getattr(kind, "extensions", ()):
+        return None
+    note = (f"file name '{name}' does not follow '{week}주차 과제_<기수>기 <이름>.{ext}', but the repository is "
+            f"{owner.name}'s: taken as theirs — rename it next time")
+    parsed = ParsedName(week, owner.cohort, owner.name, ext, (note,), (note,))
+    return Found(version, parsed, ext)
 
 
 def _not_a_file(version: FileVersion, kind, assignment: Assignment, roster, repo: _Repo, issue, local: Path) -> None:

@@ -15,7 +15,7 @@ from autograder.config import Assignment, CourseConfig
 from autograder.casekit.loader import load_catalogue
 from autograder.feedback.hint_lines import shown_hints
 from autograder.feedback.visibility import shows_detail, visible_lines
-from autograder.gradebook import Gradebook, results, runs, submissions
+from autograder.gradebook import Gradebook, collection_issues, results, runs, submissions
 from autograder.kinds import kind_of
 from autograder.naming import file_name_part
 from autograder.pages import markdown_env
@@ -24,6 +24,30 @@ from autograder.regrade import store as regrade_store
 from autograder.regrade.request_file import file_names as request_names
 from autograder.regrade.store import mark_released
 from autograder.report.finals import final_scores
+
+
+# collection problems a student should hear about their own files (not the ones a TA judges first:
+# similarity, needs-review, work authored by another student)
+FILE_PROBLEMS = {"bad-name": "파일 이름 / file name", "name-differs": "파일 이름 / file name",
+                 "wrong-file-type": "파일 형식 / file type", "invalid-notebook": "읽을 수 없는 노트북 / unreadable notebook",
+                 "invalid-file": "읽을 수 없는 파일 / unreadable file", "not-a-file": "파일이 아님 / not a file",
+                 "duplicate": "여러 파일 / several files", "too-late": "너무 늦음 / too late",
+                 "force-push": "기록 변경 / history rewritten", "unreachable-repo": "저장소 / repository",
+                 "regrade-request": "재채점 요청 / regrade request"}
+
+
+def _file_problems(book: Gradebook, assignment: str) -> dict[str, list[tuple[str, str]]]:
+    """Student name → [(what, detail)] of the collection problems with their files."""
+    with book.engine.connect() as conn:
+        rows = conn.execute(select(collection_issues.c.student, collection_issues.c.kind, collection_issues.c.detail)
+                            .where(collection_issues.c.assignment == assignment,
+                                   collection_issues.c.kind.in_(list(FILE_PROBLEMS)))
+                            .order_by(collection_issues.c.id)).all()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for student, kind, detail in rows:
+        if student and (FILE_PROBLEMS[kind], detail) not in out.get(student, []):
+            out.setdefault(student, []).append((FILE_PROBLEMS[kind], detail))
+    return out
 
 
 @dataclass(frozen=True)
@@ -90,6 +114,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
     regrades = for_students(book, assignment.id, cfg.tz, {(sid, r["case_id"]): float(r["points"])
                                                            for sid, rows in rows_of.items() for r in rows})
     released, opened = [], regrade_store.released(book, assignment.id)
+    problems = _file_problems(book, assignment.id)
     own, shared = request_names(assignment.week, cfg.course.cohort)
     request_file = own if any(x.kind == "student_repos" for x in cfg.submissions) else shared
     for student in students:
@@ -114,6 +139,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
                                         manual=manual.get(student.student_id, []), hints=hints,
                                         version=_version(book, run_id, cfg.tz), counted=run_id == counted,
                                         notice=(notices or {}).get(student.student_id), regrade=regrade,
+                                        file_problems=problems.get(student.name, [])[:10],
                                         regrade_window=window, request_file=request_file.replace("<이름>", student.name),
                                         hints_note=hints_note,
                                         run_notes=_run_notes(book, run_id), hint=kind_of(assignment).feedback_hint,

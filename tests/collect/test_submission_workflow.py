@@ -132,13 +132,25 @@ def test_student_repositories_in_parallel_with_an_unreachable_one(tmp_path, need
     book = Gradebook(cfg.gradebook)
     report = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-14T21:00:00+09:00")
     stored = {r.student_id: r for r in report.accepted}
-    assert set(stored) == {"19001", "19003"}
+    assert set(stored) == {"19001", "19002", "19003"}
     assert "repository is 이준호's" in stored["19003"].tolerated
+    # a misnamed file in her own repository is still hers: graded, the name noted for the TA and for her
+    assert "does not follow" in stored["19002"].tolerated and not any(i.kind == "bad-name" for i in report.issues)
+    assert any(i.kind == "name-differs" and i.student == "김민지" for i in report.issues)
     unreachable = [i for i in report.issues if i.kind == "unreachable-repo"]
     assert report.unreachable == 3 and {i.student for i in unreachable} == {"최서연", "강하늘", "정우진"}
-    assert any(i.kind == "bad-name" and "김민지" in i.path for i in report.issues)
     _score_all(cfg, book)
     assert _finals(cfg, book)["박세훈"] == (20.0, 0, "on time")
+    assert _finals(cfg, book)["김민지"] == (20.0, 0, "on time")
+    from autograder.feedback import write_feedback
+
+    text = write_feedback(cfg, cfg.assignment("week02"), book, tmp_path / "fb").files["19002"].read_text("utf-8")
+    assert "About your files" in text and "does not follow" in text and "20 / 20" in text
+    # a file for another week, or of another type, in her repository is not taken
+    _push(own["19002"], "3주차_김민지.ipynb", "2026-07-14T22:00:00+09:00")
+    _push(own["19002"], "2주차 보고서_김민지.pdf", "2026-07-14T22:00:00+09:00")
+    again = collect_week(cfg, cfg.assignment("week02"), book, seen_at="2026-07-14T23:00:00+09:00")
+    assert {r.path for r in again.accepted if r.student_id == "19002"} == {"2주차_김민지_final.ipynb"}
 
 
 def test_a_renamed_student_is_recognised_by_their_git_user(tmp_path, need_git):
