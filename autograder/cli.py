@@ -55,11 +55,24 @@ def _summary_table(tables) -> Table:
         return table
     table = Table(title="class summary")
     for col in ("student_id", "name", "assignment", "score", "status"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col != "status")
     for r in tables.students.itertuples():
         score = "—" if r.score != r.score else f"{r.score:g}"  # never 'nan / 25'
-        table.add_row(_t(r.student_id), _t(r.name), r.assignment, f"{score} / {r.max:g}", _t(r.status))
+        table.add_row(_t(r.student_id), _t(r.name), r.assignment, f"{score} / {r.max:g}", _t(_short(r.status)))
     return table
+
+
+def _short(status: str) -> str:
+    """A status for a table cell: its kind ('invalid', 'rejected'); the whole text, which may hold file names a
+    narrow column would break mid-name, is printed under the table by ``_status_lines``."""
+    return status.split(":", 1)[0] + " (below)" if len(status) > 40 and ":" in status else status
+
+
+def _status_lines(tables) -> None:
+    for r in tables.students.itertuples():
+        if _short(r.status) != r.status:
+            console.print(f"  {_t(r.student_id)} {_t(r.name)} {r.assignment}: {_t(r.status)}", highlight=False,
+                          soft_wrap=True)
 
 
 @app.command()
@@ -115,9 +128,9 @@ def collect(week: str, cfg_path: Path = ConfigOpt,
     console.print(f"collected {len(rep.accepted)} versions ({rep.new} new)"
                   + (f"; [red]{rep.unreachable} repositories unreachable[/]" if rep.unreachable else ""))
     for i in rep.issues:
-        console.print(f"  [yellow]{i.kind}[/] {_t(i.path)}: {_t(i.detail)}", highlight=False)
+        console.print(f"  [yellow]{i.kind}[/] {_t(i.path)}: {_t(i.detail)}", highlight=False, soft_wrap=True)
     for line in rep.regrades:
-        console.print(f"  [cyan]regrade[/] {_t(line)}", highlight=False)
+        console.print(f"  [cyan]regrade[/] {_t(line)}", highlight=False, soft_wrap=True)
     if rep.regrades:
         console.print("  see them with `autograder regrades`")
     if rep.unreachable and not allow_unreachable:
@@ -366,6 +379,8 @@ def report(cfg_path: Path = ConfigOpt, out: Optional[Path] = typer.Option(None, 
                       "`autograder collect WEEK` and `autograder grade WEEK` first.")
         return
     console.print(_summary_table(files.tables))
+    if len(files.tables.students) <= 60:
+        _status_lines(files.tables)
     console.print(f"report: {files.html}\nCSV:    {files.class_csv}\nXLSX:   {files.files['xlsx']}"
                   f"\ncards:  {files.files['cards']}/")
     if len(files.tables.at_risk):
@@ -636,8 +651,10 @@ def demo(workdir: Optional[Path] = typer.Option(None, help="where to build the d
         _fail(exc)
     tables = class_tables(result.cfg, Gradebook(result.cfg.gradebook))
     console.print(_summary_table(tables))
+    if len(tables.students) <= 60:
+        _status_lines(tables)
     if not tables.issues.empty:
         console.print("collection problems:")
         for i in tables.issues.itertuples():
-            console.print(f"  [yellow]{i.kind}[/] {_t(i.path)}: {_t(i.detail)}", highlight=False)
+            console.print(f"  [yellow]{i.kind}[/] {_t(i.path)}: {_t(i.detail)}", highlight=False, soft_wrap=True)
     console.print(f"\nreport: [bold]{result.report_html}[/]\nCSV:    {result.report_csv}")

@@ -81,3 +81,25 @@ def test_help_at_80_columns_cuts_no_option_name():
         shown = subprocess.run([sys.executable, "-m", "autograder", command, "--help"], capture_output=True,
                                text=True, env={**os.environ, "COLUMNS": "80", "TERMINAL_WIDTH": "80"}).stdout
         assert shown and "…" not in shown, (command, shown)
+
+
+def test_file_names_are_never_broken_across_lines_in_a_narrow_terminal(tmp_path, need_git):
+    """Rich wrapped '2주차 \\n과제_…' mid-name; a TA copies these names into git commands."""
+    from autograder.gradebook import RunRow
+
+    repo = _repo(tmp_path / "class")
+    name = "2주차 과제_19기 김민지 최종 제출본 (수정).ipynb"
+    _push(repo, name, ON_TIME)
+    _push(repo, _file("박세훈"), ON_TIME)
+    cfg = _course(tmp_path)
+    book = Gradebook(cfg.gradebook)
+    runner = CliRunner()
+    args = ["--config", str(cfg.root / "grader.yml")]
+    collected = runner.invoke(app, ["collect", "week02", *args], env={"COLUMNS": "50"})
+    assert any(name in line for line in collected.output.splitlines()), collected.output
+    for p in book.pending("week02", cfg.path(cfg.storage.data_dir)):
+        book.record_run(p.submission_id, RunRow("2026-07-15T00:00:00+00:00", "2026-07-15T00:00:01+00:00",
+                                                "rejected", error=f"the notebook {name} has no code cells"),
+                        [], "test", only_if_ungraded=True)
+    report = runner.invoke(app, ["report", *args], env={"COLUMNS": "60"})
+    assert any(name in line for line in report.output.splitlines()), report.output  # the full status, on its line
