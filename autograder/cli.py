@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Optional
@@ -101,12 +102,18 @@ def build(week: Optional[str] = typer.Argument(None, help="week id or number; al
     from autograder.regrade.request_file import write_template
 
     cfg = _load(cfg_path)
-    for a in [cfg.assignment(week)] if week else cfg.assignments:
+    todo = [cfg.assignment(week)] if week else cfg.assignments
+    for n, a in enumerate(todo, 1):
+        began = time.monotonic()
+        console.print(f"[{n}/{len(todo)}] building {a.id} ({a.kind}) …"  # a notebook week takes a minute or two
+                      + (" otter assign, then the self-check in the sandbox" if a.kind == "notebook" else ""),
+                      highlight=False)
         try:
             made = kind_of(a).build(cfg, a)
         except UserError as exc:
             _fail(exc)
-        console.print(f"[green]built {a.id}[/] ({a.kind}): {made}", highlight=False)
+        console.print(f"[green]built {a.id}[/] ({a.kind}) in {time.monotonic() - began:.0f} s: {made}",
+                      highlight=False, soft_wrap=True)
         request = write_template(cfg.path(cfg.build.templates) / a.id, a.week, a.title, cfg.course.cohort)
         console.print(f"  regrade request template: {request}", highlight=False)
 

@@ -83,5 +83,5 @@ class NotebookKind(FileKind):
 
     def build(self, cfg: "CourseConfig", assignment: "Assignment") -> str:
         r = build_week(cfg, assignment)
-        return (f"template {r.template}, autograder {r.autograder_zip}; self-check: reference "
-                f"{r.reference.score:g}/{r.reference.max_score:g}, blank {r.blank.score:g}")
+        return (f"template {r.template}, autograder {r.autograder_zip}, solution (for TAs only) {r.solution}; "
+                f"self-check: reference {r.reference.score:g}/{r.reference.max_score:g}, blank {r.blank.score:g}")

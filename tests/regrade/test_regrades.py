@@ -268,6 +268,7 @@ assignments:
 """, encoding="utf-8")
     built = _cli(config.load(tmp_path / "grader.yml"), "build", "week01")
     assert built.exit_code == 0, built.output
+    assert "[1/1] building week01 (writeup)" in built.output and "built week01 (writeup) in" in built.output
     path = tmp_path / "student_templates" / "week01" / "regrade" / "1주차.md"
     text = path.read_text(encoding="utf-8")
     assert "regrade/1주차 재채점_19기 <이름>.md" in text and "케이스 / Cases" in text
