@@ -97,7 +97,7 @@ def grad_case(id: str, title: str, points: float, fn: str, configs: Sequence[Con
         for call, o in zip(calls, obs):
             if o.grad_error or not isinstance(o.grads, tuple):
                 msg = (o.grad_error or {}).get("message", "no gradient reached the inputs")
-                return f"{fn}{_label(call)}: gradient does not flow back to the inputs ({msg})"
+                return f"{fn}{_label(call)}: 기울기가 입력까지 흐르지 않음 / gradient does not flow back to the inputs ({msg})"
             leaves = [as64(call.args[i]).clone().requires_grad_(True) for i in call.grad_args]
             args = list(as64(a) for a in call.args)
             for i, leaf in zip(call.grad_args, leaves):
@@ -125,17 +125,17 @@ def invariants_case(id: str, title: str, points: float, fn: str, configs: Sequen
             expected = reference_of(reference, call)
             out = part_of(o.output, part)
             if not isinstance(out, TensorValue):
-                return f"{fn}{_label(call)}: returned {describe(out)}, expected a tensor"
+                return f"{fn}{_label(call)}: 텐서를 돌려주지 않음 / returned {describe(out)}, expected a tensor"
             if out.shape != tuple(expected.shape):
-                return (f"{fn}{_label(call)}: output shape {out.shape} is not exactly "
+                return (f"{fn}{_label(call)}: 출력 모양이 정확히 같지 않음 / output shape {out.shape} is not exactly "
                         f"{tuple(expected.shape)} (a broadcastable look-alike is not enough)")
             dtype = _input_dtype(call)
             if dtype and out.dtype != dtype:
-                return f"{fn}{_label(call)}: output dtype {out.dtype}, input was {dtype}"
+                return f"{fn}{_label(call)}: 출력 dtype이 입력과 다름 / output dtype {out.dtype}, input was {dtype}"
             if out.device.split(":")[0] != "cpu":
-                return f"{fn}{_label(call)}: output moved to {out.device}; keep the input's device"
+                return f"{fn}{_label(call)}: 출력이 다른 장치로 옮겨짐 / output moved to {out.device}; keep the input's device"
             if not torch.isfinite(out.to_torch()).all():
-                return f"{fn}{_label(call)}: output contains NaN or inf"
+                return f"{fn}{_label(call)}: 출력에 NaN 또는 inf / output contains NaN or inf"
             after = o.args_after if isinstance(o.args_after, tuple) else ()
             for i, (before, now) in enumerate(zip(call.args, after)):
                 problem = unchanged(now, before, what=f"argument {i}")
@@ -157,7 +157,7 @@ def raises_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
             raised = (o.error or {}).get("type") if o.status == "error" else None
             if raised != exception:
                 got = f"raised {raised}" if raised else "returned normally"
-                return f"{fn}{_label(call)}: should raise {exception}, but {got}"
+                return f"{fn}{_label(call)}: {exception} 예외가 나야 함 / should raise {exception}, but {got}"
         return None
 
     return Case(id, title, points, calls, judge, forbidden=forbidden, expects_error=True,

@@ -48,11 +48,12 @@ def backward_check(reference: Callable, names: tuple[str, ...], tol: float = 1e-
         grads = obs.output.get("grads") if isinstance(obs.output, dict) else None
         got = (grads,) if len(names) == 1 else grads
         if not isinstance(got, (tuple, list)) or len(got) != len(names):
-            return f"{backward} returned {describe(grads)}, expected {', '.join(names)}"
+            return f"기울기 개수·형식이 다름 / {backward} returned {describe(grads)}, expected {', '.join(names)}"
         dtype = str(args[0].dtype).removeprefix("torch.")
         out = obs.output.get("out")
         if isinstance(out, TensorValue) and out.dtype != dtype:
-            return f"the forward output has dtype {out.dtype}, expected {dtype} (keep the input's dtype)"
+            return (f"forward 출력 dtype이 다름 / the forward output has dtype {out.dtype}, expected {dtype} "
+                    "(keep the input's dtype)")
         for name, g, e in zip(names, got, expected):
             problem = tensor_mismatch(g, e, tol=tol, what=name, dtype=dtype)
             if problem:
@@ -77,9 +78,9 @@ def accuracy_check(labels_of: Callable[[Call], torch.Tensor], threshold: float, 
         preds = obs.output.get("predictions") if isinstance(obs.output, dict) else None
         pred = preds[which] if isinstance(preds, list) and len(preds) > which else None
         if not isinstance(pred, TensorValue) or pred.shape != (len(y),):
-            return f"predict(X) must return {len(y)} labels, returned {describe(pred)}"
+            return f"예측 개수가 다름 / predict(X) must return {len(y)} labels, returned {describe(pred)}"
         acc = float((pred.to_torch(torch.int64) == y).double().mean())
         if acc < threshold:
-            return f"{what} accuracy {acc:.3f} is below {threshold:.2f}"
+            return f"정확도 {acc:.3f} < {threshold:.2f} / {what} accuracy {acc:.3f} is below {threshold:.2f}"
         return Passed(f"{what} accuracy {acc:.3f} ({call.label})")
     return check

@@ -14,7 +14,7 @@ from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.casekit.loader import load_catalogue
 from autograder.feedback.hint_lines import shown_hints
-from autograder.feedback.visibility import shows_detail, visible_lines
+from autograder.feedback.visibility import outcome_text, shows_detail, visible_lines
 from autograder.gradebook import Gradebook, collection_issues, results, runs, submissions
 from autograder.kinds import kind_of
 from autograder.naming import file_name_part
@@ -99,7 +99,9 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
     folder.mkdir(parents=True, exist_ok=True)
     finals = final_scores(cfg, book, at)
     finals = finals[finals.assignment == assignment.id].set_index("student_id")
-    template = markdown_env("autograder.feedback").get_template("student.md.j2")
+    env = markdown_env("autograder.feedback")
+    env.filters["outcome"] = outcome_text
+    template = env.get_template("student.md.j2")
     titles = {m.id: m.title for m in assignment.manual}
     manual: dict[str, list[dict]] = {}
     for m in book.manual(assignment.id):
@@ -124,7 +126,7 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
         # what is shown "after the deadline" waits for the student's own one: with an extension the
         # failing configurations would otherwise reach them while they can still fix their code
         due = deadlines[student.student_id]
-        lines = [dataclasses.replace(line, points=regrade.overridden[line.case_id], outcome=f"{line.outcome} → 조교 결정 / "
+        lines = [dataclasses.replace(line, points=regrade.overridden[line.case_id], outcome=f"{outcome_text(line.outcome)} → 조교 결정 / "
                                      "TA decision") if line.case_id in regrade.overridden else line
                  for line in visible_lines(rows, assignment.hidden_tests, due, at)]
         window = None

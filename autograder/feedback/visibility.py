@@ -13,6 +13,16 @@ from dataclasses import dataclass
 from autograder.config import Visibility
 
 
+OUTCOME_TEXT = {"passed": "통과 / passed", "partial": "부분 점수 / partial", "failed": "실패 / failed",
+                "skipped": "건너뜀 / skipped", "error": "오류 / error", "timeout": "시간 초과 / timeout",
+                "forbidden": "금지된 호출 / forbidden", "crashed": "비정상 종료 / crashed"}
+
+
+def outcome_text(outcome: str) -> str:
+    """A case's outcome as the student reads it, Korean first."""
+    return OUTCOME_TEXT.get(outcome, outcome)
+
+
 @dataclass(frozen=True)
 class CaseLine:
     case_id: str

@@ -109,7 +109,7 @@ def test_feedback_hides_hidden_test_details_unless_allowed(demo, tmp_path):
     hidden = _feedback(demo, tmp_path, Visibility.hidden, after)
     assert len(hidden) == 12  # every roster student, graded or not
     partial = hidden["19002"]  # global-max softmax and a summed 'mean' cross-entropy
-    assert "`softmax/mixed_extremes`" in partial and "| failed |" in partial and "| passed |" in partial
+    assert "`softmax/mixed_extremes`" in partial and "| 실패 / failed |" in partial and "| 통과 / passed |" in partial
     assert "relative error" not in partial and "shape=" not in partial and "seed=" not in partial
     assert "uses forbidden" in hidden["19008"]  # a forbidden call is the student's own code: always named
     assert "16 / 20" in hidden["19004"] and "late (2 d, −20%)" in hidden["19004"]
