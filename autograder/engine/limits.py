@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,19 @@ class Limits:
     hidden_files: tuple[str, ...] = ()  # files the sandbox sees as empty (bubblewrap only)
     # (case id, seconds): limits drawn from the reference's measured time (build.timings)
     case_limits: tuple[tuple[str, float], ...] = ()
+    time_scale: float = 1.0  # every declared case limit times this (build's self-check on a loaded machine)
 
     def case_timeout(self, case_id: str, declared: float | None = None) -> float:
         """A case's wall clock: what its cases.py declares (else ``case_timeout_s``), cut to the
         reference-based limit where one was measured."""
-        limit = declared or self.case_timeout_s
+        limit = (declared or self.case_timeout_s) * self.time_scale
         measured = dict(self.case_limits).get(case_id)
         return min(limit, measured) if measured else limit
+
+    def relaxed(self, factor: float) -> "Limits":
+        """The same limits with ``factor`` times the time: wall clock, CPU, cells and every case."""
+        return replace(self, wall_s=self.wall_s * factor, cpu_s=int(self.cpu_s * factor),
+                       cell_timeout_s=self.cell_timeout_s * factor, time_scale=self.time_scale * factor)
 
     @classmethod
     def from_config(cls, grading) -> "Limits":
