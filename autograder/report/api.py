@@ -90,7 +90,7 @@ def write_report(cfg: CourseConfig, book: Gradebook, folder: Path | None = None,
         class_median=t.matrix.percent.median(), so_far_median=t.matrix.percent_so_far.median(), latest_rate=latest.submission_rate.iloc[-1] if len(latest) else None,
         matrix=t.matrix.to_dict("records"), students=t.students.to_dict("records"), stats=t.stats.to_dict("records"),
         cases=t.cases.to_dict("records"), mistakes=t.mistakes.to_dict("records"), penalties=t.penalties.to_dict("records"),
-        at_risk=t.at_risk.to_dict("records"), at_risk_rule=t.at_risk_rule,
+        at_risk=t.at_risk.to_dict("records"), at_risk_rule=t.at_risk_rule, nothing_collected=not book.collected(),
         issues=t.issues.to_dict("records"), review_kinds=REVIEW_KINDS,
         regrade_requests=t.regrade_requests.to_dict("records"), regrade_decisions=t.regrade_decisions.to_dict("records"),
         regrade_changed=t.regrade_changed.to_dict("records")), encoding="utf-8")

@@ -39,6 +39,8 @@ def class_tables(cfg: CourseConfig, book: Gradebook, as_of: dt.datetime | None =
     finals = final_scores(cfg, book, as_of)
     tidy = tidy_table(cfg, book, finals)
     risk, rule = analytics.at_risk(cfg, finals, as_of)
+    if not book.collected():  # the course has not collected anything: that is no student's doing
+        risk, rule = risk.iloc[:0], "nothing has been collected yet, so no one is judged at risk"
     regrades = regrade_tables(book, dict(zip(finals.student_id, finals.name)), as_of)
     issues = read_sql(book, "SELECT assignment, path, kind, student, detail, collected_at FROM collection_issues "
                             "ORDER BY assignment, id")

@@ -103,3 +103,16 @@ def test_file_names_are_never_broken_across_lines_in_a_narrow_terminal(tmp_path,
                         [], "test", only_if_ungraded=True)
     report = runner.invoke(app, ["report", *args], env={"COLUMNS": "60"})
     assert any(name in line for line in report.output.splitlines()), report.output  # the full status, on its line
+
+
+def test_the_dashboard_of_an_empty_gradebook_says_so_and_puts_no_one_at_risk(tmp_path, need_git):
+    import datetime as dt
+
+    from autograder.report import write_report
+
+    _repo(tmp_path / "class")
+    cfg = _course(tmp_path)
+    files = write_report(cfg, Gradebook(cfg.gradebook), as_of=dt.datetime(2026, 8, 1, tzinfo=dt.timezone.utc))
+    html = files.html.read_text(encoding="utf-8")
+    assert 'id="nothing-collected"' in html and "주의 학생 / At risk<b>0</b>" in html
+    assert len(files.tables.at_risk) == 0 and "nothing has been collected" in files.tables.at_risk_rule
