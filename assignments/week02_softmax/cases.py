@@ -172,87 +172,87 @@ def cases():
     distributions = dict(modules=["torch.distributions", "scipy.stats"])
 
     softmax = question("softmax", **softmax_family)
-    softmax.values("values", "softmax matches the reference on 1-D/2-D/3-D inputs, every dim",
+    softmax.values("values", "1·2·3차원 입력의 모든 dim에서 정답과 일치 / softmax matches the reference on 1-D/2-D/3-D inputs, every dim",
                    softmax_grid(), ref_softmax, weight=1.0)
-    softmax.values("shift_invariance", "softmax(x + c) = softmax(x); rows sum to 1",
+    softmax.values("shift_invariance", "상수를 더해도 결과가 같고 각 행의 합이 1 / softmax(x + c) = softmax(x); rows sum to 1",
                    shifted_grid(), ref_softmax, weight=0.5)
-    softmax.values("overflow", "all logits ≈ 800 do not overflow", overflow_grid(), ref_softmax, weight=0.5)
-    softmax.values("mixed_extremes", "row maxima +1000 and −1000 (subtract each row's max)",
+    softmax.values("overflow", "로짓이 모두 800 근처여도 오버플로 없음 / all logits ≈ 800 do not overflow", overflow_grid(), ref_softmax, weight=0.5)
+    softmax.values("mixed_extremes", "행 최댓값이 +1000과 −1000 (행마다 최댓값을 빼기) / row maxima +1000 and −1000 (subtract each row's max)",
                    mixed_extremes_grid(), ref_softmax, weight=0.75)
-    softmax.values("float32", "float32 input gives float32 output (rtol 1e-4)",
+    softmax.values("float32", "float32 입력 → float32 출력 / float32 input gives float32 output (rtol 1e-4)",
                    softmax_grid(f32), ref_softmax, tol=1e-4, weight=0.5)
-    softmax.invariants("invariants", "exact shape, dtype and device kept, input not mutated",
+    softmax.invariants("invariants", "모양·dtype·장치 유지, 입력을 바꾸지 않음 / exact shape, dtype and device kept, input not mutated",
                        softmax_grid()[::4], ref_softmax, weight=0.75)
-    softmax.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+    softmax.values("cuda", "CUDA 텐서에서도 같은 결과 (0점, GPU 없으면 건너뜀) / same results on CUDA tensors (0 points; skipped without a GPU)",
                    cuda_variant(softmax_grid()), ref_softmax, device="cuda", weight=0.0)
 
     log_softmax = question("log_softmax", **softmax_family)
-    log_softmax.values("values", "log_softmax matches the reference on every shape and dim",
+    log_softmax.values("values", "모든 모양과 dim에서 정답과 일치 / log_softmax matches the reference on every shape and dim",
                        softmax_grid(), ref_log_softmax, weight=1.0)
-    log_softmax.values("large_gaps", "gaps ≥ 1000 stay finite (no log of an underflowed 0)",
+    log_softmax.values("large_gaps", "차이가 1000 이상이어도 유한 (언더플로된 0의 로그 없음) / gaps ≥ 1000 stay finite (no log of an underflowed 0)",
                        log_gap_grid(), ref_log_softmax, weight=0.75)
-    log_softmax.values("float32", "float32 input gives float32 output (rtol 1e-4)",
+    log_softmax.values("float32", "float32 입력 → float32 출력 / float32 input gives float32 output (rtol 1e-4)",
                        softmax_grid(f32), ref_log_softmax, tol=1e-4, weight=0.25)
-    log_softmax.invariants("invariants", "exact shape, dtype and device kept, input not mutated",
+    log_softmax.invariants("invariants", "모양·dtype·장치 유지, 입력을 바꾸지 않음 / exact shape, dtype and device kept, input not mutated",
                            softmax_grid()[::4], ref_log_softmax, weight=0.5)
 
     ce = question("cross_entropy", forbid=["cross_entropy", "nll_loss"], modules=["sklearn.metrics"])
-    ce.values("mean", "mean cross-entropy over N samples (default reduction)", ce_grid(), ref_cross_entropy,
+    ce.values("mean", "N개 샘플의 평균 교차 엔트로피 (기본 reduction) / mean cross-entropy over N samples (default reduction)", ce_grid(), ref_cross_entropy,
               weight=1.0)
-    ce.values("sum", "reduction='sum'", ce_grid("sum"), ref_cross_entropy, weight=0.5)
-    ce.values("none", "reduction='none' returns one loss per sample, shape (N,)", ce_grid("none"),
+    ce.values("sum", "reduction='sum' (합) / reduction='sum'", ce_grid("sum"), ref_cross_entropy, weight=0.5)
+    ce.values("none", "reduction='none'은 샘플마다 손실 하나, 모양 (N,) / reduction='none' returns one loss per sample, shape (N,)", ce_grid("none"),
               ref_cross_entropy, weight=0.5)
-    ce.values("edge_sizes", "N=1 and C=2", ce_grid("mean", sizes=((1, 2), (1, 7), (5, 2))), ref_cross_entropy,
+    ce.values("edge_sizes", "N=1과 C=2인 경우 / N=1 and C=2", ce_grid("mean", sizes=((1, 2), (1, 7), (5, 2))), ref_cross_entropy,
               weight=0.5)
-    ce.values("int32_targets", "int32 class indices work like int64", ce_grid("mean", tdtype=torch.int32),
+    ce.values("int32_targets", "int32 정답 인덱스도 int64처럼 동작 / int32 class indices work like int64", ce_grid("mean", tdtype=torch.int32),
               ref_cross_entropy, weight=0.5)
-    ce.values("stability", "logits of magnitude ~1000 stay finite", ce_grid("mean", scale=1000.0),
+    ce.values("stability", "크기 1000 정도의 로짓에서도 유한 / logits of magnitude ~1000 stay finite", ce_grid("mean", scale=1000.0),
               ref_cross_entropy, weight=0.5)
-    ce.grad("autograd", "autograd through your loss gives the true gradient", ce_grid("mean") + ce_grid("sum")[:3],
+    ce.grad("autograd", "손실을 autograd로 미분하면 올바른 기울기 / autograd through your loss gives the true gradient", ce_grid("mean") + ce_grid("sum")[:3],
             ref_cross_entropy, weight=1.0)
-    ce.values("float32", "float32 logits give a float32 loss (rtol 1e-4)", ce_grid("mean", dtype=f32),
+    ce.values("float32", "float32 로짓 → float32 손실 / float32 logits give a float32 loss (rtol 1e-4)", ce_grid("mean", dtype=f32),
               ref_cross_entropy, tol=1e-4, weight=0.25)
-    ce.invariants("invariants", "exact shape, dtype kept, inputs not mutated",
+    ce.invariants("invariants", "모양·dtype 유지, 입력을 바꾸지 않음 / exact shape, dtype kept, inputs not mutated",
                   ce_grid("none")[::3] + ce_grid()[::3], ref_cross_entropy, weight=0.25)
-    ce.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", cuda_variant(ce_grid()),
+    ce.values("cuda", "CUDA 텐서에서도 같은 결과 (0점, GPU 없으면 건너뜀) / same results on CUDA tensors (0 points; skipped without a GPU)", cuda_variant(ce_grid()),
               ref_cross_entropy, device="cuda", weight=0.0)
 
     mse = question("mse_loss", forbid=["mse_loss"], modules=["sklearn.metrics"])
-    mse.values("mean", "mean squared error (default reduction)", mse_grid(), ref_mse, weight=0.75)
-    mse.values("reductions", "reduction='sum' and 'none'", mse_grid("sum") + mse_grid("none"), ref_mse, weight=0.5)
-    mse.raises("shape_mismatch", "(N, 1) vs (N,) raises ValueError instead of broadcasting",
+    mse.values("mean", "평균 제곱 오차 (기본 reduction) / mean squared error (default reduction)", mse_grid(), ref_mse, weight=0.75)
+    mse.values("reductions", "reduction='sum'과 'none' / reduction='sum' and 'none'", mse_grid("sum") + mse_grid("none"), ref_mse, weight=0.5)
+    mse.raises("shape_mismatch", "(N, 1)과 (N,)은 브로드캐스팅 대신 ValueError / (N, 1) vs (N,) raises ValueError instead of broadcasting",
                [((randn((n, 1), s), randn((n,), s)), {}, f"pred (N={n}, 1), target ({n},)")
                 for n, s in [(4, 0), (1, 1), (7, 2)]] + [((randn((3,), 5), randn((4,), 6)), {}, "pred (3,), target (4,)")],
                "ValueError", weight=0.75)
-    mse.values("float32", "float32 in, float32 out (rtol 1e-4)", mse_grid(dtype=f32), ref_mse, tol=1e-4, weight=0.25)
-    mse.invariants("invariants", "pred and target not modified", mse_grid()[::3], ref_mse, weight=0.25)
+    mse.values("float32", "float32 입력 → float32 출력 / float32 in, float32 out (rtol 1e-4)", mse_grid(dtype=f32), ref_mse, tol=1e-4, weight=0.25)
+    mse.invariants("invariants", "pred와 target을 바꾸지 않음 / pred and target not modified", mse_grid()[::3], ref_mse, weight=0.25)
 
     gaussian = question("gaussian_nll", **distributions)
-    gaussian.values("scalar_sigma", "summed Gaussian NLL with a float sigma (incl. ½·log 2π)",
+    gaussian.values("scalar_sigma", "실수 sigma의 가우시안 NLL 합 (½·log 2π 포함) / summed Gaussian NLL with a float sigma (incl. ½·log 2π)",
                     gaussian_grid("float"), ref_gaussian_nll, weight=0.5)
-    gaussian.invariants("invariants", "a scalar; y, mu and sigma not modified", gaussian_grid("tensor")[::2],
+    gaussian.invariants("invariants", "스칼라, y·mu·sigma를 바꾸지 않음 / a scalar; y, mu and sigma not modified", gaussian_grid("tensor")[::2],
                         ref_gaussian_nll, weight=0.25)
-    gaussian.values("tensor_sigma", "sigma as a tensor broadcastable to y", gaussian_grid("tensor"),
+    gaussian.values("tensor_sigma", "y에 브로드캐스트되는 텐서 sigma / sigma as a tensor broadcastable to y", gaussian_grid("tensor"),
                     ref_gaussian_nll, weight=0.5)
-    gaussian.values("unit_sigma_is_mse", "with sigma = 1 it is ½·SSE + (n/2)·log 2π", gaussian_grid("unit"),
+    gaussian.values("unit_sigma_is_mse", "sigma = 1이면 ½·SSE + (n/2)·log 2π / with sigma = 1 it is ½·SSE + (n/2)·log 2π", gaussian_grid("unit"),
                     ref_gaussian_nll_unit, weight=0.5)
-    gaussian.values("float32", "float32 in, float32 out (rtol 1e-4)", gaussian_grid("float", f32),
+    gaussian.values("float32", "float32 입력 → float32 출력 / float32 in, float32 out (rtol 1e-4)", gaussian_grid("float", f32),
                     ref_gaussian_nll, tol=1e-4, weight=0.25)
 
     bernoulli = question("bernoulli_nll", **distributions)
-    bernoulli.values("values", "summed Bernoulli NLL", bernoulli_grid(), ref_bernoulli_nll, weight=1.0)
-    bernoulli.values("float32", "float32 in, float32 out (rtol 1e-4)", bernoulli_grid(f32), ref_bernoulli_nll,
+    bernoulli.values("values", "베르누이 NLL 합 / summed Bernoulli NLL", bernoulli_grid(), ref_bernoulli_nll, weight=1.0)
+    bernoulli.values("float32", "float32 입력 → float32 출력 / float32 in, float32 out (rtol 1e-4)", bernoulli_grid(f32), ref_bernoulli_nll,
                      tol=1e-4, weight=0.25)
-    bernoulli.invariants("invariants", "scalar output, inputs not mutated", bernoulli_grid()[::2],
+    bernoulli.invariants("invariants", "스칼라 출력, 입력을 바꾸지 않음 / scalar output, inputs not mutated", bernoulli_grid()[::2],
                          ref_bernoulli_nll, weight=0.25)
 
     grad = question("softmax_ce_grad", no_autograd=True)
-    grad.values("values", "(softmax − onehot) / N for every N, C", ce_grad_grid(), ref_softmax_ce_grad,
+    grad.values("values", "모든 N, C에서 (softmax − 원핫) / N / (softmax − onehot) / N for every N, C", ce_grad_grid(), ref_softmax_ce_grad,
                 tol=1e-6, weight=1.5)
-    grad.values("stability", "logits ≈ ±1000 give a finite gradient",
+    grad.values("stability", "로짓이 ±1000 근처여도 기울기가 유한 / logits ≈ ±1000 give a finite gradient",
                 ce_grad_grid(scale=1000.0) + ce_grad_grid(shift=800.0), ref_softmax_ce_grad, tol=1e-6, weight=0.5)
-    grad.values("float32", "float32 in, float32 out (rtol 1e-4)", ce_grad_grid(dtype=f32), ref_softmax_ce_grad,
+    grad.values("float32", "float32 입력 → float32 출력 / float32 in, float32 out (rtol 1e-4)", ce_grad_grid(dtype=f32), ref_softmax_ce_grad,
                 tol=1e-4, weight=0.25)
-    grad.invariants("invariants", "shape (N, C), inputs not mutated", ce_grad_grid()[::2], ref_softmax_ce_grad,
+    grad.invariants("invariants", "모양 (N, C), 입력을 바꾸지 않음 / shape (N, C), inputs not mutated", ce_grad_grid()[::2], ref_softmax_ce_grad,
                     weight=0.25)
     return [c for q in (softmax, log_softmax, ce, mse, gaussian, bernoulli, grad) for c in q.cases]

@@ -273,105 +273,105 @@ def cases(holdout_seed=None):
     adam_default = [{}, {"lr": 0.01}]
     adam_settings = [{"lr": 0.05, "betas": (0.8, 0.99)}, {"lr": 0.1, "betas": (0.5, 0.9), "eps": 1e-3}]
     linear = question("linear", fn="linear_forward", forbid=["linear"], no_autograd=True)
-    linear.values("forward", "x @ W + b for 2-D x, every size and seed",
+    linear.values("forward", "2차원 x에 대해 x @ W + b (모든 크기와 시드) / x @ W + b for 2-D x, every size and seed",
                   linear_grid(shapes=((4, 5), (1, 3), (7, 2))), ref_linear, part=0, weight=1.0)
-    linear.values("forward_nd", "x of shape (N, d1, …) is flattened to (N, D)",
+    linear.values("forward_nd", "모양 (N, d1, …)의 x를 (N, D)로 펼침 / x of shape (N, d1, …) is flattened to (N, D)",
                   linear_grid(shapes=((3, 2, 4), (2, 3, 2, 2))), ref_linear, part=0, weight=0.75)
-    linear.driven("backward", "dx (shape of x), dW, db equal autograd's in float64", linear_fb(linear_grid()),
+    linear.driven("backward", "dx(x의 모양), dW, db가 float64 autograd와 같음 / dx (shape of x), dW, db equal autograd's in float64", linear_fb(linear_grid()),
                   backward_check(ref_linear, ("dx", "dW", "db")), driver="forward_backward", weight=1.5)
-    linear.driven("float32", "float32 in, float32 out, forward and backward (rtol 1e-4)",
+    linear.driven("float32", "순전파·역전파 모두 float32 입력 → float32 출력 / float32 in, float32 out, forward and backward (rtol 1e-4)",
                   linear_fb(linear_grid(F32, shapes=((4, 5), (3, 2, 4)))),
                   backward_check(ref_linear, ("dx", "dW", "db"), tol=1e-4), driver="forward_backward",
                   weight=0.25)
-    linear.invariants("invariants", "output exactly (N, M), inputs not mutated", linear_grid()[::5], ref_linear,
+    linear.invariants("invariants", "출력 모양이 정확히 (N, M), 입력을 바꾸지 않음 / output exactly (N, M), inputs not mutated", linear_grid()[::5], ref_linear,
                       part=0, weight=0.5)
-    linear.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+    linear.values("cuda", "CUDA 텐서에서도 같은 결과 (0점, GPU 없으면 건너뜀) / same results on CUDA tensors (0 points; skipped without a GPU)",
                   cuda_variant(linear_grid()), ref_linear, part=0, device="cuda", weight=0.0)
 
     relu = question("relu", fn="relu_forward", forbid=["relu"], no_autograd=True)
-    relu.values("forward", "max(x, 0) on every shape", activation_grid(), ref_relu, part=0, weight=0.5)
-    relu.driven("backward", "dx = dout where x > 0, and 0 at x = 0",
+    relu.values("forward", "모든 모양에서 max(x, 0) / max(x, 0) on every shape", activation_grid(), ref_relu, part=0, weight=0.5)
+    relu.driven("backward", "x > 0인 곳은 dx = dout, x = 0에서는 0 / dx = dout where x > 0, and 0 at x = 0",
                 act_fb("relu", ref_relu, activation_grid(zeros=True)), backward_check(ref_relu, ("dx",)),
                 driver="forward_backward", weight=0.75)
-    relu.driven("float32", "float32 in, float32 out (rtol 1e-4)",
+    relu.driven("float32", "float32 입력 → float32 출력 / float32 in, float32 out (rtol 1e-4)",
                 act_fb("relu", ref_relu, activation_grid(F32, zeros=True)),
                 backward_check(ref_relu, ("dx",), tol=1e-4), driver="forward_backward", weight=0.25)
-    relu.invariants("invariants", "exact shape, dtype kept, input not mutated",
+    relu.invariants("invariants", "모양·dtype 유지, 입력을 바꾸지 않음 / exact shape, dtype kept, input not mutated",
                     activation_grid(zeros=True)[::2], ref_relu, part=0, weight=0.5)
 
     sigmoid = question("sigmoid", fn="sigmoid_forward", forbid=["sigmoid"], no_autograd=True)
-    sigmoid.values("forward", "1 / (1 + e^−x) on every shape", activation_grid(), ref_sigmoid, part=0,
+    sigmoid.values("forward", "모든 모양에서 1 / (1 + e^−x) / 1 / (1 + e^−x) on every shape", activation_grid(), ref_sigmoid, part=0,
                    weight=0.5)
-    sigmoid.driven("backward", "dx = dout · s · (1 − s)", act_fb("sigmoid", ref_sigmoid, activation_grid()),
+    sigmoid.driven("backward", "역전파 / backward: dx = dout · s · (1 − s)", act_fb("sigmoid", ref_sigmoid, activation_grid()),
                    backward_check(ref_sigmoid, ("dx",)), driver="forward_backward", weight=0.75)
-    sigmoid.values("stability", "x = ±1000 gives exact 0 and 1, never nan or inf", extreme_grid(), ref_sigmoid,
+    sigmoid.values("stability", "x = ±1000에서 정확히 0과 1, nan·inf 없음 / x = ±1000 gives exact 0 and 1, never nan or inf", extreme_grid(), ref_sigmoid,
                    part=0, tol=1e-6, weight=0.5)
-    sigmoid.invariants("invariants", "exact shape, dtype kept, input not modified", activation_grid()[::3],
+    sigmoid.invariants("invariants", "모양·dtype 유지, 입력을 바꾸지 않음 / exact shape, dtype kept, input not modified", activation_grid()[::3],
                        ref_sigmoid, part=0, weight=0.25)
-    sigmoid.driven("float32", "float32 in, float32 out, forward and backward (rtol 1e-4)",
+    sigmoid.driven("float32", "순전파·역전파 모두 float32 입력 → float32 출력 / float32 in, float32 out, forward and backward (rtol 1e-4)",
                    act_fb("sigmoid", ref_sigmoid, activation_grid(F32)),
                    backward_check(ref_sigmoid, ("dx",), tol=1e-4), driver="forward_backward", weight=0.5)
 
     # torch's fused and multi-tensor optimiser kernels are the optimiser under another name
     optimiser_kernels = ["fused_sgd", "fused_adam", "fused_adamw", "fused_adagrad", "foreach"]
     sgd = question("SGD", forbid=optimiser_kernels, modules=["torch.optim"])
-    sgd.driven("plain", "5 steps equal torch.optim.SGD without momentum",
+    sgd.driven("plain", "모멘텀 없는 torch.optim.SGD와 5단계가 같음 / 5 steps equal torch.optim.SGD without momentum",
                optimizer_grid("SGD", sgd_settings, steps=5), trajectory_check(torch.optim.SGD),
                driver="optimizer_trajectory", weight=1.0)
-    sgd.driven("momentum", "5 steps with momentum equal torch.optim.SGD",
+    sgd.driven("momentum", "모멘텀이 있는 torch.optim.SGD와 5단계가 같음 / 5 steps with momentum equal torch.optim.SGD",
                optimizer_grid("SGD", momentum_settings, steps=5), trajectory_check(torch.optim.SGD),
                driver="optimizer_trajectory", weight=1.0)
     sgd.driven("lr_changes",
-               "lr is read at every step: opt.lr changed between steps, with and without momentum",
+               "lr을 매 단계 읽음: 단계 사이에 바꾼 opt.lr 반영 (모멘텀 유무 모두) / lr is read at every step: opt.lr changed between steps, with and without momentum",
                optimizer_grid("SGD", sgd_settings[:1] + momentum_settings, steps=5, lr_changes=True),
                trajectory_check(torch.optim.SGD), driver="optimizer_trajectory", weight=0.5)
-    sgd.driven("none_grad", "parameters whose grad is None are skipped",
+    sgd.driven("none_grad", "grad가 None인 파라미터는 건너뜀 / parameters whose grad is None are skipped",
                optimizer_grid("SGD", momentum_settings[:1], steps=5, none_grad=True),
                trajectory_check(torch.optim.SGD), driver="optimizer_trajectory", weight=0.5)
-    sgd.driven("zero_grad", "zero_grad() clears every gradient",
+    sgd.driven("zero_grad", "zero_grad()가 모든 기울기를 지움 / zero_grad() clears every gradient",
                optimizer_grid("SGD", sgd_settings[:1], steps=2),
                trajectory_check(torch.optim.SGD, zero_grad=True), driver="optimizer_trajectory", weight=0.5)
-    sgd.driven("float32", "float32 parameters stay float32 (rtol 1e-4)",
+    sgd.driven("float32", "float32 파라미터는 float32로 유지 / float32 parameters stay float32 (rtol 1e-4)",
                optimizer_grid("SGD", momentum_settings[:1], steps=5, dtype=F32),
                trajectory_check(torch.optim.SGD, tol=1e-4), driver="optimizer_trajectory", weight=0.5)
 
     adam = question("Adam", forbid=optimiser_kernels, modules=["torch.optim"])
-    adam.driven("defaults", "10 steps equal torch.optim.Adam with default betas and eps",
+    adam.driven("defaults", "기본 betas·eps의 torch.optim.Adam과 10단계가 같음 / 10 steps equal torch.optim.Adam with default betas and eps",
                 optimizer_grid("Adam", adam_default, steps=10), trajectory_check(torch.optim.Adam),
                 driver="optimizer_trajectory", weight=1.0)
-    adam.driven("hyperparameters", "other lr, betas and eps (bias correction matters)",
+    adam.driven("hyperparameters", "다른 lr·betas·eps (편향 보정이 중요) / other lr, betas and eps (bias correction matters)",
                 optimizer_grid("Adam", adam_settings, steps=10), trajectory_check(torch.optim.Adam),
                 driver="optimizer_trajectory", weight=1.0)
     adam.driven("lr_and_sparse_grads",
-                "opt.lr changed between steps; a parameter whose grad is None on some steps counts only its own updates in t",
+                "단계 사이 opt.lr 변경, 어떤 단계에서 grad가 None인 파라미터는 자기 업데이트만 t로 셈 / opt.lr changed between steps; a parameter whose grad is None on some steps counts only its own updates in t",
                 optimizer_grid("Adam", adam_default + adam_settings[:1], steps=10, lr_changes=True, sparse_grad=True),
                 trajectory_check(torch.optim.Adam), driver="optimizer_trajectory", weight=1.0)
-    adam.driven("none_grad_and_zero_grad", "None grads skipped; zero_grad() clears",
+    adam.driven("none_grad_and_zero_grad", "None 기울기는 건너뛰고 zero_grad()가 지움 / None grads skipped; zero_grad() clears",
                 optimizer_grid("Adam", adam_default[1:], steps=10, none_grad=True),
                 trajectory_check(torch.optim.Adam, zero_grad=True), driver="optimizer_trajectory", weight=0.5)
-    adam.driven("float32", "float32 parameters stay float32 (rtol 1e-4)",
+    adam.driven("float32", "float32 파라미터는 float32로 유지 / float32 parameters stay float32 (rtol 1e-4)",
                 optimizer_grid("Adam", adam_default[1:], steps=10, dtype=F32),
                 trajectory_check(torch.optim.Adam, tol=1e-4), driver="optimizer_trajectory", weight=0.5)
 
     value = question("Value", forbid=["*"], modules=["torch"])
-    value.driven("arithmetic", "+ − × ÷ ** give torch's values and gradients", value_configs(ARITHMETIC),
+    value.driven("arithmetic", "+ − × ÷ **의 값과 기울기가 torch와 같음 / + − × ÷ ** give torch's values and gradients", value_configs(ARITHMETIC),
                  value_check, driver="value_graph", weight=1.0)
-    value.driven("reflected", "2 + a, 3 − a, 4 · a, 1 / a", value_configs(REFLECTED), value_check,
+    value.driven("reflected", "왼쪽에 수가 오는 연산: 2 + a, 3 − a, 4 · a, 1 / a / 2 + a, 3 − a, 4 · a, 1 / a", value_configs(REFLECTED), value_check,
                  driver="value_graph", weight=1.0)
-    value.driven("reuse", "a node used twice accumulates its gradient", value_configs(REUSE), value_check,
+    value.driven("reuse", "두 번 쓰인 노드는 기울기를 누적 / a node used twice accumulates its gradient", value_configs(REUSE), value_check,
                  driver="value_graph", weight=1.0)
-    value.driven("activations", "relu (gradient 0 at 0) and tanh", value_configs(ACTIVATIONS), value_check,
+    value.driven("activations", "relu (0에서 기울기 0)와 tanh / relu (gradient 0 at 0) and tanh", value_configs(ACTIVATIONS), value_check,
                  driver="value_graph", weight=1.0)
-    value.driven("random_graphs", "random expression graphs of ~25 nodes",
+    value.driven("random_graphs", "노드 25개 정도의 무작위 계산 그래프 / random expression graphs of ~25 nodes",
                  value_configs([(f"random graph, seed={s}", random_program(s)) for s in (*SEEDS, 3, 4)]),
                  value_check, driver="value_graph", weight=1.0)
 
     train_mlp = question("train_mlp")
     train_mlp.driven("beats_linear",
-                     f"held-out accuracy ≥ {LINEAR_CEILING} (no linear model reaches 0.88 here)",
+                     f"검증용 정확도 ≥ {LINEAR_CEILING} (선형 모델은 0.88에 못 미침) / held-out accuracy ≥ {LINEAR_CEILING} (no linear model reaches 0.88 here)",
                      moons_configs(SEEDS[:1], key), accuracy_check(moons_labels(key), LINEAR_CEILING),
                      driver="train_predict", timeout=60, weight=1.0)
-    train_mlp.driven("accuracy", "held-out accuracy ≥ 0.90 for each of 3 seeds", moons_configs(SEEDS, key),
+    train_mlp.driven("accuracy", "시드 3개 모두 검증용 정확도 ≥ 0.90 / held-out accuracy ≥ 0.90 for each of 3 seeds", moons_configs(SEEDS, key),
                      accuracy_check(moons_labels(key), 0.90), driver="train_predict", timeout=90, weight=2.5)
 
     return [c for q in (linear, relu, sigmoid, sgd, adam, value, train_mlp) for c in q.cases]

@@ -339,84 +339,84 @@ def regularizer_check(call, obs):
 def cases():
     d_ps = (0.2, 0.3, 0.8)
     dropout = question("dropout", fn="dropout_forward", forbid=["dropout"])
-    dropout.driven("drop_fraction", "the zeroed fraction is p within a 4σ binomial band", dropout_grid(d_ps),
+    dropout.driven("drop_fraction", "0이 된 비율이 4σ 이항 범위 안에서 p / the zeroed fraction is p within a 4σ binomial band", dropout_grid(d_ps),
                    dropout_check(fraction=True), driver="call", weight=0.75)
-    dropout.driven("inverted_scaling", "kept elements are x / (1 − p), so the mean is kept", dropout_grid(d_ps),
+    dropout.driven("inverted_scaling", "남은 원소는 x / (1 − p)라서 평균이 유지됨 / kept elements are x / (1 − p), so the mean is kept", dropout_grid(d_ps),
                    dropout_check(scaling=True), driver="call", weight=0.75)
-    dropout.invariants("invariants", "out of x's shape and dtype; x not modified",
+    dropout.invariants("invariants", "출력이 x의 모양·dtype, x를 바꾸지 않음 / out of x's shape and dtype; x not modified",
                        dropout_grid((0.3,), shape=(20, 30)), lambda x, p, train, generator=None: x, part=0,
                        driver="call", weight=0.25)
-    dropout.driven("eval_identity", "train=False returns the input unchanged",
+    dropout.driven("eval_identity", "train=False이면 입력을 그대로 돌려줌 / train=False returns the input unchanged",
                    dropout_grid((0.3, 0.8), train=False), dropout_check(identity=True), driver="call",
                    weight=0.5)
-    dropout.driven("p_zero_and_one", "p=0 is the identity; p=1 gives zeros without nan",
+    dropout.driven("p_zero_and_one", "p=0은 항등, p=1은 nan 없이 0 / p=0 is the identity; p=1 gives zeros without nan",
                    dropout_grid((0.0, 1.0), shape=(20, 30)), p_edge_check, driver="call", weight=0.75)
-    dropout.driven("backward", "dx = dout · mask (zero where dropped, 1/(1−p) where kept)",
+    dropout.driven("backward", "dx = dout · mask (버린 곳 0, 남긴 곳 1/(1−p)) / dx = dout · mask (zero where dropped, 1/(1−p) where kept)",
                    dropout_backward_grid((0.2, 0.5, 0.8, 1.0)), dropout_backward_check,
                    driver="forward_backward", weight=1.0)
-    dropout.driven("float32", "float32 in, float32 out", dropout_grid((0.3,), dtype=F32),
+    dropout.driven("float32", "float32 입력 → float32 출력 / float32 in, float32 out", dropout_grid((0.3,), dtype=F32),
                    dropout_check(fraction=True, scaling=True), driver="call", weight=0.5)
-    dropout.case(generator_case("dropout/uses_generator", "the mask comes from the generator argument alone", 0.5,
+    dropout.case(generator_case("dropout/uses_generator", "마스크는 generator 인자로만 만듦 / the mask comes from the generator argument alone", 0.5,
                                 dropout.spec))
 
     batchnorm = question("batchnorm", fn="batchnorm_forward", forbid=["batch_norm"], no_autograd=True)
-    batchnorm.values("train_forward", "training output equals F.batch_norm (biased variance)", bn_grid(),
+    batchnorm.values("train_forward", "학습 모드 출력이 F.batch_norm과 같음 (편향 분산) / training output equals F.batch_norm (biased variance)", bn_grid(),
                      ref_bn, part=0, weight=1.5)
-    batchnorm.driven("running_stats", "running mean/var (shape (D,)) updated with momentum, unbiased var",
+    batchnorm.driven("running_stats", "이동 평균·분산 (모양 (D,))을 momentum으로 갱신, 불편 분산 / running mean/var (shape (D,)) updated with momentum, unbiased var",
                      bn_grid() + bn_grid(momentum=0.3, sizes=((8, 4),)), running_stats_check, driver="call",
                      weight=1.5)
-    batchnorm.values("eval", "train=False uses the running statistics and gamma, beta", bn_grid(train=False),
+    batchnorm.values("eval", "train=False는 이동 통계와 gamma, beta를 사용 / train=False uses the running statistics and gamma, beta", bn_grid(train=False),
                      ref_bn, part=0, weight=1.0)
-    batchnorm.driven("backward", "dx, dgamma, dbeta equal autograd through F.batch_norm", bn_backward_grid(),
+    batchnorm.driven("backward", "dx, dgamma, dbeta가 F.batch_norm의 autograd와 같음 / dx, dgamma, dbeta equal autograd through F.batch_norm", bn_backward_grid(),
                      backward_check(ref_bn, BN_GRADS), driver="forward_backward", weight=2.0)
-    batchnorm.driven("float32", "float32 in, float32 out, forward and backward (rtol 1e-4)",
+    batchnorm.driven("float32", "순전파·역전파 모두 float32 입력 → float32 출력 / float32 in, float32 out, forward and backward (rtol 1e-4)",
                      bn_backward_grid(F32), backward_check(ref_bn, BN_GRADS, tol=1e-4),
                      driver="forward_backward", weight=0.5)
-    batchnorm.invariants("invariants", "output exactly (N, D), x not mutated", bn_grid()[::3], ref_bn, part=0,
+    batchnorm.invariants("invariants", "출력 모양이 정확히 (N, D), x를 바꾸지 않음 / output exactly (N, D), x not mutated", bn_grid()[::3], ref_bn, part=0,
                          weight=0.5)
-    batchnorm.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)", bn_grid()[:3],
+    batchnorm.values("cuda", "CUDA 텐서에서도 같은 결과 (0점, GPU 없으면 건너뜀) / same results on CUDA tensors (0 points; skipped without a GPU)", bn_grid()[:3],
                      ref_bn, part=0, device="cuda", weight=0.0)
 
     weight_decay = question("weight_decay", fn="l2_penalty", forbid=["fused_sgd", "fused_adamw", "foreach"],
                             modules=["torch.optim"])
-    weight_decay.values("l2_penalty", "reg · Σ sum(W²) over a list of tensors (no ½)", l2_grid(), ref_l2,
+    weight_decay.values("l2_penalty", "텐서 목록에 대해 reg · Σ sum(W²) (½ 없음) / reg · Σ sum(W²) over a list of tensors (no ½)", l2_grid(), ref_l2,
                         weight=1.0)
-    weight_decay.invariants("l2_invariants", "a scalar; the parameters are not modified", l2_grid()[::2],
+    weight_decay.invariants("l2_invariants", "스칼라, 파라미터를 바꾸지 않음 / a scalar; the parameters are not modified", l2_grid()[::2],
                             ref_l2, weight=0.25)
-    weight_decay.values("l2_penalty_float32", "float32 parameters give a float32 penalty", l2_grid(F32)[::2],
+    weight_decay.values("l2_penalty_float32", "float32 파라미터 → float32 벌점 / float32 parameters give a float32 penalty", l2_grid(F32)[::2],
                         ref_l2, tol=1e-4, weight=0.25)
-    weight_decay.values("coupled", "decoupled=False equals torch.optim.SGD(weight_decay=wd)",
+    weight_decay.values("coupled", "decoupled=False는 torch.optim.SGD(weight_decay=wd)와 같음 / decoupled=False equals torch.optim.SGD(weight_decay=wd)",
                         sgd_step_grid(False), ref_sgd_step, fn="sgd_step", weight=1.25)
-    weight_decay.values("decoupled", "decoupled=True equals the AdamW-style p·(1 − lr·wd) − lr·g",
+    weight_decay.values("decoupled", "decoupled=True는 AdamW 방식 p·(1 − lr·wd) − lr·g와 같음 / decoupled=True equals the AdamW-style p·(1 − lr·wd) − lr·g",
                         sgd_step_grid(True), ref_sgd_step, fn="sgd_step", weight=1.25)
-    weight_decay.invariants("invariants", "a new tensor is returned; param and grad not mutated",
+    weight_decay.invariants("invariants", "새 텐서를 돌려주고 param과 grad를 바꾸지 않음 / a new tensor is returned; param and grad not mutated",
                             sgd_step_grid(False)[::4] + sgd_step_grid(True)[::4], ref_sgd_step, fn="sgd_step",
                             weight=0.5)
-    weight_decay.values("float32", "float32 in, float32 out (rtol 1e-4)",
+    weight_decay.values("float32", "float32 입력 → float32 출력 / float32 in, float32 out (rtol 1e-4)",
                         sgd_step_grid(False, F32)[::2] + sgd_step_grid(True, F32)[::2], ref_sgd_step, tol=1e-4,
                         fn="sgd_step", weight=0.5)
 
     earlystopping = question("EarlyStopping")
-    earlystopping.driven("min", "mode='min' with patience 2 and 3 on seeded metric walks", es_configs(ES_MIN),
+    earlystopping.driven("min", "mode='min', patience 2와 3, 시드를 둔 지표 변화 / mode='min' with patience 2 and 3 on seeded metric walks", es_configs(ES_MIN),
                          es_check, driver="stateful_sequence", weight=1.0)
-    earlystopping.driven("ties", "an equal metric is not an improvement", es_configs(ES_TIES), es_check,
+    earlystopping.driven("ties", "같은 값은 개선이 아님 / an equal metric is not an improvement", es_configs(ES_TIES), es_check,
                          driver="stateful_sequence", weight=0.75)
-    earlystopping.driven("min_delta", "improvements smaller than min_delta do not count", es_configs(ES_DELTA),
+    earlystopping.driven("min_delta", "min_delta보다 작은 개선은 세지 않음 / improvements smaller than min_delta do not count", es_configs(ES_DELTA),
                          es_check, driver="stateful_sequence", weight=0.75)
-    earlystopping.driven("max_mode", "mode='max' (e.g. accuracy)", es_configs(ES_MAX), es_check,
+    earlystopping.driven("max_mode", "mode='max' (예: 정확도) / mode='max' (e.g. accuracy)", es_configs(ES_MAX), es_check,
                          driver="stateful_sequence", weight=0.75)
-    earlystopping.driven("nan", "NaN counts as no improvement", es_configs(ES_NAN), es_check,
+    earlystopping.driven("nan", "NaN은 개선이 아님 / NaN counts as no improvement", es_configs(ES_NAN), es_check,
                          driver="stateful_sequence", weight=0.75)
 
     train_regularized = question("train_regularized")
-    train_regularized.driven("val_accuracy", "validation accuracy ≥ 0.90 for each of 3 seeds",
+    train_regularized.driven("val_accuracy", "시드 3개 모두 검증 정확도 ≥ 0.90 / validation accuracy ≥ 0.90 for each of 3 seeds",
                              digits_configs(SEEDS),
                              accuracy_check(digits_labels(0), 0.90, which=0, what="validation"),
                              driver="train_predict", timeout=90, weight=2.5)
-    train_regularized.driven("test_accuracy", "hidden test accuracy ≥ 0.88", digits_configs(SEEDS[:1]),
+    train_regularized.driven("test_accuracy", "비공개 테스트 정확도 ≥ 0.88 / hidden test accuracy ≥ 0.88", digits_configs(SEEDS[:1]),
                              accuracy_check(digits_labels(1), 0.88, which=1, what="hidden test"),
                              driver="train_predict", timeout=30, weight=0.5)
-    train_regularized.driven("uses_regularization", "dropout or weight decay is really used in training",
+    train_regularized.driven("uses_regularization", "학습에 드롭아웃이나 가중치 감쇠를 실제로 사용 / dropout or weight decay is really used in training",
                              digits_configs(SEEDS[:1]), regularizer_check, driver="train_predict", timeout=30,
                              weight=1.0)
 

@@ -152,55 +152,55 @@ def cases():
     # "conv" covers conv1d/2d/3d, conv_transpose*, conv_tbc; unfold/fold are im2col done by torch
     conv2d = question("conv2d", fn="conv2d_forward", forbid=["conv", "convolution", "unfold", "fold"],
                       modules=["scipy.signal", "scipy.ndimage", "torch.nn.grad"])
-    conv2d.values("forward", "3×3 kernel, padding 1, stride 1 (the usual configuration)", conv_basic(),
+    conv2d.values("forward", "3×3 커널, 패딩 1, 스트라이드 1 (흔한 설정) / 3×3 kernel, padding 1, stride 1 (the usual configuration)", conv_basic(),
                   ref_conv, part=0, weight=1.5)
-    conv2d.values("forward_grid", "stride {1,2} × padding {0,1,2} × kernel {1,2,3,5}, H ≠ W", conv_grid(),
+    conv2d.values("forward_grid", "스트라이드 {1,2} × 패딩 {0,1,2} × 커널 {1,2,3,5}, H ≠ W / stride {1,2} × padding {0,1,2} × kernel {1,2,3,5}, H ≠ W", conv_grid(),
                   ref_conv, part=0, weight=2.0)
-    conv2d.values("forward_rectangular", "rectangular kernels and images, N = 1, C_in = 1", conv_rect(),
+    conv2d.values("forward_rectangular", "직사각형 커널과 이미지, N = 1, C_in = 1 / rectangular kernels and images, N = 1, C_in = 1", conv_rect(),
                   ref_conv, part=0, weight=1.5)
-    conv2d.driven("backward", "dx, dw, db for 3×3, padding 1, stride 1", conv_fb(conv_basic()), conv_grads,
+    conv2d.driven("backward", "3×3, 패딩 1, 스트라이드 1에서 dx, dw, db / dx, dw, db for 3×3, padding 1, stride 1", conv_fb(conv_basic()), conv_grads,
                   driver="forward_backward", weight=1.5)
-    conv2d.driven("backward_padding0", "dx, dw, db at padding 0, kernels 1, 2, 3, 5", conv_fb(stride1_pad0),
+    conv2d.driven("backward_padding0", "패딩 0, 커널 1·2·3·5에서 dx, dw, db / dx, dw, db at padding 0, kernels 1, 2, 3, 5", conv_fb(stride1_pad0),
                   conv_grads, driver="forward_backward", weight=1.5)
-    conv2d.driven("backward_grid", "dx, dw, db over stride × padding × kernel", conv_fb(conv_grid()),
+    conv2d.driven("backward_grid", "스트라이드 × 패딩 × 커널 전체에서 dx, dw, db / dx, dw, db over stride × padding × kernel", conv_fb(conv_grid()),
                   conv_grads, driver="forward_backward", weight=1.5)
-    conv2d.driven("backward_rectangular", "dx, dw, db for rectangular kernels and images", conv_fb(conv_rect()),
+    conv2d.driven("backward_rectangular", "직사각형 커널과 이미지에서 dx, dw, db / dx, dw, db for rectangular kernels and images", conv_fb(conv_rect()),
                   conv_grads, driver="forward_backward", weight=1.0)
-    conv2d.driven("float32", "float32 in, float32 out, forward and backward (rtol 1e-4)",
+    conv2d.driven("float32", "순전파·역전파 모두 float32 입력 → float32 출력 / float32 in, float32 out, forward and backward (rtol 1e-4)",
                   conv_fb(conv_basic(F32)[:1] + conv_grid(strides=(2,), paddings=(0,), dtype=F32)),
                   backward_check(ref_conv, ("dx", "dw", "db"), tol=1e-4), driver="forward_backward", weight=0.5)
-    conv2d.invariants("invariants", "output exactly (N, F, H_out, W_out), inputs not mutated",
+    conv2d.invariants("invariants", "출력 모양이 정확히 (N, F, H_out, W_out), 입력을 바꾸지 않음 / output exactly (N, F, H_out, W_out), inputs not mutated",
                       conv_grid()[::4] + conv_rect()[::3], ref_conv, part=0, weight=0.5)
-    conv2d.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+    conv2d.values("cuda", "CUDA 텐서에서도 같은 결과 (0점, GPU 없으면 건너뜀) / same results on CUDA tensors (0 points; skipped without a GPU)",
                   cuda_variant(conv_grid()), ref_conv, part=0, device="cuda", weight=0.0)
 
     maxpool2d = question("maxpool2d", fn="maxpool2d_forward", forbid=["max_pool", "max_unpool"])
-    maxpool2d.values("forward", "2×2 windows, stride 2", pool_basic(), ref_pool, part=0, weight=1.0)
-    maxpool2d.values("forward_overlapping", "overlapping windows: 3×3 stride 2, 2×2 stride 1", pool_overlap(),
+    maxpool2d.values("forward", "2×2 창, 스트라이드 2 / 2×2 windows, stride 2", pool_basic(), ref_pool, part=0, weight=1.0)
+    maxpool2d.values("forward_overlapping", "겹치는 창: 3×3 스트라이드 2, 2×2 스트라이드 1 / overlapping windows: 3×3 stride 2, 2×2 stride 1", pool_overlap(),
                      ref_pool, part=0, weight=1.0)
-    maxpool2d.values("forward_rectangular_uneven", "(kh, kw) windows; sizes that do not divide evenly",
+    maxpool2d.values("forward_rectangular_uneven", "(kh, kw) 창, 나누어떨어지지 않는 크기 / (kh, kw) windows; sizes that do not divide evenly",
                      pool_rect_uneven(), ref_pool, part=0, weight=1.0)
-    maxpool2d.driven("backward", "dx for 2×2 windows, stride 2", pool_fb(pool_basic()), pool_grad,
+    maxpool2d.driven("backward", "2×2 창, 스트라이드 2에서 dx / dx for 2×2 windows, stride 2", pool_fb(pool_basic()), pool_grad,
                      driver="forward_backward", weight=1.0)
-    maxpool2d.invariants("invariants", "output exactly (N, C, H_out, W_out); x not modified", pool_overlap(),
+    maxpool2d.invariants("invariants", "출력 모양이 정확히 (N, C, H_out, W_out), x를 바꾸지 않음 / output exactly (N, C, H_out, W_out); x not modified", pool_overlap(),
                          ref_pool, part=0, weight=0.25)
-    maxpool2d.driven("backward_overlapping", "overlapping windows accumulate their gradients",
+    maxpool2d.driven("backward_overlapping", "겹치는 창의 기울기는 누적 / overlapping windows accumulate their gradients",
                      pool_fb(pool_overlap()), pool_grad, driver="forward_backward", weight=1.25)
-    maxpool2d.driven("backward_rectangular_uneven", "dx for (kh, kw) windows and leftover rows/columns",
+    maxpool2d.driven("backward_rectangular_uneven", "(kh, kw) 창과 남는 행·열에서 dx / dx for (kh, kw) windows and leftover rows/columns",
                      pool_fb(pool_rect_uneven()), pool_grad, driver="forward_backward", weight=1.0)
-    maxpool2d.driven("ties", "a window with several maxima sends the gradient to the first one",
+    maxpool2d.driven("ties", "최댓값이 여럿인 창은 첫 번째로 기울기를 보냄 / a window with several maxima sends the gradient to the first one",
                      pool_fb(pool_overlap(ties=True)[:2] + [pool_config((2, 2, 6, 6), 2, 2, 1, ties=True)]),
                      pool_grad, driver="forward_backward", weight=0.5)
-    maxpool2d.driven("float32", "float32 in, float32 out, forward and backward", pool_fb(pool_overlap(F32)[:2]),
+    maxpool2d.driven("float32", "순전파·역전파 모두 float32 입력 → float32 출력 / float32 in, float32 out, forward and backward", pool_fb(pool_overlap(F32)[:2]),
                      backward_check(ref_pool, ("dx",), tol=1e-4), driver="forward_backward", weight=0.5)
-    maxpool2d.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+    maxpool2d.values("cuda", "CUDA 텐서에서도 같은 결과 (0점, GPU 없으면 건너뜀) / same results on CUDA tensors (0 points; skipped without a GPU)",
                      cuda_variant(pool_overlap()), ref_pool, part=0, device="cuda", weight=0.0)
 
     train_small_cnn = question("train_small_cnn", fn="SmallCNN")
-    train_small_cnn.driven("structure", "SmallCNN() holds an nn.Conv2d and maps (N,1,8,8) to (N,10)",
+    train_small_cnn.driven("structure", "SmallCNN()에 nn.Conv2d가 있고 (N,1,8,8)을 (N,10)으로 / SmallCNN() holds an nn.Conv2d and maps (N,1,8,8) to (N,10)",
                            [((torch.rand(5, 1, 8, 8, generator=torch.Generator().manual_seed(3)),), {}, "x (5, 1, 8, 8)")],
                            has_conv(structure_check), driver="build_module", weight=1.0)
-    train_small_cnn.driven("accuracy", f"hidden-image accuracy ≥ {CNN_THRESHOLD} for each of 3 seeds",
+    train_small_cnn.driven("accuracy", f"시드 3개 모두 비공개 이미지 정확도 ≥ {CNN_THRESHOLD} / hidden-image accuracy ≥ {CNN_THRESHOLD} for each of 3 seeds",
                            digits_configs(SEEDS),
                            has_conv(accuracy_check(hidden_labels, CNN_THRESHOLD, what="hidden-image")),
                            driver="train_model", timeout=120, fn="train_small_cnn", weight=5.0)

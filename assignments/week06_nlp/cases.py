@@ -317,87 +317,87 @@ def positions_dtype_check(call, obs):
 def cases(holdout_seed=None):
     key = holdout_seed or HELD_OUT_KEY
     vocab = question("vocab", fn="build_vocab")
-    vocab.driven("order", "specials first, then frequency (high → low), ties in lexicographic order",
+    vocab.driven("order", "특수 토큰 먼저, 다음은 빈도순 (높음 → 낮음), 같으면 사전순 / specials first, then frequency (high → low), ties in lexicographic order",
                  vocab_configs(VOCAB_ORDER, "corpus"), vocab_check, driver="call", weight=1.5)
-    vocab.driven("min_freq_and_specials", "min_freq drops rare tokens; custom specials keep their order",
+    vocab.driven("min_freq_and_specials", "min_freq로 드문 토큰 제외, 지정한 특수 토큰은 순서 유지 / min_freq drops rare tokens; custom specials keep their order",
                  vocab_configs(VOCAB_MIN_FREQ, "corpus"), vocab_check, driver="call", weight=1.0)
-    vocab.driven("korean_nfc", "decomposed (NFD) Hangul counts as the same NFC token",
+    vocab.driven("korean_nfc", "분해된(NFD) 한글도 같은 NFC 토큰으로 셈 / decomposed (NFD) Hangul counts as the same NFC token",
                  vocab_configs(VOCAB_NFC, "corpus"), vocab_check, driver="call", weight=1.0)
-    vocab.driven("encode", "ids for known tokens, <unk> for unknown ones", encode_configs(ENCODE_KNOWN),
+    vocab.driven("encode", "아는 토큰은 id, 모르는 토큰은 <unk> / ids for known tokens, <unk> for unknown ones", encode_configs(ENCODE_KNOWN),
                  encode_check, driver="call", fn="encode", weight=1.0)
-    vocab.driven("encode_edge_cases", "empty or blank text gives []; NFD text encodes like NFC",
+    vocab.driven("encode_edge_cases", "빈 텍스트는 [], NFD 텍스트도 NFC처럼 인코딩 / empty or blank text gives []; NFD text encodes like NFC",
                  encode_configs(ENCODE_EDGE), encode_check, driver="call", fn="encode", weight=0.5)
 
     embedding = question("embedding", fn="embedding_forward", forbid=["embedding"])
-    embedding.values("forward", "rows of the weight for ids of any shape", embedding_configs(), ref_embedding,
+    embedding.values("forward", "어떤 모양의 ids든 weight의 해당 행 / rows of the weight for ids of any shape", embedding_configs(), ref_embedding,
                      weight=1.0)
-    embedding.values("backward", "dW for distinct ids", embedding_backward_configs(distinct=True),
+    embedding.values("backward", "서로 다른 ids의 dW / dW for distinct ids", embedding_backward_configs(distinct=True),
                      ref_embedding_backward, fn="embedding_backward", weight=0.5)
     embedding.invariants("invariants",
-                         "forward: (*ids.shape, D) of weight's dtype; ids and weight not modified",
+                         "순전파: (*ids.shape, D), weight의 dtype, ids와 weight를 바꾸지 않음 / forward: (*ids.shape, D) of weight's dtype; ids and weight not modified",
                          embedding_configs()[::2], ref_embedding, weight=0.25)
-    embedding.invariants("backward_invariants", "backward: dW (num_embeddings, D); dout and ids not modified",
+    embedding.invariants("backward_invariants", "역전파: dW (num_embeddings, D), dout과 ids를 바꾸지 않음 / backward: dW (num_embeddings, D); dout and ids not modified",
                          embedding_backward_configs(distinct=False)[::2], ref_embedding_backward,
                          fn="embedding_backward", weight=0.25)
-    embedding.values("backward_duplicates", "repeated ids accumulate their gradients",
+    embedding.values("backward_duplicates", "반복된 id의 기울기는 누적 / repeated ids accumulate their gradients",
                      embedding_backward_configs(distinct=False), ref_embedding_backward,
                      fn="embedding_backward", weight=1.0)
-    embedding.values("float32", "float32 weight and gradients stay float32 (rtol 1e-4)",
+    embedding.values("float32", "float32 weight와 기울기는 float32로 유지 / float32 weight and gradients stay float32 (rtol 1e-4)",
                      embedding_backward_configs(distinct=False, dtype=F32)[::3], ref_embedding_backward,
                      tol=1e-4, fn="embedding_backward", weight=0.5)
 
     rnn = question("rnn", fn="rnn_step", forbid=["rnn_tanh", "rnn_relu", "lstm", "gru"],
                    modules=["torch.nn.modules.rnn"])
-    rnn.values("step", "tanh(x_t Wx + h Wh + b)", rnn_step_configs(), ref_rnn_step, weight=1.0)
-    rnn.invariants("step_invariants", "rnn_step: h of shape (N, H); inputs not modified",
+    rnn.values("step", "RNN 한 단계 / one step: tanh(x_t Wx + h Wh + b)", rnn_step_configs(), ref_rnn_step, weight=1.0)
+    rnn.invariants("step_invariants", "rnn_step: 모양 (N, H)의 h, 입력을 바꾸지 않음 / rnn_step: h of shape (N, H); inputs not modified",
                    rnn_step_configs()[::2], ref_rnn_step, weight=0.25)
-    rnn.values("forward", "all hidden states (T, N, H) equal nn.RNN with the same weights", rnn_configs(),
+    rnn.values("forward", "모든 은닉 상태 (T, N, H)가 같은 가중치의 nn.RNN과 같음 / all hidden states (T, N, H) equal nn.RNN with the same weights", rnn_configs(),
                ref_nn_rnn, fn="rnn_forward", weight=1.75)
-    rnn.values("single_step", "a sequence of length T = 1", rnn_configs(lengths=(1,)), ref_nn_rnn,
+    rnn.values("single_step", "길이 T = 1인 시퀀스 / a sequence of length T = 1", rnn_configs(lengths=(1,)), ref_nn_rnn,
                fn="rnn_forward", weight=0.5)
-    rnn.grad("autograd", "gradients flow through every step to x, h0, Wx, Wh and b",
+    rnn.grad("autograd", "기울기가 모든 단계를 거쳐 x, h0, Wx, Wh, b까지 흐름 / gradients flow through every step to x, h0, Wx, Wh and b",
              rnn_configs(lengths=(5,))[::2], ref_rnn_loop, grad_args=(0, 1, 2, 3, 4), fn="rnn_forward",
              weight=1.5)
-    rnn.invariants("invariants", "float32 stays float32, shape exactly (T, N, H), inputs untouched",
+    rnn.invariants("invariants", "float32 유지, 모양이 정확히 (T, N, H), 입력을 건드리지 않음 / float32 stays float32, shape exactly (T, N, H), inputs untouched",
                    rnn_configs(lengths=(3,), dtype=F32)[::2], ref_rnn_loop, fn="rnn_forward", weight=0.5)
 
     attention = question("attention", fn="scaled_dot_product_attention",
                          forbid=["scaled_dot_product_attention", "multi_head_attention_forward"])
-    attention.values("output", "softmax(q kᵀ / √d) v for (B, T, d), T_q ≠ T_k", attention_configs(),
+    attention.values("output", "(B, T, d)에서 softmax(q kᵀ / √d) v, T_q ≠ T_k / softmax(q kᵀ / √d) v for (B, T, d), T_q ≠ T_k", attention_configs(),
                      ref_attention, part=0, weight=1.25)
-    attention.invariants("invariants", "output shape and dtype exact; q, k and v not modified",
+    attention.invariants("invariants", "출력 모양·dtype 정확, q·k·v를 바꾸지 않음 / output shape and dtype exact; q, k and v not modified",
                          attention_configs()[::3] + mask_configs()[::3] + attention_configs(dtype=F32)[::3],
                          ref_attention, part=0, weight=0.25)
-    attention.values("weights", "attention weights: each row a distribution over the keys",
+    attention.values("weights", "어텐션 가중치: 각 행이 키에 대한 분포 / attention weights: each row a distribution over the keys",
                      attention_configs()[::2] + attention_configs((2, 3))[::3], ref_attention_weights, part=1,
                      weight=1.0)
-    attention.values("heads", "(B, H, T, d) inputs", attention_configs((2, 3)), ref_attention, part=0,
+    attention.values("heads", "(B, H, T, d) 입력 / (B, H, T, d) inputs", attention_configs((2, 3)), ref_attention, part=0,
                      weight=1.0)
-    attention.values("boolean_mask", "boolean mask: True = may attend (broadcast over heads)", mask_configs(),
+    attention.values("boolean_mask", "불리언 마스크: True = 참조 가능 (헤드에 브로드캐스트) / boolean mask: True = may attend (broadcast over heads)", mask_configs(),
                      ref_attention, part=0, weight=1.0)
-    attention.values("causal_mask", "causal (lower-triangular) mask", causal_configs(), ref_attention, part=0,
+    attention.values("causal_mask", "인과(하삼각) 마스크 / causal (lower-triangular) mask", causal_configs(), ref_attention, part=0,
                      weight=0.5)
-    attention.values("large_scores", "scores in the thousands give finite, exact weights",
+    attention.values("large_scores", "점수가 수천이어도 유한하고 정확한 가중치 / scores in the thousands give finite, exact weights",
                      large_score_configs(), ref_attention_weights, part=1, tol=1e-6, weight=0.5)
-    attention.values("cuda", "same results on CUDA tensors (0 points; skipped without a GPU)",
+    attention.values("cuda", "CUDA 텐서에서도 같은 결과 (0점, GPU 없으면 건너뜀) / same results on CUDA tensors (0 points; skipped without a GPU)",
                      attention_configs()[:3], ref_attention, part=0, device="cuda", weight=0.0)
 
     positions = question("positions", fn="sinusoidal_positions")
-    positions.values("closed_form", "sin at even, cos at odd columns (rtol 1e-4)",
+    positions.values("closed_form", "짝수 열은 sin, 홀수 열은 cos / sin at even, cos at odd columns (rtol 1e-4)",
                      [((t, d), {}, f"T={t}, d={d}") for t, d in [(1, 2), (10, 8), (50, 64), (7, 6), (3, 128)]],
                      ref_positions, tol=1e-4, weight=1.25)
-    positions.driven("float32", "a (T, d) float32 tensor, as the template states",
+    positions.driven("float32", "템플릿대로 (T, d) float32 텐서 / a (T, d) float32 tensor, as the template states",
                      [((t, d), {}, f"T={t}, d={d}") for t, d in [(10, 8), (3, 128)]], positions_dtype_check,
                      driver="call", weight=0.25)
-    positions.raises("odd_dimension", "odd d raises ValueError",
+    positions.raises("odd_dimension", "홀수 d는 ValueError / odd d raises ValueError",
                      [((t, d), {}, f"T={t}, d={d}") for t, d in [(4, 5), (2, 1), (10, 63)]], "ValueError",
                      weight=0.5)
 
     sentiment = question("sentiment", fn="train_sentiment_classifier")
-    sentiment.driven("beats_order_blind", f"held-out accuracy ≥ {ORDER_BLIND_CEILING} (word order used)",
+    sentiment.driven("beats_order_blind", f"검증용 정확도 ≥ {ORDER_BLIND_CEILING} (단어 순서를 사용) / held-out accuracy ≥ {ORDER_BLIND_CEILING} (word order used)",
                      sentiment_configs(SEEDS[:1], key), accuracy_check(sentiment_labels(key), ORDER_BLIND_CEILING),
                      driver="train_predict", timeout=90, weight=1.0)
-    sentiment.driven("accuracy", f"held-out accuracy ≥ {SENTIMENT_THRESHOLD} for each of 3 seeds",
+    sentiment.driven("accuracy", f"시드 3개 모두 검증용 정확도 ≥ {SENTIMENT_THRESHOLD} / held-out accuracy ≥ {SENTIMENT_THRESHOLD} for each of 3 seeds",
                      sentiment_configs(SEEDS, key), accuracy_check(sentiment_labels(key), SENTIMENT_THRESHOLD),
                      driver="train_predict", timeout=180, weight=2.5)
 
