@@ -16,6 +16,11 @@ from autograder.writeup.sentences import split_sentences
 from autograder.writeup.structure import Sections, sections, strip_comments, without_headings
 
 
+# what each check is about, in Korean: the reason a student reads starts with it (the detail follows in English)
+CHECK_KO = {"file_name": "파일 이름 규칙", "sections": "세 섹션", "one_choice": "패턴 하나 선택",
+            "sentences": "문장 수", "terms": "입력과 출력 언급"}
+
+
 def _result(item: Item, share: bool | float, reason: str) -> CaseResult:
     share = float(share)
     return CaseResult(item.id, item.title, round(item.points * share, 4), item.points,
@@ -99,7 +104,8 @@ def grade_text(text: str, filename: str, rubric: Rubric) -> list[CaseResult]:
             share, reason = _sentences(rubric, item, found)
         else:
             share, reason = _terms(rubric, item, found)
-        out.append(_result(item, share, reason))
+        verdict = "충족" if float(share) == 1 else ("일부 충족" if float(share) > 0 else "미충족")
+        out.append(_result(item, share, f"{CHECK_KO.get(item.check, item.check)} {verdict} / {reason}"))
     return out
 
 
