@@ -281,6 +281,9 @@ def grade(week: str, regrade: bool = typer.Option(False, help="grade everything 
         _fail(exc)
     console.print(f"graded {s.graded}, infrastructure errors {s.infra_errors} (not scored; re-run to retry), "
                   f"rejected {s.rejected}, in {s.seconds:.1f} s; isolation: {', '.join(sorted(s.isolation)) or '-'}")
+    if s.crashed:
+        console.print(f"[yellow]{s.crashed} submission(s) scored as crashed[/]: they failed the grader the same way "
+                      "in 3 batches while it graded others (the reason is in the report; `grade --regrade` retries)")
     if s.scores:
         scores = sorted(s.scores)
         top = cfg.assignment(week).points

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import socket
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, create_engine, delete, event, func, insert, inspect, select, text,
@@ -314,6 +314,8 @@ class Pending:
     path: str = ""  # as committed in the repository
 
 
+OTHERS_GRADED = "others graded in this batch"  # an infrastructure-error run's note: the grader was working
+
 _LOCK_KEY = 0x6772616465  # the advisory lock every PostgreSQL transaction of this gradebook takes
 
 
@@ -521,11 +523,37 @@ class Gradebook:
     def pending(self, assignment: str, data_dir: Path, regrade: bool = False) -> list[Pending]:
         query = select(submissions.c.id, submissions.c.student_id, submissions.c.snapshot, submissions.c.path).where(
             submissions.c.assignment == assignment, submissions.c.status == "ok")
-        if not regrade:
-            query = query.where(submissions.c.id.not_in(_GRADED))
+        if not regrade:  # graded, or rejected (the submission's own problem: retrying cannot change it)
+            later = runs.alias("later")
+            newest = select(func.max(later.c.id)).where(later.c.submission_id == runs.c.submission_id).scalar_subquery()
+            rejected = select(runs.c.submission_id).where(runs.c.status == "rejected", runs.c.id == newest)
+            query = query.where(submissions.c.id.not_in(_GRADED), submissions.c.id.not_in(rejected))
         with self.engine.connect() as conn:
             return [Pending(r.id, r.student_id, data_dir / r.snapshot, r.path)
                     for r in conn.execute(query.order_by(submissions.c.id))]
+
+    def graded_snapshot(self, assignment: str, data_dir: Path) -> tuple[Path, str] | None:
+        """(snapshot, committed name) of the newest graded submission of ``assignment``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(submissions.c.snapshot, submissions.c.path).join(
+                runs, runs.c.submission_id == submissions.c.id).where(
+                submissions.c.assignment == assignment, runs.c.current.is_(True), runs.c.status == "graded")
+                .order_by(runs.c.id.desc()).limit(1)).first()
+        return None if row is None else (data_dir / row.snapshot, PurePosixPath(row.path).name)
+
+    def mark_while_others_graded(self, run_ids: list[int]) -> None:
+        """These infrastructure-error runs happened in a batch that graded other submissions."""
+        if run_ids:
+            with self.engine.begin() as conn:
+                conn.execute(update(runs).where(runs.c.id.in_(run_ids)).values(notes=OTHERS_GRADED))
+
+    def identical_failures(self, submission_id: int, error: str) -> int:
+        """Infrastructure-error runs of this submission that failed with exactly ``error`` in batches
+        where the grader graded others (a grader that was down counts for nothing)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(runs).where(
+                runs.c.submission_id == submission_id, runs.c.status == "infra-error", runs.c.error == error,
+                runs.c.notes == OTHERS_GRADED)).scalar())
 
     def claim(self, submission_id: int, owner: str, *, unless_graded: bool = False) -> bool:
         """Take a submission for grading; False when a live owner holds it (or, with

@@ -32,6 +32,7 @@ class GradeSummary:
     graded: int = 0
     infra_errors: int = 0
     rejected: int = 0
+    crashed: int = 0  # of the infrastructure errors, snapshots that failed identically CRASH_AFTER times
     skipped_claimed: int = 0
     seconds: float = 0.0
     isolation: set[str] = field(default_factory=set)
@@ -54,6 +55,40 @@ def _grade_one(p: Pending, grader: SubmissionGrader, retries: int) -> Outcome:
             return "graded", result, None
         last = result
     return "infra-error", last, last.infra_error if last else "unknown"
+
+
+CRASH_AFTER = 3  # identical infrastructure failures of one snapshot, in batches where others were graded
+
+
+def _grader_works(book: Gradebook, assignment: Assignment, summary, grader: SubmissionGrader, data_dir: Path) -> bool:
+    """Others were graded in this batch; else a submission graded before grades again now (a probe,
+    nothing stored). A grader that grades nothing is down, and nothing is charged to the students."""
+    if summary.graded:
+        return True
+    control = book.graded_snapshot(assignment.id, data_dir)
+    if control is None:
+        return False
+    try:
+        return not grader.grade(control[0], control[1]).infra_error
+    except UserError:
+        return False
+
+
+def _crashed(book: Gradebook, assignment: Assignment, failed: list, summary, owner: str,
+             grader: SubmissionGrader, data_dir: Path) -> None:
+    """A snapshot that made the grader fail the same way CRASH_AFTER times, each time while the grader
+    was working, is the submission's doing (it erased the harness's records, killed its own sandbox,
+    …): scored as crashed with the reason, instead of "not graded yet" forever."""
+    if not _grader_works(book, assignment, summary, grader, data_dir):
+        return
+    book.mark_while_others_graded([run_id for *_, run_id in failed if run_id is not None])
+    for p, error, _ in failed:
+        if book.identical_failures(p.submission_id, error) >= CRASH_AFTER:
+            book.record_run(p.submission_id, RunRow(now(), now(), "rejected", error=(
+                f"crashed: the sandbox failed the same way in {CRASH_AFTER} grading batches while other "
+                f"submissions were graded ({error[:300]}) — scored 0; a TA can `grade --regrade` once the cause is "
+                "known")), [], owner, only_if_ungraded=False)
+            summary.crashed += 1
 
 
 def open_grader(cfg: CourseConfig, assignment: Assignment) -> SubmissionGrader:
@@ -91,6 +126,7 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
         pending = [p for p in pending if p.submission_id in only]
     owner = owner_id()
     summary = GradeSummary(assignment.id)
+    failed: list = []  # (pending, error) of this batch's infrastructure errors
     start = time.monotonic()
 
     def job(group: list[Pending]) -> list[tuple]:
@@ -129,15 +165,19 @@ def grade_week(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *, re
                                  isolation=result.isolation if result else None,
                                  seconds=round(result.seconds, 3) if result else None, error=error,
                                  notes=result.notes if graded else None)
-                    book.record_run(p.submission_id, run, result.cases if graded else [], owner,
-                                    only_if_ungraded=not regrade)
+                    run_id = book.record_run(p.submission_id, run, result.cases if graded else [], owner,
+                                             only_if_ungraded=not regrade)
                     if graded:
                         summary.scores.append(result.score)
                     if result and result.isolation:
                         summary.isolation.add(result.isolation)
                     summary.graded += status == "graded"
                     summary.infra_errors += status == "infra-error"
+                    if status == "infra-error":
+                        failed.append((p, error or "unknown", run_id))
                     summary.rejected += status == "rejected"
+            if failed:
+                _crashed(book, assignment, failed, summary, owner, grader, cfg.path(cfg.storage.data_dir))
         except KeyboardInterrupt:  # also the watcher's SIGTERM: abandon, and kill the sandboxes now
             for f in futures:
                 f.cancel()
