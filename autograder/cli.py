@@ -567,11 +567,11 @@ def regrade(request_id: int = typer.Argument(..., help="the request's id (see `a
             row = decide.accept(cfg, book, request_id, case, points, reason, by)
             console.print(f"accepted #{request_id}: {_t(row['student_id'])} {row['assignment']} {_t(row['case_id'])} "
                           f"{row['before']:g} → {row['points']:g} / {row['max_points']:g}. Reports and feedback show it "
-                          f"from the next `autograder report` / `feedback {row['assignment']}`.")
+                          f"from the next `autograder report` / `feedback {row['assignment']}`.", soft_wrap=True)
         elif action == "reject":
             row = decide.reject(cfg, book, request_id, reason, by)
             console.print(f"rejected #{request_id} ({_t(row['student_id'])} {row['assignment']}); the student reads "
-                          "the reason in their next feedback.")
+                          "the reason in their next feedback.", soft_wrap=True)
         else:
             raise UserError(f"unknown action {action!r}", fix="use accept or reject")
     except UserError as exc:
@@ -599,7 +599,7 @@ def override(student: str = typer.Argument(..., help="student id or name"), week
         if withdraw:
             row = decide.withdraw(cfg, book, found.student_id, a, case, reason, by)
             console.print(f"withdrawn: {_t(found.name)} ({found.student_id}) {a.id} {_t(case)} is "
-                          f"{row['points']:g} / {row['max_points']:g} again (the graded value)")
+                          f"{row['points']:g} / {row['max_points']:g} again (the graded value)", soft_wrap=True)
             return
         if points is None:
             raise UserError("an override needs the case's points", fix="add --points X (or --withdraw)")
@@ -607,7 +607,7 @@ def override(student: str = typer.Argument(..., help="student id or name"), week
     except UserError as exc:
         _fail(exc)
     console.print(f"overridden: {_t(found.name)} ({found.student_id}) {a.id} {_t(case)} {row['before']:g} → "
-                  f"{row['points']:g} / {row['max_points']:g}")
+                  f"{row['points']:g} / {row['max_points']:g}", soft_wrap=True)
 
 
 manual_app = typer.Typer(no_args_is_help=True, help="TA rubric scores: a CSV template, and its import.")

@@ -18,6 +18,7 @@ import nbformat
 
 from autograder import config
 from autograder.build import build_week
+from autograder.regrade.request_file import write_template
 from autograder.collect import collect_week
 from autograder.feedback import write_feedback
 from autograder.grade import grade_week
@@ -168,6 +169,8 @@ def make_class(work: Path, project: Path, say=print, students: list[tuple] = STU
     cfg = config.load(_write_course(work, project, students))
     say("1/4 build: otter assign + self-check (reference = full marks, blank template = 0)")
     built = build_week(cfg, cfg.assignment("week02"))
+    week = cfg.assignment("week02")  # the regrade request form goes out with the template, as `build` does
+    write_template(cfg.path(cfg.build.templates) / week.id, week.week, week.title, cfg.course.cohort)
     solution = nbformat.read(str(built.solution), as_version=4)
     template = nbformat.read(str(built.template), as_version=4)
     repo = work / "class-repo"
