@@ -531,7 +531,7 @@ def regrades(week: Optional[str] = typer.Argument(None, help="week id or number 
         what = _t(r["reason"][:200]) + (f"\n[yellow]{_t(r['problem'])}[/]" if r["problem"] else "")
         table.add_row(str(r["id"]), r["assignment"], f"{_t(names.get(r['student_id'], r['student_id']))} "
                       f"({_t(r['student_id'])})", _t(", ".join(r["cases"]) or "—"), r["status"],
-                      age(r["first_seen"]) if r["status"] in (store.OPEN, store.INVALID) else "", what)
+                      age(r["first_seen"]) if r["status"] in store.UNDECIDED else "", what)
     console.print(table)
     if decided:
         trail = Table(title="decisions (newest last)")

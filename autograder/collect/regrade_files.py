@@ -48,7 +48,7 @@ def _latest_per_student(found: list[FileVersion], week: int, owner, roster, issu
 def _window_problem(cfg: CourseConfig, released: str | None, seen: str) -> str | None:
     if released is None:
         return None
-    until = dt.datetime.fromisoformat(released) + dt.timedelta(days=cfg.regrades.window_days)
+    until = store.window_closes(released, cfg.regrades.window_days)
     if dt.datetime.fromisoformat(seen) <= until:
         return None
     tz = cfg.tz

@@ -22,7 +22,6 @@ from autograder.pages import markdown_env
 from autograder.regrade.shown import StudentRegrades, for_students
 from autograder.regrade import store as regrade_store
 from autograder.regrade.request_file import file_names as request_names
-from autograder.regrade.store import mark_released
 from autograder.report.finals import final_scores
 
 
@@ -132,8 +131,9 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
         window = None
         if counted is not None and at >= due:
             released.append(student.student_id)  # the regrade window starts at the first such feedback
-            start = dt.datetime.fromisoformat(opened[student.student_id]) if student.student_id in opened else at
-            window = (start + dt.timedelta(days=cfg.regrades.window_days)).astimezone(cfg.tz).strftime("%Y-%m-%d %H:%M")
+            opened_at = opened.get(student.student_id, at.astimezone(dt.timezone.utc).isoformat(timespec="seconds"))
+            window = regrade_store.window_closes(opened_at, cfg.regrades.window_days).astimezone(cfg.tz).strftime(
+                "%Y-%m-%d %H:%M")
         hints, hints_note = shown_hints(rows, catalogue, assignment, due, at, lambda q, s=student.student_id, r=run_id:
                                         book.reveal_hints(s, assignment.id, q, r, at, assignment.hint_reveals_per_day))
         path = folder / file_name_part(f"{assignment.week}주차 피드백_{student.student_id} {student.name}.md")
@@ -147,5 +147,5 @@ def write_feedback(cfg: CourseConfig, assignment: Assignment, book: Gradebook, f
                                         run_notes=_run_notes(book, run_id), hint=kind_of(assignment).feedback_hint,
                                         detail=shows_detail(assignment.hidden_tests, due, at)), encoding="utf-8")
         files[student.student_id] = path
-    mark_released(book, assignment.id, released, at)
+    regrade_store.mark_released(book, assignment.id, released, at)
     return FeedbackFiles(folder, files)

@@ -24,6 +24,7 @@ class CaseValue:
     current: float  # what counts now (an override, else graded)
     max_points: float
     run_id: int | None
+    overridden: bool = False  # a TA's value counts now
 
 
 def _counted_run(cfg: CourseConfig, book: Gradebook, assignment: Assignment, student_id: str) -> int | None:
@@ -50,7 +51,7 @@ def case_value(cfg: CourseConfig, book: Gradebook, assignment: Assignment, stude
         entered = next((m["points"] for m in book.manual(assignment.id) if m["student_id"] == student_id
                         and m["item"] == item.id), 0.0)
         return CaseValue(case_id, float(entered), float(active["points"]) if active else float(entered),
-                         float(item.points), None)
+                         float(item.points), None, active is not None)
     run_id = _counted_run(cfg, book, assignment, student_id)
     if run_id is None:
         raise UserError(f"{student_id} has no graded version of {assignment.id}: there is no case value to change",
@@ -63,7 +64,7 @@ def case_value(cfg: CourseConfig, book: Gradebook, assignment: Assignment, stude
                         fix="use a case id as feedback shows it, e.g. " + ", ".join(sorted(rows)[:8]))
     graded = float(rows[case_id].points)
     return CaseValue(case_id, graded, float(active["points"]) if active else graded, float(rows[case_id].max_points),
-                     run_id)
+                     run_id, active is not None)
 
 
 def _need_reason(reason: str) -> str:
@@ -92,7 +93,7 @@ def _open_request(book: Gradebook, request_id: int) -> dict:
     req = store.request(book, request_id)
     if req is None:
         raise UserError(f"no regrade request #{request_id}", fix="see `autograder regrades` for the ids")
-    if req["status"] in (store.REJECTED, store.ACCEPTED, store.WITHDRAWN, "decided"):
+    if req["status"] not in store.UNDECIDED:
         raise UserError(f"request #{request_id} is {req['status']} already",
                         fix="a decided request stays as it is; to change a case's value now, use `autograder override` "
                             "(or `--withdraw` it)")
@@ -126,7 +127,7 @@ def reject(cfg: CourseConfig, book: Gradebook, request_id: int, reason: str, by:
     accepted = any(d["request_id"] == request_id and d["action"] == "accept"
                    for d in store.decisions(book, req["assignment"]))
     row = _row(req["assignment"], req["student_id"], "reject", reason, by, request_id=request_id)
-    store.add_decision(book, row, "decided" if accepted else store.REJECTED)  # the rest of a partly accepted one
+    store.add_decision(book, row, store.DECIDED if accepted else store.REJECTED)  # the rest of a partly accepted one
     return row
 
 
@@ -142,8 +143,7 @@ def withdraw(cfg: CourseConfig, book: Gradebook, student_id: str, assignment: As
              by: str | None = None) -> dict:
     """Take an override back: the graded value counts again."""
     case = case_value(cfg, book, assignment, student_id, case_id)
-    if case.current == case.graded and (assignment.id, student_id, case_id) not in store.active_overrides(
-            store.decisions(book, assignment.id)):
+    if not case.overridden:
         raise UserError(f"{case_id} of {student_id} in {assignment.id} has no override to withdraw")
     row = _row(assignment.id, student_id, "withdraw", reason, by, case=case, points=case.graded)
     store.add_decision(book, row)

@@ -11,7 +11,7 @@ from autograder.regrade import store
 
 STATUS_TEXT = {store.OPEN: "열림 / open", store.INVALID: "처리 불가 / cannot be decided as it stands",
                store.ACCEPTED: "받아들임 / accepted", store.REJECTED: "받아들이지 않음 / rejected",
-               "decided": "결정됨 / decided", store.WITHDRAWN: "철회 / withdrawn"}
+               store.DECIDED: "결정됨 / decided", store.WITHDRAWN: "철회 / withdrawn"}
 ACTION_TEXT = {"accept": "재채점 요청 받아들임 / regrade accepted", "reject": "재채점 요청 받아들이지 않음 / regrade rejected",
                "override": "조교가 점수 조정 / changed by a TA", "withdraw": "조정 취소 / override withdrawn"}
 

@@ -20,6 +20,8 @@ from autograder.gradebook import (Gradebook, feedback_released, grade_decisions,
 
 SETS_VALUE = ("accept", "override")  # decisions that give a case a value
 OPEN, INVALID, ACCEPTED, REJECTED, WITHDRAWN = "open", "invalid", "accepted", "rejected", "withdrawn"
+DECIDED = "decided"  # rejected after some of its cases were accepted
+UNDECIDED = (OPEN, INVALID)
 
 
 @dataclass(frozen=True)
@@ -48,17 +50,15 @@ def record_request(book: Gradebook, req: RequestFile) -> tuple[int, str]:
                   content_sha256=req.content_sha256, cases=json.dumps(list(req.cases), ensure_ascii=False),
                   reason=req.reason, status=status, problem=req.problem, updated_at=now())
     with book.engine.begin() as conn:
-        last = conn.execute(select(regrade_requests).where(
-            regrade_requests.c.assignment == req.assignment, regrade_requests.c.student_id == req.student_id)
-            .order_by(regrade_requests.c.id.desc()).limit(1)).first()
+        last = _latest_request(conn, req.assignment, req.student_id)
         if last is not None and last.content_sha256 == req.content_sha256 and last.status != WITHDRAWN:
-            if last.status in (OPEN, INVALID) and (last.status, last.problem, last.cases) != (
+            if last.status in UNDECIDED and (last.status, last.problem, last.cases) != (
                     status, req.problem, values["cases"]):  # checked again: feedback given since, a case graded
                 conn.execute(update(regrade_requests).where(regrade_requests.c.id == last.id).values(
                     status=status, problem=req.problem, cases=values["cases"], updated_at=values["updated_at"]))
                 return last.id, "updated"
             return last.id, "same"
-        if last is not None and last.status in (OPEN, INVALID):  # edited: asked when it was first sent
+        if last is not None and last.status in UNDECIDED:  # edited: asked when it was first sent
             values["first_seen"] = min(last.first_seen, values["first_seen"])
             conn.execute(update(regrade_requests).where(regrade_requests.c.id == last.id).values(**values))
             return last.id, "updated"
@@ -67,22 +67,30 @@ def record_request(book: Gradebook, req: RequestFile) -> tuple[int, str]:
         return new.inserted_primary_key[0], "new"
 
 
+def _latest_request(conn, assignment: str, student_id: str):
+    """The student's newest request for ``assignment`` (a row), or None."""
+    return conn.execute(select(regrade_requests).where(
+        regrade_requests.c.assignment == assignment, regrade_requests.c.student_id == student_id)
+        .order_by(regrade_requests.c.id.desc()).limit(1)).first()
+
+
 def asked_at(book: Gradebook, assignment: str, student_id: str, seen: str) -> str:
     """When a request was asked: an edit of an undecided one keeps the time the first version was seen."""
     with book.engine.connect() as conn:
-        last = conn.execute(select(regrade_requests.c.first_seen, regrade_requests.c.status).where(
-            regrade_requests.c.assignment == assignment, regrade_requests.c.student_id == student_id)
-            .order_by(regrade_requests.c.id.desc()).limit(1)).first()
-    return min(last.first_seen, seen) if last is not None and last.status in (OPEN, INVALID) else seen
+        last = _latest_request(conn, assignment, student_id)
+    return min(last.first_seen, seen) if last is not None and last.status in UNDECIDED else seen
+
+
+def window_closes(released_at: str, window_days: float) -> dt.datetime:
+    """When the regrade window that opened with feedback at ``released_at`` (ISO) closes."""
+    return dt.datetime.fromisoformat(released_at) + dt.timedelta(days=window_days)
 
 
 def withdraw_request(book: Gradebook, assignment: str, student_id: str) -> int | None:
     """The student deleted the request file: an undecided request is withdrawn (kept, listed as such)."""
     with book.engine.begin() as conn:
-        last = conn.execute(select(regrade_requests.c.id, regrade_requests.c.status).where(
-            regrade_requests.c.assignment == assignment, regrade_requests.c.student_id == student_id)
-            .order_by(regrade_requests.c.id.desc()).limit(1)).first()
-        if last is None or last.status not in (OPEN, INVALID):
+        last = _latest_request(conn, assignment, student_id)
+        if last is None or last.status not in UNDECIDED:
             return None
         conn.execute(update(regrade_requests).where(regrade_requests.c.id == last.id).values(
             status=WITHDRAWN, updated_at=now()))
@@ -104,13 +112,17 @@ def requests(book: Gradebook, assignment: str | None = None) -> list[dict]:
     if assignment is not None:
         query = query.where(regrade_requests.c.assignment == assignment)
     with book.engine.connect() as conn:
-        return [{**r._mapping, "cases": json.loads(r.cases)} for r in conn.execute(query)]
+        return [_as_dict(r) for r in conn.execute(query)]
 
 
 def request(book: Gradebook, request_id: int) -> dict | None:
     with book.engine.connect() as conn:
         r = conn.execute(select(regrade_requests).where(regrade_requests.c.id == request_id)).first()
-    return None if r is None else {**r._mapping, "cases": json.loads(r.cases)}
+    return None if r is None else _as_dict(r)
+
+
+def _as_dict(row) -> dict:
+    return {**row._mapping, "cases": json.loads(row.cases)}
 
 
 def decisions(book: Gradebook, assignment: str | None = None) -> list[dict]:
@@ -135,9 +147,9 @@ def graded_base(rows: list[dict], d: dict) -> float:
     the last withdraw): what the TA changed."""
     base, overridden = float(d["before"]), False
     for x in rows:
-        if x["student_id"] != d["student_id"] or x["case_id"] != d["case_id"]:
-            continue
-        if x["action"] in ("accept", "override") and not overridden:
+        if (x["assignment"], x["student_id"], x["case_id"]) != (d["assignment"], d["student_id"], d["case_id"]):
+            continue  # another case (a rubric item of another week has the same id)
+        if x["action"] in SETS_VALUE and not overridden:
             base, overridden = float(x["before"]), True
         elif x["action"] == "withdraw":
             overridden = False
@@ -152,7 +164,7 @@ def add_decision(book: Gradebook, row: dict, request_status: str | None = None) 
         if row.get("request_id") is not None:  # checked again inside the transaction: two TAs at once
             held = conn.execute(select(regrade_requests.c.status).where(
                 regrade_requests.c.id == row["request_id"])).scalar()
-            if held not in (OPEN, INVALID):
+            if held not in UNDECIDED:
                 raise UserError(f"request #{row['request_id']} is {held} already (decided meanwhile)",
                                 fix="see `autograder regrades`")
         new = conn.execute(insert(grade_decisions).values(**row)).inserted_primary_key[0]

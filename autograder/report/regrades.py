@@ -31,7 +31,7 @@ def regrade_tables(book: Gradebook, names: dict[str, str], as_of: dt.datetime) -
     reqs["cases"] = reqs.cases.map(", ".join)
     seen = pd.to_datetime(reqs.first_seen, utc=True, format="ISO8601")
     age = (pd.Timestamp(as_of).tz_convert("UTC") - seen).dt.total_seconds() / 86400
-    reqs["age_days"] = age.where(reqs.status.isin([store.OPEN, store.INVALID])).round(1)
+    reqs["age_days"] = age.where(reqs.status.isin(store.UNDECIDED)).round(1)
     decisions = pd.DataFrame(store.decisions(book), columns=[c for c in DECISION_COLUMNS if c != "name"])
     decisions["name"] = decisions.student_id.map(names)
     active = effective.overrides(book)

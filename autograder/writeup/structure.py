@@ -26,7 +26,7 @@ _HANGUL = re.compile(r"[가-힣]")
 _SENTENCE_END = re.compile(r"(?:다|요|니다)[.!]?\s*$")  # a sentence with a colon is not a label (a question is)
 _ROW = re.compile(r"^\s*\|(?P<cells>.+)\|\s*$")
 # "• 적용 분야" over indented "  ◦ …" items (pasted from HWP/Word): a bullet that titles the items under it
-_BULLET_TITLE = re.compile(r"^(?P<indent>\s*)[-*+•·▪◦○●□■➢►▶]\s+(?:\*\*|__)?(?P<label>[^:：\n*_]{1,20}?)(?:\*\*|__)?\s*$")
+_BULLET_TITLE = re.compile(r"^\s*[-*+•·▪◦○●□■➢►▶]\s+(?:\*\*|__)?(?P<label>[^:：\n*_]{1,20}?)(?:\*\*|__)?\s*$")
 _RULE_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 
 
@@ -70,9 +70,9 @@ def _titles_items(lines: list[str], i: int) -> bool:
     return _indent(below) > _indent(lines[i])
 
 
-def _mark(line: str, i: int, kinds: dict[str, Section], lines: list[str] = ()) -> _Mark | None:
+def _mark(line: str, i: int, kinds: dict[str, Section], lines: list[str]) -> _Mark | None:
     bullet = _BULLET_TITLE.match(line)
-    if bullet and _kind(bullet["label"], kinds) and _titles_items(list(lines), i):
+    if bullet and _kind(bullet["label"], kinds) and _titles_items(lines, i):
         return _Mark(i, bullet["label"].strip(), "", False)
     m = _HEADING.match(line)
     if m:
@@ -110,40 +110,41 @@ def sections(text: str, kinds: dict[str, Section]) -> Sections:
             continue  # "입력: …" inside the input & output section
         starts.append((m, kind))
         current = kind
-    for n, (m, kind) in enumerate(starts):
-        end = starts[n + 1][0].line if n + 1 < len(starts) else len(lines)
+    ends = [m.line for m, _ in starts[1:]] + [len(lines)]
+
+    def take(n: int, kind: str) -> None:  # the text from a mark to the next one is its section
+        m = starts[n][0]
+        bodies[kind] = "\n".join([m.rest, *lines[m.line + 1:ends[n]]]).strip()
+        headings[kind] = m.label
+
+    for n, (_, kind) in enumerate(starts):
         if kind and kind not in bodies:
-            bodies[kind] = "\n".join([m.rest, *lines[m.line + 1:end]]).strip()
-            headings[kind] = m.label
+            take(n, kind)
     if not bodies:
         return _by_order(lines, kinds)
-    placed = _by_place(starts, kinds, bodies, lines)
+    placed = _by_place(starts, kinds, bodies)
     if placed:
-        kind, m, end = placed
-        bodies[kind] = "\n".join([m.rest, *lines[m.line + 1:end]]).strip()
-        headings[kind] = m.label
-        return Sections(bodies, headings, placed=kind)
+        take(*placed)
+        return Sections(bodies, headings, placed=placed[1])
     return Sections(bodies, headings)
 
 
-def _by_place(starts: list[tuple["_Mark", str | None]], kinds: dict[str, Section], bodies: dict[str, str],
-              lines: list[str]) -> tuple[str, "_Mark", int] | None:
-    """One section missing and one heading that names none, standing where the missing one belongs in
-    the template's order ("## 3. 모델 설계" holding the input and output sentences): that heading is
-    the section (said in the reason)."""
+def _by_place(starts: list[tuple["_Mark", str | None]], kinds: dict[str, Section],
+              bodies: dict[str, str]) -> tuple[int, str] | None:
+    """(index of the mark, section) for one section missing and one heading that names none, standing
+    where the missing one belongs in the template's order ("## 3. 모델 설계" holding the input and
+    output sentences): that heading is the section (said in the reason)."""
     missing = [k for k in kinds if k not in bodies]
-    unnamed = [(n, m) for n, (m, kind) in enumerate(starts) if kind is None and m.strong and not _TITLE.search(m.label)]
+    unnamed = [n for n, (m, kind) in enumerate(starts) if kind is None and m.strong and not _TITLE.search(m.label)]
     if len(missing) != 1 or len(unnamed) != 1:
         return None
     order = list(kinds)
-    n, m = unnamed[0]
-    before = [order.index(k) for k, _ in ((kind, 0) for _, kind in starts[:n]) if k is not None]
-    after = [order.index(k) for k, _ in ((kind, 0) for _, kind in starts[n + 1:]) if k is not None]
-    place = order.index(missing[0])
+    n, place = unnamed[0], order.index(missing[0])
+    before = [order.index(kind) for _, kind in starts[:n] if kind is not None]
+    after = [order.index(kind) for _, kind in starts[n + 1:] if kind is not None]
     if (before and max(before) > place) or (after and min(after) < place):
         return None
-    end = starts[n + 1][0].line if n + 1 < len(starts) else len(lines)
-    return missing[0], m, end
+    return n, missing[0]
 
 
 def _by_order(lines: list[str], kinds: dict[str, Section]) -> Sections:

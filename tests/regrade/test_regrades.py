@@ -312,3 +312,13 @@ def test_the_watcher_reads_requests_while_the_regrade_window_is_open(course):
     watcher.run(once=True)
     assert [r["student_id"] for r in store.requests(book)] == ["19001"]
     assert any(" regrade " in line and "a/two" in line for line in lines), lines
+
+
+def test_the_value_a_ta_changed_is_read_per_assignment():
+    """Two weeks can have a rubric item of the same id: one week's trail never feeds the other's."""
+    def row(assignment, action, before, points):
+        return {"assignment": assignment, "student_id": "19001", "case_id": "manual/idea", "action": action,
+                "before": before, "points": points}
+
+    rows = [row("week01", "override", 1.0, 3.0), row("week03", "override", 2.0, 0.0)]
+    assert store.graded_base(rows, rows[1]) == 2.0 and store.graded_base(rows, rows[0]) == 1.0
