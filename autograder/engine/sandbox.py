@@ -178,7 +178,8 @@ def container_command(workdir: Path, limits: Limits, name: str) -> list[str]:
     process and file-size limits, and the GPU only when the course asks for it."""
     fsize = max(limits.max_output_kb << 10, 256 << 20)
     env = {"OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-           "HOME": "/tmp", PIDNS_ENV: "1", **({} if limits.gpus else {ADDRESS_SPACE_ENV: str(limits.memory_mb)})}
+           "HOME": "/tmp", PIDNS_ENV: "1", READY_FD_ENV: "1",  # no fd can be passed in: the handshake is stdout's
+           **({} if limits.gpus else {ADDRESS_SPACE_ENV: str(limits.memory_mb)})}
     return [
         limits.container_engine, "run", "--rm", "--name", name, "--init",
         "--network", "none", "--read-only", "--tmpfs", f"/tmp:rw,nosuid,nodev,size={limits.tmp_mb}m",
@@ -298,13 +299,15 @@ def run(workdir: Path, limits: Limits) -> SandboxRun:
 
 def _run_container(workdir: Path, limits: Limits) -> SandboxRun:
     """The container engine enforces the limits; the wall clock is ours (the container is
-    killed by name, since killing the client alone would leave it running)."""
+    killed by name, since killing the client alone would leave it running). The harness's handshake
+    is the container's first byte on stdout, written before any student code: what runs later can
+    add output, never take that byte back, so a submission cannot pass for a sandbox that never started."""
     name = f"autograder-{uuid.uuid4().hex[:12]}"
     cmd = container_command(workdir, limits, name)
     start = time.monotonic()
-    stderr_path = workdir / "sandbox.stderr"
-    with open(stderr_path, "wb") as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err, start_new_session=True)
+    stderr_path, stdout_path = workdir / "sandbox.stderr", workdir / "sandbox.stdout"
+    with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
         timed_out = True  # until it returns in time
         try:
             timed_out = _wait(proc, limits.wall_s)
@@ -313,6 +316,9 @@ def _run_container(workdir: Path, limits: Limits) -> SandboxRun:
                 subprocess.run([limits.container_engine, "kill", name], capture_output=True, timeout=60)
                 _killpg(proc)
             proc.wait()
+    with open(stdout_path, "rb") as out:
+        started = out.read(1) == b"S"
     tail = _tail(stderr_path)
     label = f"container:{limits.container_engine}" + ("+gpu" if limits.gpus else "")
-    return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail)
+    return SandboxRun(None if timed_out else proc.returncode, timed_out, time.monotonic() - start, label, tail,
+                      started)

@@ -298,12 +298,16 @@ MAX_CELL_RECORDS = 500  # what GradeResult.notes reads at most
 
 
 def _started() -> None:
-    """Tell the grader, through the pipe it gave us, that the harness runs (before any student code)."""
+    """Tell the grader, through the pipe it gave us (a container's: stdout), that the harness runs,
+    before any student code. The fd is then let go, so nothing that runs later can reach it."""
     fd = os.environ.pop(protocol.READY_FD_ENV, None)
     if fd and fd.isdigit():
         try:
             os.write(int(fd), b"S")
-            os.close(int(fd))
+            if int(fd) <= 2:  # keep 0-2 taken: a file opened next must not land on stdout
+                os.dup2(os.open(os.devnull, os.O_WRONLY), int(fd))
+            else:
+                os.close(int(fd))
         except OSError:
             pass
 

@@ -105,3 +105,34 @@ def test_a_hanging_submission_is_killed_through_the_engine(built, tmp_path, fake
     assert result.infra_error is None and result.score == 0
     assert all(c.status in ("crashed", "skipped", "timeout") for c in result.cases)
     assert any(n.startswith("killed-autograder-") for n in os.listdir(tmp_path / "state"))  # killed by name
+
+
+@pytest.mark.parametrize("erase", ["progress", "every file it holds"])
+def test_a_submission_cannot_pass_for_a_container_that_never_started(built, tmp_path, fake_engine, erase):
+    """No fd can be passed into a container: the harness's handshake is its first byte on stdout,
+    written before any student code. Emptying the progress file (or every file the process holds)
+    and exiting is then a crash scored 0, never 'sandbox did not start' (retried, never scored)."""
+    from autograder.notebooks import with_functions
+
+    which = "os.readlink(f'/proc/self/fd/{_fd}').endswith('/progress')" if erase == "progress" else "True"
+    forger = ("import os\nfor _fd in os.listdir('/proc/self/fd'):\n    try:\n"
+              f"        if {which}:\n            os.ftruncate(int(_fd), 0)\n    except OSError:\n        pass\n"
+              "os._exit(0)\n")
+    path = tmp_path / "forger.ipynb"
+    nbformat.write(with_functions(built.solution, {"softmax": forger}), str(path))
+    result = grade_notebook(path, built.cases, dataclasses.replace(LIMITS, container_engine=fake_engine))
+    assert result.infra_error is None and result.score == 0
+    assert {c.status for c in result.cases} <= {"crashed", "skipped"}
+
+
+def test_a_container_whose_harness_never_ran_is_an_infrastructure_error(built, tmp_path, fake_engine,
+                                                                        monkeypatch):
+    """The other side of the handshake: an image whose python cannot start the harness is retried, not
+    scored (no byte on stdout, no progress)."""
+    monkeypatch.setattr(sandbox, "container_command", lambda workdir, limits, name: [
+        fake_engine, "run", "--name", name, "-v", f"{workdir / 'in'}:/grading/in:ro",
+        "-v", f"{workdir / 'out'}:/grading/out:rw", "IMAGE", "python", "-c", "import sys; sys.exit(3)"])
+    path = tmp_path / "sub.ipynb"
+    nbformat.write(built.solution, str(path))
+    result = grade_notebook(path, built.cases, dataclasses.replace(LIMITS, container_engine=fake_engine))
+    assert result.infra_error and "did not start" in result.infra_error and not result.cases
