@@ -1,8 +1,9 @@
 """Autograder for a PyTorch deep-learning course.
 
-Stages (each a subpackage, imported only by the CLI): build → collect → grade → report.
-Core modules (config, gradebook, casekit, naming, roster) never import a stage.
-Code under ``autograder.inside`` is what runs in the sandbox next to student code.
+Layers, lowest first (docs/architecture.md; tests/test_import_direction.py holds them): shared
+vocabulary (errors, protocol, names) → the sandbox side (``inside``, what runs next to student code)
+→ the course file and gradebook → machinery (casekit, engine, sources, build, writeup, project) →
+kinds → stages (collect, grade, report, feedback, integrity, watch) → cli. No import points up.
 """
 
 __version__ = "0.1.0"

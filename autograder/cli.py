@@ -457,7 +457,8 @@ def similarity(week: str, cfg_path: Path = ConfigOpt,
     """Compare every student's code of WEEK with each other and with the archive (integrity.archive);
     flagged pairs become `similarity` collection issues for a TA. Never changes a score."""
     from autograder.gradebook import Gradebook
-    from autograder.integrity.similarity import is_code_week, run_similarity
+    from autograder.integrity.code_text import is_code_week
+    from autograder.integrity.similarity import run_similarity
 
     cfg = _load(cfg_path)
     try:

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from autograder import kinds
-from autograder.kinds import settings as kind_settings
+from autograder import kind_settings
 from autograder.errors import UserError
 
 
@@ -113,7 +112,7 @@ class Assignment(_Strict):
     folder: Path
     due: dt.datetime
     points: float = Field(gt=0, description="automatic and manual points together")
-    kind: str = Field("notebook", description="how it is graded: one of autograder.kinds.REGISTRY")
+    kind: str = Field("notebook", description="how it is graded: one of kind_settings.KINDS")
     hidden_tests: Visibility = Visibility.hidden
     hints: HintPolicy = HintPolicy.after_deadline
     hint_reveals_per_day: int = Field(3, ge=0, le=100, description=(
@@ -134,8 +133,8 @@ class Assignment(_Strict):
     @field_validator("kind")
     @classmethod
     def _registered(cls, value: str) -> str:
-        if value not in kinds.REGISTRY:
-            raise ValueError(f"unknown kind {value!r}; use one of: {', '.join(kinds.REGISTRY)}")
+        if value not in kind_settings.KINDS:
+            raise ValueError(f"unknown kind {value!r}; use one of: {', '.join(kind_settings.KINDS)}")
         return value
 
     @field_validator("due", mode="before")

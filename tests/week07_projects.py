@@ -192,7 +192,7 @@ FINAL_CLAIM_README = GOOD_README.replace("검증 정확도 {accuracy}.", "검증
 
 # learns the class renaming from exact matches of the training images against a shipped copy of the
 # public digits, then labels each held-out image by its public twin: 1.000 where the held-out images are
-# the dataset's own. The copy is what collection flags for a TA (collect.data_copies)
+# the dataset's own. The copy is what collection flags for a TA (sources.data_copies)
 LOOKUP = '''
 import numpy as np
 

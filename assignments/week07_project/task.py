@@ -7,7 +7,7 @@ distribution in training and held out (a perturbation of the held-out pixels alo
 StandardScaler + SVC from 0.98 to 0.65). A held-out set drawn from a public dataset can be looked up
 by whoever has a copy, so the copies are guarded instead: no sandbox can read scikit-learn's files
 (engine.sandbox.public_datasets), and a project that ships the digits in any readable form is a
-needs-review line for a TA (collect.data_copies, from ``public`` below).
+needs-review line for a TA (sources.data_copies, from ``public`` below).
 """
 
 from __future__ import annotations

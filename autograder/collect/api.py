@@ -18,10 +18,10 @@ from pathlib import Path, PurePosixPath
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from autograder import roster as roster_mod
-from autograder.collect.git_history import (FileVersion, branch_commits, folder_exists, link_target, materialise,
+from autograder.sources.git_history import (FileVersion, branch_commits, folder_exists, link_target, materialise,
                                             pack_folder, read_blob, versions)
 from autograder.collect.regrade_files import collect_requests
-from autograder.collect.scan import summary
+from autograder.sources.scan import summary
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook, IssueRow, SubmissionRow, now

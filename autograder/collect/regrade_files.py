@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from autograder.collect.git_history import FileVersion, read_blob
+from autograder.sources.git_history import FileVersion, read_blob
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook

@@ -9,13 +9,15 @@ import re
 from pathlib import Path, PurePosixPath
 
 from autograder import gitcli
-from autograder.collect.git_history import materialise, read_blob
+from autograder import roster as roster_mod
+from autograder.sources.git_history import materialise, read_blob
 from autograder.config import Assignment, CourseConfig
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook
-from autograder.integrity.code_text import submission_code
+from autograder.integrity.code_text import is_code_week, submission_code
 from autograder.integrity.index import Doc
 from autograder.naming import file_name_part
+from autograder.pseudonyms import pseudonyms
 
 SUFFIXES = (".py", ".ipynb", ".zip")
 MAX_BYTES = 5 << 20
@@ -69,10 +71,6 @@ def _files(cfg: CourseConfig, entry: str):
 
 def export_archive(cfg: CourseConfig, book: Gradebook, out: Path, *, names: bool = False) -> int:
     """Write each student's newest version of every code week as ``out/cohortN/WEEK/NAME.py``."""
-    from autograder import roster as roster_mod
-    from autograder.integrity.similarity import is_code_week
-    from autograder.report.anonymize import pseudonyms
-
     people = {s.student_id: s for s in roster_mod.load(cfg.path(cfg.roster))}
     alias = pseudonyms(list(people), cfg.path(cfg.storage.data_dir))
     cohort = out / f"cohort{cfg.course.cohort or 'unknown'}"

@@ -13,7 +13,9 @@ import io
 import json
 import zipfile
 
-from autograder.collect.scan import _cells, _strip_magics
+from autograder.config import Assignment
+from autograder.kinds import kind_of
+from autograder.sources.scan import _cells, _strip_magics
 
 
 def _loaded(tree: ast.AST) -> set[str]:
@@ -97,3 +99,8 @@ def submission_code(data: bytes, ext: str) -> str:
     if ext == "py":
         return normalise(data.decode("utf-8", "replace"))
     return ""
+
+
+def is_code_week(assignment: Assignment) -> bool:
+    """Weeks whose submissions are code (notebooks, projects); write-ups have their own check."""
+    return kind_of(assignment).runs_student_code

@@ -14,8 +14,9 @@ from autograder import roster as roster_mod
 from autograder.config import Assignment, CourseConfig
 from autograder.gradebook import Gradebook, IssueRow, now
 from autograder.groups import clusters
+from autograder.pseudonyms import pseudonyms
 from autograder.integrity.archive import archived_docs
-from autograder.integrity.code_text import notebook_code, submission_code
+from autograder.integrity.code_text import is_code_week, notebook_code, submission_code
 from autograder.integrity.index import Doc, Scores, score
 from autograder.integrity.pages import write_pair_page
 from autograder.sheets import write_csv
@@ -99,8 +100,6 @@ def run_similarity(cfg: CourseConfig, assignment: Assignment, book: Gradebook, *
     names = {s.student_id: s.name for s in people}
     shown = dict(names)
     if anonymize:
-        from autograder.report.anonymize import pseudonyms
-
         shown = pseudonyms(list(names), cfg.path(cfg.storage.data_dir))
     cohort = _cohort_docs(cfg, assignment, book)
     archive, notes = archived_docs(cfg, assignment)
@@ -161,13 +160,6 @@ def _issues(book: Gradebook, assignment: Assignment, flagged: list[dict], names:
                       + " (every pair in the similarity CSV) — a TA decides (the scores are unchanged)")
             book.add_issue(IssueRow(assignment.id, now(), " | ".join(members), "similarity", detail,
                                     ", ".join(names.get(m, m) for m in group if m not in archived)))
-
-
-def is_code_week(assignment: Assignment) -> bool:
-    """Weeks whose submissions are code (notebooks, projects); write-ups have their own check."""
-    from autograder.kinds import kind_of
-
-    return kind_of(assignment).runs_student_code
 
 
 def refresh(cfg: CourseConfig, book: Gradebook, out: Path | None = None) -> list[SimilarityReport]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, ClassVar
 
-from autograder.collect.git_history import FileVersion
+from autograder.sources.git_history import FileVersion
 from autograder.engine import GradeResult, Limits
 from autograder.naming import ParsedName, looks_like_submission, parse
 from autograder.text_files import decode
@@ -83,7 +83,7 @@ class AssignmentKind(ABC):
         return None if decode(data) is not None else "not UTF-8 text"
 
     def review(self, data: bytes, ext: str, folder: Path) -> list:
-        """Lines a TA should read before the grade is final (``collect.scan`` findings, shipped copies of
+        """Lines a TA should read before the grade is final (``sources.scan`` findings, shipped copies of
         public data); ``folder`` is the assignment's."""
         return []
 

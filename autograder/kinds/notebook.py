@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from autograder.build import build_week
 from autograder.casekit.loader import CASES_FILE, load_cases
-from autograder.collect.scan import scan_notebook
+from autograder.sources.scan import scan_notebook
 from autograder.engine import GradeResult, Limits, grade_notebook
 from autograder.engine.pool import SandboxPool
 from autograder.errors import UserError

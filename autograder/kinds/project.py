@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from autograder.collect.git_history import FileVersion
-from autograder.collect.data_copies import PublicRows, find_copies, project_files
-from autograder.collect.scan import scan_project
+from autograder.sources.git_history import FileVersion
+from autograder.sources.data_copies import PublicRows, find_copies, project_files
+from autograder.sources.scan import scan_project
 from autograder.engine import GradeResult, Limits
 from autograder.kinds.base import AssignmentKind, Found, SubmissionGrader
 from autograder.kinds.handout import PROMPT_FILE, write_handout

@@ -1,36 +1,17 @@
-"""Pseudonyms for sharing a report: every student id and name becomes ``S-xxxxxx``, the same in
-every table and every run (a keyed hash; the key stays in the private storage folder, so a
-pseudonym cannot be reversed by hashing the roster's ids)."""
+"""A report for sharing: every student id and name becomes its pseudonym (``autograder.pseudonyms``),
+in cells and inside free text."""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import re
-import secrets
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
+from autograder.pseudonyms import pseudonyms
 from autograder.report.tables import ClassTables
-
-KEY_FILE = "pseudonym.key"
-
-
-def _key(folder: Path) -> bytes:
-    path = folder / KEY_FILE
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return bytes.fromhex(path.read_text().strip())
-
-
-def pseudonyms(student_ids: list[str], key_folder: Path) -> dict[str, str]:
-    key = _key(key_folder)
-    return {sid: "S-" + hmac.new(key, sid.encode(), hashlib.sha256).hexdigest()[:6] for sid in student_ids}
 
 
 def anonymize(t: ClassTables, roster: pd.DataFrame, key_folder: Path) -> tuple[ClassTables, pd.DataFrame]:

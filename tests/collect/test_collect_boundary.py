@@ -10,7 +10,7 @@ import nbformat
 from sqlalchemy import select
 
 from autograder.collect import collect_week
-from autograder.collect.scan import scan_notebook, scan_source
+from autograder.sources.scan import scan_notebook, scan_source
 from autograder.gradebook import Gradebook, submissions
 from tests.workflow_class import _course, _file, _push, _repo
 
