@@ -32,8 +32,9 @@ from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E4
 from autograder.inside.probe import run_case  # noqa: E402
 from autograder.protocol.calls import Call  # noqa: E402
 from bench.grade_week import engine_batch  # noqa: E402
-from tests.conftest import Built  # noqa: E402
-from tests.weeks.test_weeks_grading import mutant_notebook, mutants  # noqa: E402
+from autograder.casekit.proof import mutant_notebook  # noqa: E402
+from testkit.course import Built  # noqa: E402
+from testkit.variants import mutants  # noqa: E402
 
 
 def reference_namespace(nb) -> dict:

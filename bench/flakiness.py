@@ -28,15 +28,15 @@ from autograder.audit.api import TRAINING_TIMEOUT  # noqa: E402
 from autograder.casekit.otter_check import verdict_here  # noqa: E402
 from autograder.notebooks import with_functions  # noqa: E402
 from bench.detector_cost import reference_namespace  # noqa: E402
-from tests.conftest import Built  # noqa: E402
-from tests.weeks.test_weeks_grading import alternatives  # noqa: E402
+from testkit.course import Built  # noqa: E402
+from testkit.variants import alternatives, variant  # noqa: E402
 
 
 def check_week(week: str, runs: int, training: bool) -> int:
     work = Path(tempfile.mkdtemp(prefix=f"flaky-{week}-"))
     built = Built(work, week)
     variants = {"reference": built.solution,
-                **{name: with_functions(built.solution, sources) for name, sources in alternatives(week).items()}}
+                **{name: variant(built, name) for name in alternatives(week)}}
     cases = [c for c in built.cases if c.runnable() and (training or (c.timeout or 0) < TRAINING_TIMEOUT)]
     flips, start = 0, time.perf_counter()
     for name, nb in variants.items():

@@ -39,8 +39,8 @@ from autograder.engine import Limits, grade_notebook  # noqa: E402
 from autograder.engine.pool import SandboxPool  # noqa: E402
 from autograder.inside.drivers import DRIVERS  # noqa: E402
 from autograder.notebooks import function_sources, with_functions  # noqa: E402
-from tests.conftest import Built  # noqa: E402
-from tests.weeks.test_weeks_grading import alternatives, mutant_notebook, mutants  # noqa: E402
+from testkit.course import Built  # noqa: E402
+from testkit.variants import alternatives, mutants, variant  # noqa: E402
 
 SIZES = {"week02": 40, "week03": 10, "week04": 10, "week05": 10, "week06": 10}
 HANG_IN = {"week02": "cross_entropy"}  # the question with the most cases: the worst case for a hang
@@ -73,8 +73,8 @@ def class_mix(built: Built, n: int) -> list[tuple[str, str, nbformat.NotebookNod
         ("hanging", f"{hanging} never returns", _replaced(built.solution, hanging, "while True:\n    pass")),
     ]
     correct = [("correct", "reference", built.solution)] + [
-        ("correct", name, with_functions(built.solution, sources)) for name, sources in alternatives(week).items()]
-    buggy = [("buggy", name, mutant_notebook(built.solution, spec)) for name, spec in mutants(week).items()]
+        ("correct", name, variant(built, name)) for name in alternatives(week)]
+    buggy = [("buggy", name, variant(built, name)) for name in mutants(week)]
     n_buggy = round(0.3 * n)
     rest = n - len(fixed) - n_buggy
     return fixed + [correct[i % len(correct)] for i in range(rest)] + [buggy[i % len(buggy)] for i in range(n_buggy)]

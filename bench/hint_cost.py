@@ -8,13 +8,11 @@ the order per submission; prints both totals, the ratio, and the hints found.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -22,24 +20,16 @@ sys.path.insert(0, str(ROOT))
 from autograder.casekit.hints import loads  # noqa: E402
 from autograder.engine import Limits, grade_notebook  # noqa: E402
 from autograder.engine.pool import SandboxPool  # noqa: E402
-from autograder.notebooks import with_functions  # noqa: E402
-from tests.conftest import Built  # noqa: E402  (builds the week in a temporary course)
-from tests.weeks.test_weeks_grading import mutant_notebook  # noqa: E402
+from testkit.course import Built  # noqa: E402  (builds the week in a temporary course)
+from testkit.variants import alternatives, mutants, variant_path  # noqa: E402
 
 
 def main(week: str = "week02") -> None:
-    table = importlib.import_module(f"tests.{week}_mutants")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         built = Built(root, week)
         limits = Limits(wall_s=240, case_timeout_s=20)
-        paths = []
-        for name, spec in table.MUTANTS.items():
-            paths.append(root / f"{name}.ipynb")
-            nbformat.write(mutant_notebook(built.solution, spec), str(paths[-1]))
-        for name, sources in getattr(table, "ALTERNATIVES", {}).items():
-            paths.append(root / f"{name}.ipynb")
-            nbformat.write(with_functions(built.solution, sources), str(paths[-1]))
+        paths = [variant_path(built, root, name) for name in [*mutants(week), *alternatives(week)]]
         rules = {c.id: c.hint_rules for c in built.cases}
         pool = SandboxPool(limits) if SandboxPool.usable(limits) else None
         run = pool.run if pool else None
@@ -59,7 +49,7 @@ def main(week: str = "week02") -> None:
         finally:
             if pool:
                 pool.close()
-    print(f"{week}: {len(paths)} submissions ({len(table.MUTANTS)} buggy), {named} failing cases with a hint")
+    print(f"{week}: {len(paths)} submissions ({len(mutants(week))} buggy), {named} failing cases with a hint")
     print(f"  without hints {spent['without']:.2f} s, with hints {spent['with']:.2f} s, "
           f"ratio {spent['with'] / spent['without']:.3f} (target ≤ 1.10)")
 

@@ -2,7 +2,7 @@
 JSON — run before and after a change to a week's cases.py (or to casekit) and compare, so a
 refactor is shown to move no point:
 
-    .venv/bin/python bench/mutant_snapshot.py OUT.json [WEEK ...]      # default weeks 2-6
+    .venv/bin/python bench/mutant_snapshot.py OUT.json [WEEK ...]      # default: every week with a proof
     .venv/bin/python bench/mutant_snapshot.py --compare BEFORE.json AFTER.json
 """
 
@@ -21,10 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from autograder.engine import Limits, grade_notebook  # noqa: E402
 from autograder.engine.pool import SandboxPool  # noqa: E402
-from tests.conftest import Built  # noqa: E402
-from tests.weeks.test_weeks_grading import alternatives, mutants, variant_path  # noqa: E402
-
-WEEKS = ["week02", "week03", "week04", "week05", "week06"]
+from testkit.course import WEEKS, Built  # noqa: E402
+from testkit.variants import alternatives, mutants, variant_path  # noqa: E402
 
 
 def snapshot(week: str, work: Path) -> dict[str, dict[str, list]]:
@@ -61,7 +59,7 @@ def compare(before: dict, after: dict) -> int:
 def main(args: list[str]) -> int:
     if args[:1] == ["--compare"]:
         return compare(*(json.loads(Path(p).read_text(encoding="utf-8")) for p in args[1:3]))
-    out, weeks = Path(args[0]), args[1:] or WEEKS
+    out, weeks = Path(args[0]), args[1:] or list(WEEKS)
     work = Path(tempfile.mkdtemp(prefix="snapshot-"))
     data = {}
     for week in weeks:

@@ -24,7 +24,7 @@ from autograder.gradebook import Gradebook  # noqa: E402
 from autograder.report import cards, exports, plots  # noqa: E402
 from autograder.report.finals import read_sql, roster_frame  # noqa: E402
 from autograder.report.tables import class_tables  # noqa: E402
-from tests.synthetic_class import make_class  # noqa: E402
+from testkit.synthetic_class import make_class  # noqa: E402
 
 CHILD = """
 import resource, sys, time

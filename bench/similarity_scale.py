@@ -26,7 +26,7 @@ from autograder.config import Integrity  # noqa: E402
 from autograder.integrity.code_text import normalise  # noqa: E402
 from autograder.integrity.index import Doc, fingerprint, score  # noqa: E402
 from autograder.integrity.similarity import judged  # noqa: E402
-from tests.similarity_sets import disguise, independent  # noqa: E402  (the week-2 cohort generator)
+from testkit.similarity_sets import disguise, independent  # noqa: E402  (the week-2 cohort generator)
 
 
 def main() -> None:

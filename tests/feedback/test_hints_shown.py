@@ -15,7 +15,7 @@ from autograder.casekit.hints import GENERIC, dumps, Fired
 from autograder.feedback.api import write_feedback
 from autograder.gradebook import Gradebook, results
 from autograder.report import write_report
-from tests.synthetic_class import make_class
+from testkit.synthetic_class import make_class
 
 UTC = dt.timezone.utc
 LINE = re.compile(r"^> 💡 \[hint:([\w.-]+)\] (.+) / (.+)$", re.M)

@@ -18,7 +18,7 @@ from autograder.integrity.code_text import normalise
 from autograder.integrity.index import Doc, score
 from autograder.integrity.similarity import judged
 from tests.conftest import PROJECT, commit_files
-from tests.similarity_sets import cohort, disguise, independent
+from testkit.similarity_sets import cohort, disguise, independent
 
 RULE = Integrity()
 

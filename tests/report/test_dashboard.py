@@ -14,7 +14,7 @@ import pytest
 from autograder.gradebook import Gradebook
 from autograder.report import write_report
 from tests.conftest import PROJECT
-from tests.synthetic_class import make_class
+from testkit.synthetic_class import make_class
 
 ARTIFACTS = Path(os.environ.get("AUTOGRADER_ARTIFACTS", PROJECT / "build" / "test-artifacts"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

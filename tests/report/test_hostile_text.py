@@ -19,7 +19,7 @@ from autograder.gradebook import Gradebook, IssueRow, RunRow, results, runs, sub
 from autograder.pages import CSP
 from autograder.report import write_report
 from autograder.sheets import TRIGGERS
-from tests.synthetic_class import make_class
+from testkit.synthetic_class import make_class
 
 AS_OF = dt.datetime(2026, 7, 30, tzinfo=dt.timezone.utc)
 HOSTILE = ['<img src=x onerror=alert(1)>', '"><script>alert(document.cookie)</script>', "' onmouseover='alert(1)",

@@ -11,7 +11,7 @@ import pandas as pd
 from autograder.gradebook import Gradebook
 from autograder.report import write_report
 from autograder.report import plots
-from tests.synthetic_class import make_class
+from testkit.synthetic_class import make_class
 
 AFTER_WEEK2 = dt.datetime(2026, 7, 16, tzinfo=dt.timezone.utc)  # week02 due 07-14, week03 07-21 (KST)
 

@@ -12,7 +12,7 @@ import pytest
 
 from autograder.gradebook import Gradebook
 from autograder.report import load, write_report
-from tests.synthetic_class import make_class
+from testkit.synthetic_class import make_class
 
 WEIGHTS = [10.0, 30.0, 30.0, 30.0]
 AS_OF = dt.datetime(2026, 7, 30, tzinfo=dt.timezone.utc)  # after week 05's deadline (07-28 KST)

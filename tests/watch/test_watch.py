@@ -20,11 +20,11 @@ from autograder import config
 from autograder.demo import _git
 from autograder.errors import UserError
 from autograder.gradebook import Gradebook, runs, submissions
-from autograder.notebooks import with_functions
 from autograder.watch import Watcher
 from autograder.watch.lock import WatchLock
 from tests.conftest import PROJECT
-from tests.week02_mutants import MUTANTS
+from autograder.casekit.proof import with_definitions
+from testkit.variants import mutants
 from tests.workflow_class import _repo as _init_repo
 
 NAMES = {"19001": "박세훈", "19002": "김민지", "19003": "이준호"}
@@ -100,7 +100,7 @@ def _variant(solution, n: int):
 
 
 def _buggy(solution):
-    return with_functions(solution, MUTANTS["softmax_no_shift"][1])
+    return with_definitions(solution, mutants("week02")["softmax_no_shift"].changes)
 
 
 def test_a_push_gets_feedback_naming_its_commit_and_quick_pushes_give_the_later_one(tmp_path, solution, need_git):

@@ -11,15 +11,17 @@ import nbformat
 import pytest
 
 from autograder.engine import Limits, grade_notebook
-from autograder.notebooks import with_functions
 from tests.conftest import otter_points, per_question
-from tests.week02_mutants import MUTANTS
+from autograder.casekit.proof import with_definitions
+from testkit.variants import mutants
+
+MUTANTS = mutants("week02")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", [None, "softmax_global_max", "ce_library", "mse_broadcasts"])
 def test_points_per_question_match_plain_otter(built, tmp_path, variant):
-    nb = built.solution if variant is None else with_functions(built.solution, MUTANTS[variant][1])
+    nb = built.solution if variant is None else with_definitions(built.solution, MUTANTS[variant].changes)
     path = tmp_path / f"{variant or 'reference'}.ipynb"
     nbformat.write(nb, str(path))
     by_question = per_question(grade_notebook(path, built.cases, Limits(wall_s=120, case_timeout_s=5)))
@@ -49,7 +51,7 @@ def test_the_otter_zip_grades_where_this_project_is_not_installed(built, tmp_pat
         environment = zf.read("environment.yml").decode()
     assert "files/autograder/casekit/otter_check.py" in names and "torch==2.13.0" in environment
     python = _python_without_this_project(tmp_path / "bare")
-    wrong = with_functions(built.solution, MUTANTS["softmax_global_max"][1])
+    wrong = with_definitions(built.solution, MUTANTS["softmax_global_max"].changes)
     for name, nb in (("reference", built.solution), ("mutant", wrong)):
         path = tmp_path / f"{name}.ipynb"
         nbformat.write(nb, str(path))

@@ -8,9 +8,11 @@ import nbformat
 import pytest
 
 from autograder.engine import Limits, grade_notebook
+from autograder.casekit.proof import with_definitions
 from autograder.notebooks import with_functions
-from autograder.casekit.hints import loads
-from tests.week02_mutants import ALTERNATIVES, HINTS, MUTANTS
+from testkit.variants import alternatives, expected_hints, hints_of, mutants
+
+MUTANTS, ALTERNATIVES, HINTS = mutants("week02"), alternatives("week02"), expected_hints("week02")
 
 LIMITS = Limits(wall_s=120, case_timeout_s=5)
 
@@ -39,12 +41,8 @@ def test_cuda_cases_are_skipped_and_reported_without_a_gpu(built):
 
 def _grade(built, tmp_path, name, sources, runner=None):
     path = tmp_path / f"{name}.ipynb"
-    nbformat.write(with_functions(built.solution, sources), str(path))
+    nbformat.write(with_definitions(built.solution, sources), str(path))
     return name, grade_notebook(path, built.cases, LIMITS, runner=runner)
-
-
-def hints_of(result) -> set[str]:
-    return {h.id for c in result.cases for h in loads(c.hints)}
 
 
 def test_every_mutant_loses_points_on_the_case_that_names_its_bug(built, tmp_path, warm_runner):
@@ -52,10 +50,11 @@ def test_every_mutant_loses_points_on_the_case_that_names_its_bug(built, tmp_pat
     reference) keep full marks and get no hint at all."""
     assert len(MUTANTS) >= 10
     runner = warm_runner(LIMITS)
-    variants = {**{k: v[1] for k, v in MUTANTS.items()}, **ALTERNATIVES}
+    variants = {**{k: m.changes for k, m in MUTANTS.items()}, **ALTERNATIVES}
     with ThreadPoolExecutor(2) as pool:
         graded = dict(pool.map(lambda kv: _grade(built, tmp_path, kv[0], kv[1], runner), variants.items()))
-    for name, (case_id, _) in MUTANTS.items():
+    for name, mutant in MUTANTS.items():
+        case_id = mutant.case
         result = graded[name]
         assert result.infra_error is None, name
         assert result.score < 20, f"{name} kept full marks"
@@ -69,7 +68,7 @@ def test_every_mutant_loses_points_on_the_case_that_names_its_bug(built, tmp_pat
 
 
 def test_forbidden_call_is_named_in_feedback(built, tmp_path):
-    _, result = _grade(built, tmp_path, "lib", MUTANTS["ce_library"][1])
+    _, result = _grade(built, tmp_path, "lib", MUTANTS["ce_library"].changes)
     case = next(c for c in result.cases if c.case_id == "cross_entropy/mean")
     assert case.status == "forbidden" and "cross_entropy" in case.message
     # other functions are still graded normally
@@ -77,7 +76,7 @@ def test_forbidden_call_is_named_in_feedback(built, tmp_path):
 
 
 def test_failure_message_names_the_configuration(built, tmp_path):
-    _, result = _grade(built, tmp_path, "dim", MUTANTS["softmax_ignores_dim"][1])
+    _, result = _grade(built, tmp_path, "dim", MUTANTS["softmax_ignores_dim"].changes)
     case = next(c for c in result.cases if c.case_id == "softmax/values")
     assert "dim=0" in case.message and "seed=" in case.message
 

@@ -5,7 +5,6 @@ every mutant of a catalogued class gets its hint, and no correct solution gets a
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,62 +13,14 @@ import nbformat
 import pytest
 
 from autograder.build.timings import measured_limits
-from autograder.casekit.hints import loads
 from autograder.engine import Limits, grade_notebook
-from autograder.notebooks import function_sources, with_functions
-from tests.conftest import otter_points, per_question
+from autograder.notebooks import function_sources
+from testkit.course import WEEKS as ALL_WEEKS, otter_points, per_question
+from testkit.variants import alternatives, expected_hints, hints_of, mutants, variant_path
 
 LIMITS = Limits(wall_s=240, case_timeout_s=10)
-WEEKS = ["week03", "week04", "week05", "week06"]
+WEEKS = [w for w in ALL_WEEKS if w != "week02"]  # week 2: test_week02_grading.py
 TRAINING_TIMEOUT = 60  # cases with at least this time limit train a model: most of a grading run
-
-
-def mutants(week: str) -> dict:
-    return importlib.import_module(f"tests.{week}_mutants").MUTANTS
-
-
-def expected_hints(week: str) -> dict:
-    """{mutant: the catalogue hint id it must get}."""
-    return getattr(importlib.import_module(f"tests.{week}_mutants"), "HINTS", {})
-
-
-def hints_of(result) -> set[str]:
-    return {h.id for c in result.cases for h in loads(c.hints)}
-
-
-def alternatives(week: str) -> dict:
-    """Correct solutions written another way: {name: {function: that cell's new source}}."""
-    return getattr(importlib.import_module(f"tests.{week}_mutants"), "ALTERNATIVES", {})
-
-
-def mutate(nb, fn: str, edits: list[tuple[str, str]]):
-    source = function_sources(nb)[fn]
-    for old, new in edits:
-        assert old in source, f"mutant edit does not apply to {fn}: {old!r}"
-        source = source.replace(old, new)
-    return with_functions(nb, {fn: source})
-
-
-def mutant_notebook(solution, spec: tuple):
-    """A mutant from its table entry: week 2's ``(case, {function: new source})`` or the other
-    weeks' ``(case, function, [(old, new), ...])``."""
-    if len(spec) == 2:
-        return with_functions(solution, spec[1])
-    return mutate(solution, spec[1], spec[2])
-
-
-def variant_path(built, tmp_path: Path, name: str) -> Path:
-    if name == "reference":
-        nb = built.solution
-    elif name == "template":
-        nb = built.template
-    elif name in alternatives(built.week.id):
-        nb = with_functions(built.solution, alternatives(built.week.id)[name])
-    else:
-        nb = mutant_notebook(built.solution, mutants(built.week.id)[name])
-    path = tmp_path / f"{name}.ipynb"
-    nbformat.write(nb, str(path))
-    return path
 
 
 @pytest.mark.parametrize("week", WEEKS)
@@ -106,7 +57,7 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
         losing points on part of the week is losing points)."""
         if name in with_otter or name not in mutants(week):
             return built.cases
-        target = mutants(week)[name][0]
+        target = mutants(week)[name].case
         return [c for c in built.cases if (c.timeout or 0) < TRAINING_TIMEOUT or c.id == target]
 
     graded_by_build = {"reference": built.result.reference, "template": built.result.blank}  # the self-check's
@@ -137,7 +88,7 @@ def test_reference_template_and_every_mutant_under_the_engine_and_plain_otter(bu
         elif name == "template":
             assert result.score == 0
         else:
-            case_id = mutants(week)[name][0]
+            case_id = mutants(week)[name].case
             by_id = {c.case_id: c for c in result.cases}
             assert result.score < result.max_score, f"{name} kept full marks"
             assert by_id[case_id].status != "passed", f"{name}: {case_id} should fail"
