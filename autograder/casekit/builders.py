@@ -16,6 +16,7 @@ from autograder.casekit.core import RAISES, Case, Observation, Passed
 from autograder.protocol.calls import ForbiddenSpec
 from autograder.protocol.calls import Call
 from autograder.protocol.wire import Opaque, TensorValue
+from autograder.protocol.records import CallStatus
 
 Config = tuple[tuple, dict, str]
 Reference = Callable[..., torch.Tensor]
@@ -154,7 +155,7 @@ def raises_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
 
     def judge(calls: list[Call], obs: list[Observation]) -> str | None:
         for call, o in zip(calls, obs):
-            raised = (o.error or {}).get("type") if o.status == "error" else None
+            raised = (o.error or {}).get("type") if o.status is CallStatus.error else None
             if raised != exception:
                 got = f"raised {raised}" if raised else "returned normally"
                 return f"{fn}{_label(call)}: {exception} 예외가 나야 함 / should raise {exception}, but {got}"

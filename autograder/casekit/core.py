@@ -12,6 +12,7 @@ import torch
 from autograder.protocol import wire
 from autograder.protocol.calls import ForbiddenSpec
 from autograder.protocol.calls import Call
+from autograder.protocol.records import CallStatus, CasePlan
 
 
 class Status(str, Enum):
@@ -48,7 +49,7 @@ class Verdict:
 class Observation:
     """What one call produced, decoded from the wire format (no student objects)."""
 
-    status: str
+    status: CallStatus
     output: Any = None
     grads: Any = None
     args_after: Any = None
@@ -63,7 +64,7 @@ class Observation:
             return wire.decode(data[key], arrays) if key in data else None
 
         return cls(
-            status=str(data.get("status", "error")),
+            status=CallStatus.read(data.get("status")),
             output=dec("output"),
             grads=dec("grads"),
             args_after=dec("args_after"),
@@ -125,15 +126,9 @@ class Case:
     def plan(self, arrays: dict[str, np.ndarray], timeout: float | None = None) -> dict:
         """The JSON the sandbox receives: calls only — no references, no judge. ``timeout`` is
         the case's wall clock as the grader resolved it (``Limits.case_timeout``)."""
-        return {
-            "id": self.id,
-            "group": self.function,  # a question's cases share reused training runs and a hang's budget
-            "calls": [c.to_json(arrays) for c in self.calls],
-            "forbidden": self.forbidden.to_json(),
-            "device": self.device,
-            "timeout": timeout or self.timeout or DEFAULT_TIMEOUT,
-            "seed": self.seed,
-        }
+        return CasePlan(id=self.id, calls=[c.to_json(arrays) for c in self.calls], group=self.function,
+                        forbidden=self.forbidden.to_json(), device=self.device,
+                        timeout=timeout or self.timeout or DEFAULT_TIMEOUT, seed=self.seed).to_json()
 
     def verdict(self, observations: list[Observation]) -> Verdict:
         hits = list(dict.fromkeys(h for o in observations for h in o.forbidden))  # first seen first
@@ -142,14 +137,14 @@ class Case:
             return Verdict(Status.forbidden, f"uses forbidden {named} — {self.forbidden_hint}")
         for call, obs in zip(self.calls, observations):
             where = f" ({call.label})" if call.label else ""
-            if obs.status == "missing":
+            if obs.status is CallStatus.missing:
                 return Verdict(Status.error, (obs.error or {}).get("message", "function missing"))
             err = obs.error or {}
-            if obs.status == "timeout":
+            if obs.status is CallStatus.timeout:
                 return Verdict(Status.timeout, f"{call.fn}{where}: did not finish in time ({err.get('message', '')})")
-            if obs.status == "oom" or any(m in err.get("message", "") for m in _OOM_MARKERS):
+            if obs.status is CallStatus.oom or any(m in err.get("message", "") for m in _OOM_MARKERS):
                 return Verdict(Status.oom, f"{call.fn}{where}: ran out of memory")
-            if obs.status == "error" and not self.expects_error:
+            if obs.status is CallStatus.error and not self.expects_error:
                 return Verdict(Status.error, f"{call.fn}{where} raised {err.get('type')}: "
                                              f"{err.get('message', '')}\n{err.get('traceback', '')}".strip())
         if len(observations) < len(self.calls):

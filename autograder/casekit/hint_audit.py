@@ -14,16 +14,17 @@ from autograder.casekit.core import RAISES, Case, Observation
 from autograder.casekit.hints import Rule
 from autograder.protocol import wire
 from autograder.protocol.calls import Call
+from autograder.protocol.records import CallStatus
 
 
 def observed(value: Any, part: int | None = None) -> Observation:
     """``value`` as the sandbox would have returned it."""
     if value is RAISES:
-        return Observation("error", error={"type": "ValueError", "message": "raised", "traceback": ""})
+        return Observation(CallStatus.error, error={"type": "ValueError", "message": "raised", "traceback": ""})
     if part is not None and not isinstance(value, tuple):  # a tuple is already the whole return value
         value = [None] * part + [value]
     arrays: dict[str, np.ndarray] = {}
-    return Observation("ok", wire.decode(wire.encode(value, arrays), arrays))
+    return Observation(CallStatus.ok, wire.decode(wire.encode(value, arrays), arrays))
 
 
 def _first_float(value: Any) -> torch.dtype | None:

@@ -31,6 +31,7 @@ import torch
 from autograder.casekit.core import RAISES, Case, Observation, Status, Verdict
 from autograder.protocol.calls import Call
 from autograder.protocol.wire import TensorValue
+from autograder.protocol.records import CallStatus
 
 HINTED = frozenset({Status.failed, Status.error, Status.forbidden})  # verdicts a hint may explain
 
@@ -200,9 +201,9 @@ def _cached(fn: Callable[[Call], Any], call: Call) -> Any:
 
 
 def _observed(obs: Observation, part: int | None) -> Any:
-    if obs.status == "error":
+    if obs.status is CallStatus.error:
         return RAISES
-    if obs.status != "ok":
+    if obs.status is not CallStatus.ok:
         return None
     out = obs.output
     if part is not None:
@@ -263,7 +264,7 @@ def raised(*types: str, message: str = "") -> Evidence:
     def evidence(case: Case, observations: list[Observation]) -> str | None:
         for obs in observations:
             err = obs.error or {}
-            if obs.status == "error" and err.get("type") in types and message in str(err.get("message", "")):
+            if obs.status is CallStatus.error and err.get("type") in types and message in str(err.get("message", "")):
                 return ""
         return None
     return evidence
@@ -306,7 +307,7 @@ def _outputs(obs: Observation) -> list[TensorValue]:
     if isinstance(out, (list, tuple)):
         return [o for o in out if isinstance(o, TensorValue)]
     if isinstance(out, dict):
-        return _outputs(Observation("ok", out.get("out"))) + _outputs(Observation("ok", out.get("grads")))
+        return _outputs(Observation(CallStatus.ok, out.get("out"))) + _outputs(Observation(CallStatus.ok, out.get("grads")))
     return []
 
 
@@ -326,7 +327,7 @@ def _dtype_changed(case: Case, observations: list[Observation]) -> str | None:
         if call.driver not in ("", "call", "forward_backward"):
             continue
         message = str((obs.error or {}).get("message", ""))
-        if obs.status == "error" and _input_dtype(call) and _DTYPE_ERRORS.search(message):
+        if obs.status is CallStatus.error and _input_dtype(call) and _DTYPE_ERRORS.search(message):
             return message.splitlines()[0][:120] if message else ""  # a tensor made in another dtype met the input
         dtype = _input_dtype(call)
         floats = [o for o in _outputs(obs) if o.dtype.startswith(("float", "bfloat"))]
@@ -345,7 +346,7 @@ def _device(case: Case, observations: list[Observation]) -> str | None:
         moved = [o.device for o in _outputs(obs) if o.device.split(":")[0] != case.device.split(":")[0]]
         if moved:
             return f"{case.device} → {moved[0]}"
-        if obs.status == "error" and any(m in str((obs.error or {}).get("message", "")) for m in _DEVICE_MARKERS):
+        if obs.status is CallStatus.error and any(m in str((obs.error or {}).get("message", "")) for m in _DEVICE_MARKERS):
             return case.device
     return None
 

@@ -22,7 +22,7 @@ from autograder.engine import exchange, sandbox
 from autograder.engine.limits import Limits
 from autograder.errors import UserError
 from autograder.protocol import wire
-from autograder.protocol.records import CaseExit, parse_progress
+from autograder.protocol.records import CaseExit, CellRecord, CellStatus, parse_progress
 
 _SIGNALS = {11: "segmentation fault", 9: "killed", 6: "aborted", 7: "bus error", 8: "floating-point exception"}
 
@@ -60,14 +60,12 @@ class GradeResult:
     def notes(self) -> str | None:
         """What the student should know about how their notebook ran (skipped magics, ...)."""
         found = list(self.remarks)
-        for c in self.cells[:500]:
-            if not (isinstance(c, dict) and str(c.get("cell", "")).isdigit()):
-                continue
-            where = f"cell {int(c['cell']) + 1}"
-            if c.get("note"):
-                found.append(f"{where}: {str(c['note'])[:200]}")
-            error = c.get("error") if c.get("status") in ("error", "timeout") else None
-            if isinstance(error, dict):  # e.g. drive.mount on a machine without Colab
+        for c in filter(None, map(CellRecord.from_json, self.cells[:500])):
+            where = f"cell {c.cell + 1}"
+            if c.note:
+                found.append(f"{where}: {c.note[:200]}")
+            error = c.error if c.status is not CellStatus.ok else None
+            if error is not None:  # e.g. drive.mount on a machine without Colab
                 found.append(f"{where} failed ({str(error.get('type'))[:60]}: {str(error.get('message'))[:160]}); "
                              "the cells after it still ran, without what it would have defined")
         return "; ".join(found[:20]) or None

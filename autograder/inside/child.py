@@ -8,6 +8,7 @@ on in a fresh fork).
 
 from __future__ import annotations
 
+import enum
 import gc
 import json
 import os
@@ -33,7 +34,8 @@ from autograder.inside.forbidden import ForbiddenSpec, hide_harness  # noqa: E40
 from autograder.inside.notebook import install_otter_stub, run_cells  # noqa: E402
 from autograder.inside.probe import run_case, seed_torch  # noqa: E402
 from autograder.protocol.calls import Call  # noqa: E402
-from autograder.protocol.records import CASE, CELL, CaseExit, progress_line  # noqa: E402
+from autograder.protocol.records import (CASE, CELL, DEFAULT_CASE_TIMEOUT, CallStatus, CaseExit, CasePlan,  # noqa: E402
+                                         CellStatus, progress_line)
 from autograder.inside.warmup import warm_up  # noqa: E402
 
 
@@ -106,32 +108,31 @@ AFTER_A_HANG_S = 0.25
 _SHORTENED = f" (shortened to {AFTER_A_HANG_S:g} s: an earlier case of this function did not finish in time)"
 
 
-def _timeout(case: dict, hung: bool) -> float:
-    full = float(case.get("timeout") or 0) or 60.0
+def _timeout(case: CasePlan | None, hung: bool) -> float:
+    full = case.timeout if case else DEFAULT_CASE_TIMEOUT
     return min(full, AFTER_A_HANG_S) if hung else full
 
 
-def _run_case(i: int, case: dict, arrays_in: dict, namespace: dict, out: Path, results: Path,
+def _run_case(i: int, case: CasePlan, arrays_in: dict, namespace: dict, out: Path, results: Path,
               hung: bool = False, memo: dict | None = None) -> bool:
     """Run case ``i`` and save what it returned; True when it ran out of time."""
-    calls = [Call.from_json(c, arrays_in) for c in case["calls"]]
+    calls = [Call.from_json(c, arrays_in) for c in case.calls]
     timeout = _timeout(case, hung)
     _redirect_output(out / protocol.case_log(i))
-    _seed(int(case.get("seed", 0)), case.get("device", "cpu"))
+    _seed(case.seed, case.device)
     arrays: dict = {}
-    obs = run_case(calls, namespace, arrays, forbidden=ForbiddenSpec.from_json(case.get("forbidden", {})),
-                   device=case.get("device", "cpu"), timeout=timeout, seed=int(case.get("seed", 0)),
-                   keep_armed=True, memo=memo)
-    timed_out = any(o.get("status") == "timeout" for o in obs)
-    if timed_out and timeout < (float(case.get("timeout") or 0) or 60.0):
+    obs = run_case(calls, namespace, arrays, forbidden=ForbiddenSpec.from_json(case.forbidden),
+                   device=case.device, timeout=timeout, seed=case.seed, keep_armed=True, memo=memo)
+    timed_out = any(o.get("status") is CallStatus.timeout for o in obs)
+    if timed_out and timeout < case.timeout:
         for o in obs:
-            if o.get("status") == "timeout" and isinstance(o.get("error"), dict):
+            if o.get("status") is CallStatus.timeout and isinstance(o.get("error"), dict):
                 o["error"]["message"] = str(o["error"].get("message", "")) + _SHORTENED
     wire.save(results / protocol.case_result(i), obs, arrays)
     return timed_out
 
 
-def _limit(case: dict, hung: bool = False) -> float:
+def _limit(case: CasePlan | None, hung: bool = False) -> float:
     """Wall clock for one case: its alarm fires first; this catches a swallowed alarm."""
     return _timeout(case, hung) + 5.0
 
@@ -149,102 +150,136 @@ def _fork(patience_s: float = 10.0) -> int:
             time.sleep(0.05)
 
 
-def _run_in_fork(indices: list[int], cases: list[dict], arrays_in: dict, namespace: dict, out: Path,
-                 results: Path, progress, hung: set) -> tuple[dict[int, CaseExit], list[int]]:
-    """Run ``indices`` one after another in one fork of the executed notebook.
+class _Phase(enum.Enum):
+    BETWEEN_CASES = "between cases"  # before the first, or after one ended: the short limit runs
+    RUNNING = "running"  # a case started and was let go: its own limit runs
 
-    The fork reports ``start I`` / ``end I`` (``slow I`` when case I ran out of time) on a pipe.
-    When it dies or hangs in a case, that case alone is lost: returns exit records and the indices
-    still to run (in a fresh fork). ``hung`` holds the questions (``group``) one of whose cases
-    ran out of time; it grows as cases time out. One fork for all the cases, not one per case or
-    per question: each fork of a process with torch loaded costs 10-15 ms in copied pages.
+
+class CaseSupervisor:
+    """Runs ``indices`` one after another in one fork of the executed notebook and watches it.
+
+    The fork reports ``start I`` / ``end I`` (``slow I`` when case I ran out of time) on a pipe and
+    waits for a ``g`` before each case. When it dies or hangs in a case, that case alone is lost:
+    ``run`` returns exit records and the indices still to run (in a fresh fork). ``hung`` holds the
+    questions (``group``) one of whose cases ran out of time; it grows as cases time out. One fork
+    for all the cases, not one per case or per question: each fork of a process with torch loaded
+    costs 10-15 ms in copied pages.
     """
-    read_fd, write_fd = os.pipe()
-    go_read, go_write = os.pipe()
-    pid = _fork()
-    if pid == 0:  # whatever a case does, only this process is lost
+
+    def __init__(self, indices: list[int], cases: list[CasePlan], arrays_in: dict, namespace: dict, out: Path,
+                 results: Path, progress, hung: set):
+        self.indices, self.cases, self.hung = indices, cases, hung
+        self._case_args = (arrays_in, namespace, out, results)
+        self.progress = progress
+        self.exits: dict[int, CaseExit] = {}
+        self._between()
+
+    def _between(self) -> None:
+        self.phase, self.running, self.since, self.limit, self.short = (
+            _Phase.BETWEEN_CASES, None, time.monotonic(), _limit(None), False)
+
+    def run(self) -> tuple[dict[int, CaseExit], list[int]]:
+        read_fd, write_fd = os.pipe()
+        go_read, go_write = os.pipe()
+        pid = _fork()
+        if pid == 0:  # whatever a case does, only this process is lost
+            try:
+                os.close(read_fd)
+                os.close(go_write)
+                self._in_the_fork(write_fd, go_read)
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        os.close(go_read)
         try:
+            status = self._watch(pid, read_fd, go_write)
+        finally:
             os.close(read_fd)
             os.close(go_write)
-            os.setpgid(0, 0)
-            _first_to_go_when_memory_runs_out()
-            memo: dict = {}  # identical training calls of one question run once (protocol.calls)
-            group = None
-            for i in indices:
-                if cases[i].get("group") != group:
-                    group, memo = cases[i].get("group"), {}
-                os.write(write_fd, f"start {i}\n".encode())
-                # a case begins only once the process above has taken note: when a case kills
-                # that process, the fork stops here, and the last case on record is the one to blame
-                if os.read(go_read, 1) != b"g":
-                    break
-                progress.write(progress_line(CASE, i))
-                if _run_case(i, cases[i], arrays_in, namespace, out, results, _is_hung(cases[i], hung), memo):
-                    hung.add(cases[i].get("group"))
-                    os.write(write_fd, f"slow {i}\nend {i}\n".encode())  # one write: never read apart
-                else:
-                    os.write(write_fd, f"end {i}\n".encode())
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    os.close(go_read)
-    exits: dict[int, CaseExit] = {}
-    running, since, pending, status = None, time.monotonic(), b"", None
-    limit, short = _limit({}), False
-    while True:
-        ready, _, _ = select.select([read_fd], [], [], max(limit - (time.monotonic() - since), 0.0))
-        data = os.read(read_fd, 4096) if ready else None
-        if data is None:  # no word within the limit: the case hangs
-            os.kill(pid, signal.SIGKILL)
+        if status is None:
             status = os.waitpid(pid, 0)[1]
-            if running is None:  # hung between cases: charge the next one, if any is left
-                running = next((i for i in indices if i not in exits), None)
-            if running is not None:
-                exits[running] = CaseExit(running, killed_after_s=limit, shortened=short)
-                hung.add(cases[running].get("group"))
-            break
-        if not data:  # the fork has exited
-            break
-        pending += data
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            word, _, num = line.decode("ascii", "replace").partition(" ")
-            if not num.isdigit() or int(num) not in indices:
-                continue
-            if word == "start":
-                # the running case's limit is fixed when it starts: a hang it reports itself
-                # shortens the cases after it, not the one still finishing
-                running, since = int(num), time.monotonic()
-                short = _is_hung(cases[running], hung)
-                limit = _limit(cases[running], short)
-                try:
-                    os.write(go_write, b"g")
-                except OSError:  # the fork is gone; its exit is read below
-                    pass
-            elif word == "slow":
-                hung.add(cases[int(num)].get("group"))
-            elif word == "end" and int(num) == running:
-                exits[running] = CaseExit(running, exit=0)
-                running, since, limit, short = None, time.monotonic(), _limit({}), False
-    os.close(read_fd)
-    os.close(go_write)
-    if status is None:
+        _reap_strays(pid)
+        if self.running is None and not self.exits:  # died before its first case began: that case's
+            self.running = self.indices[0]
+        if self.running is not None and self.running not in self.exits:
+            self.exits[self.running] = (CaseExit(self.running, signal=os.WTERMSIG(status)) if os.WIFSIGNALED(status)
+                                        else CaseExit(self.running, exit=os.WEXITSTATUS(status)))
+        return self.exits, [i for i in self.indices if i > max(self.exits)]
+
+    def _in_the_fork(self, write_fd: int, go_read: int) -> None:
+        os.setpgid(0, 0)
+        _first_to_go_when_memory_runs_out()
+        memo: dict = {}  # identical training calls of one question run once (protocol.calls)
+        group = None
+        for i in self.indices:
+            case = self.cases[i]
+            if case.group != group:
+                group, memo = case.group, {}
+            os.write(write_fd, f"start {i}\n".encode())
+            # a case begins only once the process above has taken note: when a case kills
+            # that process, the fork stops here, and the last case on record is the one to blame
+            if os.read(go_read, 1) != b"g":
+                break
+            self.progress.write(progress_line(CASE, i))
+            if _run_case(i, case, *self._case_args, hung=_is_hung(case, self.hung), memo=memo):
+                self.hung.add(case.group)
+                os.write(write_fd, f"slow {i}\nend {i}\n".encode())  # one write: never read apart
+            else:
+                os.write(write_fd, f"end {i}\n".encode())
+
+    def _watch(self, pid: int, read_fd: int, go_write: int) -> int | None:
+        """Read the fork's words until it exits (None) or falls silent past the limit (its status)."""
+        pending = b""
+        while True:
+            ready, _, _ = select.select([read_fd], [], [], max(self.limit - (time.monotonic() - self.since), 0.0))
+            data = os.read(read_fd, 4096) if ready else None
+            if data is None:
+                return self._silent(pid)
+            if not data:  # the fork has exited
+                return None
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                word, _, num = line.decode("ascii", "replace").partition(" ")
+                if num.isdigit() and int(num) in self.indices:
+                    self._heard(word, int(num), go_write)
+
+    def _heard(self, word: str, i: int, go_write: int) -> None:
+        if word == "start":
+            # the running case's limit is fixed when it starts: a hang it reports itself
+            # shortens the cases after it, not the one still finishing
+            self.phase, self.running, self.since = _Phase.RUNNING, i, time.monotonic()
+            self.short = _is_hung(self.cases[i], self.hung)
+            self.limit = _limit(self.cases[i], self.short)
+            try:
+                os.write(go_write, b"g")
+            except OSError:  # the fork is gone; its exit is read afterwards
+                pass
+        elif word == "slow":
+            self.hung.add(self.cases[i].group)
+        elif word == "end" and self.phase is _Phase.RUNNING and i == self.running:
+            self.exits[i] = CaseExit(i, exit=0)
+            self._between()
+
+    def _silent(self, pid: int) -> int:
+        """No word within the limit: the case hangs (or the fork hangs between cases: the next case
+        left is charged). The fork is killed; its status is returned."""
+        os.kill(pid, signal.SIGKILL)
         status = os.waitpid(pid, 0)[1]
-    _reap_strays(pid)
-    if running is None and not exits:  # died before its first case began: count it against that case
-        running = indices[0]
-    if running is not None and running not in exits:
-        exits[running] = (CaseExit(running, signal=os.WTERMSIG(status)) if os.WIFSIGNALED(status)
-                          else CaseExit(running, exit=os.WEXITSTATUS(status)))
-    return exits, [i for i in indices if i > max(exits)]
+        if self.running is None:
+            self.running = next((i for i in self.indices if i not in self.exits), None)
+        if self.running is not None:
+            self.exits[self.running] = CaseExit(self.running, killed_after_s=self.limit, shortened=self.short)
+            self.hung.add(self.cases[self.running].group)
+        return status
 
 
-def _is_hung(case: dict, hung: set) -> bool:
+def _is_hung(case: CasePlan, hung: set) -> bool:
     """Whether an earlier case of ``case``'s question ran out of time (ungrouped cases stand alone)."""
-    return case.get("group") is not None and case.get("group") in hung
+    return case.group is not None and case.group in hung
 
 
-def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, results: Path,
+def _run_cases(cases: list[CasePlan], arrays_in: dict, namespace: dict, out: Path, results: Path,
                progress) -> list[CaseExit]:
     """Every case, in one fork; after a case that took its fork down, the rest in a fresh one."""
     exits: dict[int, CaseExit] = {}
@@ -252,7 +287,7 @@ def _run_cases(cases: list[dict], arrays_in: dict, namespace: dict, out: Path, r
     hung: set = set()
     gc.freeze()  # the notebook's objects, as warm_up did torch's: a fork's collections skip them
     while todo:
-        found, todo = _run_in_fork(todo, cases, arrays_in, namespace, out, results, progress, hung)
+        found, todo = CaseSupervisor(todo, cases, arrays_in, namespace, out, results, progress, hung).run()
         exits.update(found)
     return [exits[i] for i in range(len(cases))]
 
@@ -287,9 +322,9 @@ def main(workdir: str, in_dir: str | None = None, out_dir: str | None = None) ->
     results.mkdir(mode=0o755)
     # only the cells a student must hear about (an error, a timeout, a skipped magic): a notebook of
     # 50,000 trivial cells once wrote records over the judge's cap and lost every case
-    _write_new(results / protocol.CELLS, json.dumps([c for c in cells if c.get("status") != "ok" or c.get("note")]
+    _write_new(results / protocol.CELLS, json.dumps([c for c in cells if c.get("status") is not CellStatus.ok or c.get("note")]
                                                     [:MAX_CELL_RECORDS]))
-    exits = _run_cases(plan["cases"], arrays_in, namespace, out, results, progress)
+    exits = _run_cases([CasePlan.from_json(c) for c in plan["cases"]], arrays_in, namespace, out, results, progress)
     _write_new(results / protocol.EXITS, json.dumps([e.to_json() for e in exits]))
     run_public_tests(plan.get("public_tests", []), namespace, results, plan.get("cell_timeout"))
 

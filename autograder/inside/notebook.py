@@ -17,6 +17,7 @@ import time
 import types
 
 from autograder.inside.probe import CaseTimeout, Alarm, describe_error
+from autograder.protocol.records import CellStatus
 
 _MAGIC = re.compile(r"^\s*[%!]")
 _CELL_MAGIC = re.compile(r"^\s*%%(\w+)[ \t]*(.*)$")
@@ -78,7 +79,7 @@ def run_cells(cells: list[str], namespace: dict, cell_timeout: float | None,
     for i, source in enumerate(cells):
         python, note = _cell_magic(source)
         code_text, skipped = clean_source(python)
-        record: dict = {"cell": i, "status": "ok", "skipped_lines": skipped}
+        record: dict = {"cell": i, "status": CellStatus.ok, "skipped_lines": skipped}
         if note:
             record["note"] = note
         elif skipped:
@@ -93,9 +94,9 @@ def run_cells(cells: list[str], namespace: dict, cell_timeout: float | None,
             with Alarm(cell_timeout):
                 exec(code, namespace)  # noqa: S102 - executing the submission is the point
         except CaseTimeout as exc:
-            record.update(status="timeout", error={"type": "Timeout", "message": str(exc), "traceback": ""})
+            record.update(status=CellStatus.timeout, error={"type": "Timeout", "message": str(exc), "traceback": ""})
         except BaseException as exc:  # noqa: BLE001 - SystemExit/KeyboardInterrupt included
-            record.update(status="error", error=describe_error(exc))
+            record.update(status=CellStatus.error, error=describe_error(exc))
         record["seconds"] = time.perf_counter() - start
         current = vars(builtins)
         changed = [k for k in list(current) if k not in pristine or current[k] is not pristine[k]]

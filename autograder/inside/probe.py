@@ -19,6 +19,7 @@ from autograder.inside.drivers import DRIVERS
 from autograder.inside.forbidden import Detector, arm_dispatch, disarm_dispatch
 from autograder.protocol import wire
 from autograder.protocol.calls import Call, ForbiddenSpec
+from autograder.protocol.records import CallStatus
 
 
 class CaseTimeout(BaseException):
@@ -131,13 +132,13 @@ def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
     error or forbidden call; the same call under the same rules is answered from it."""
     fn = namespace.get(call.fn)
     if not callable(fn):
-        return {"status": "missing", "error": {"type": "NameError",
+        return {"status": CallStatus.missing, "error": {"type": "NameError",
                 "message": f"'{call.fn}' is not defined (or not callable) in the notebook",
                 "traceback": ""}, "forbidden": [], "seconds": 0.0}
     reuse = (call.key, repr(forbidden), device) if memo is not None and call.key else None
     if reuse in (memo or {}):
         out, args, seconds = memo[reuse]
-        obs: dict = {"status": "ok", "forbidden": [], "seconds": seconds, "reused": True}
+        obs: dict = {"status": CallStatus.ok, "forbidden": [], "seconds": seconds, "reused": True}
     else:
         if call.driver:
             fn = functools.partial(DRIVERS[call.driver], namespace, fn)
@@ -146,7 +147,7 @@ def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
         for i in call.grad_args:
             args[i].requires_grad_(True)
         detector = Detector(forbidden)
-        obs = {"status": "ok", "forbidden": detector.hits}
+        obs = {"status": CallStatus.ok, "forbidden": detector.hits}
         start = time.perf_counter()
         out = None
         try:
@@ -154,16 +155,16 @@ def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
                 out = fn(*args, **kwargs)
         except CaseTimeout as exc:
             note_hung(exc)
-            obs.update(status="timeout", error={"type": "Timeout", "message": str(exc), "traceback": ""})
+            obs.update(status=CallStatus.timeout, error={"type": "Timeout", "message": str(exc), "traceback": ""})
         except MemoryError as exc:
-            obs.update(status="oom", error=describe_error(exc))
+            obs.update(status=CallStatus.oom, error=describe_error(exc))
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
-            obs.update(status="error", error=describe_error(exc))
+            obs.update(status=CallStatus.error, error=describe_error(exc))
         obs["seconds"] = time.perf_counter() - start
-        if reuse is not None and obs["status"] == "ok" and not detector.hits:
+        if reuse is not None and obs["status"] is CallStatus.ok and not detector.hits:
             memo[reuse] = (out, args, obs["seconds"])
     try:  # a lazily computed value (a tensor subclass, an ndarray view) runs student code here too
-        if obs["status"] == "ok":
+        if obs["status"] is CallStatus.ok:
             obs["output"] = wire.encode(out, arrays)
             if call.grad_args:
                 obs["grads"] = _gradients(out, args, call, device, arrays, obs)
@@ -171,7 +172,7 @@ def run_call(call: Call, namespace: dict, forbidden: ForbiddenSpec, device: str,
                                         arrays)
     except BaseException as exc:  # noqa: BLE001
         obs.pop("output", None)
-        obs.update(status="error", error=describe_error(exc))
+        obs.update(status=CallStatus.error, error=describe_error(exc))
         obs["error"]["message"] = "reading the returned value failed: " + obs["error"]["message"]
     return obs
 
@@ -214,7 +215,7 @@ def run_case(calls: list[Call], namespace: dict, arrays: dict[str, np.ndarray], 
             left = max(deadline - time.perf_counter(), 0.001) if deadline else None
             obs = run_call(call, namespace, forbidden, device, arrays, left, memo)
             observations.append(obs)
-            if obs["status"] in ("timeout", "missing"):
+            if obs["status"] in (CallStatus.timeout, CallStatus.missing):
                 break
     finally:
         if not keep_armed:

@@ -6,9 +6,81 @@ The sandbox writes them; the judge reads them as hostile input — ``from_json``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, field
+from typing import Any
 
 CELL, CASE = "cell", "case"
+DEFAULT_CASE_TIMEOUT = 60.0  # what a plan without a timeout gets (the judge always sets one)
+
+
+class CallStatus(enum.StrEnum):
+    """How one call of a case ended, as the harness observed it (a str: the wire carries the value)."""
+
+    ok = "ok"
+    error = "error"  # the student's code raised
+    timeout = "timeout"
+    oom = "oom"
+    missing = "missing"  # the function is not defined in the notebook
+
+    @classmethod
+    def read(cls, value: object) -> "CallStatus":
+        """The status a record claims; anything else is an error (the record is hostile input)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.error
+
+
+class CellStatus(enum.StrEnum):
+    ok = "ok"
+    error = "error"
+    timeout = "timeout"
+
+
+@dataclass(frozen=True)
+class CellRecord:
+    """How one notebook cell ran, as the harness wrote it (hostile input: ``from_json`` returns None
+    for a record without the documented shape)."""
+
+    cell: int
+    status: CellStatus
+    note: str | None = None
+    error: dict | None = None
+
+    @classmethod
+    def from_json(cls, data: object) -> "CellRecord | None":
+        if not isinstance(data, dict) or not str(data.get("cell", "")).isdigit():
+            return None
+        try:
+            status = CellStatus(data.get("status"))
+        except ValueError:
+            status = CellStatus.error
+        note, error = data.get("note"), data.get("error")
+        return cls(int(str(data["cell"])), status, str(note) if note else None, error if isinstance(error, dict) else None)
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    """One case as the sandbox receives it: its calls (wire JSON), the rules and limits — never a
+    reference or a judge. ``group`` (the question) shares reused training runs and a hang's budget."""
+
+    id: str
+    calls: list[dict]
+    group: str | None = None
+    forbidden: dict[str, Any] = field(default_factory=dict)
+    device: str = "cpu"
+    timeout: float = DEFAULT_CASE_TIMEOUT
+    seed: int = 0
+
+    def to_json(self) -> dict:
+        return dict(vars(self))
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CasePlan":
+        return cls(id=str(data["id"]), calls=list(data["calls"]), group=data.get("group"),
+                   forbidden=dict(data.get("forbidden") or {}), device=str(data.get("device") or "cpu"),
+                   timeout=float(data.get("timeout") or 0) or DEFAULT_CASE_TIMEOUT, seed=int(data.get("seed") or 0))
 
 
 def progress_line(kind: str, index: int) -> str:
