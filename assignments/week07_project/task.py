@@ -7,7 +7,10 @@ distribution in training and held out (a perturbation of the held-out pixels alo
 StandardScaler + SVC from 0.98 to 0.65). A held-out set drawn from a public dataset can be looked up
 by whoever has a copy, so the copies are guarded instead: no sandbox can read scikit-learn's files
 (engine.sandbox.public_datasets), and a project that ships the digits in any readable form is a
-needs-review line for a TA (sources.data_copies, from ``public`` below).
+needs-review line for a TA (sources.data_copies, from ``public`` below). A course that collects its
+own digits (8×8, values 0–16 as sklearn's) puts them in ``private/held_out.npz`` (X, y) beside this
+file: every public image then trains and accuracy is measured on those, which no copy holds
+(autograder.project.task; calibrate full_at/none_at on them).
 """
 
 from __future__ import annotations
