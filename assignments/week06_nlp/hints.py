@@ -148,7 +148,7 @@ def _positions_dtype(case, observations):
 
 def _odd_accepted(case, observations):
     for obs in observations:
-        if obs.status == "ok" or (obs.status == "error" and (obs.error or {}).get("type") != "ValueError"):
+        if obs.status == "ok" or (obs.status == "error" and (obs.error.type if obs.error else None) != "ValueError"):
             return ""
     return None
 

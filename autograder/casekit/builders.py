@@ -97,7 +97,7 @@ def grad_case(id: str, title: str, points: float, fn: str, configs: Sequence[Con
     def judge(calls: list[Call], obs: list[Observation]) -> str | None:
         for call, o in zip(calls, obs):
             if o.grad_error or not isinstance(o.grads, tuple):
-                msg = (o.grad_error or {}).get("message", "no gradient reached the inputs")
+                msg = (o.grad_error.message if o.grad_error else "") or "no gradient reached the inputs"
                 return f"{fn}{_label(call)}: 기울기가 입력까지 흐르지 않음 / gradient does not flow back to the inputs ({msg})"
             leaves = [as64(call.args[i]).clone().requires_grad_(True) for i in call.grad_args]
             args = list(as64(a) for a in call.args)
@@ -155,7 +155,7 @@ def raises_case(id: str, title: str, points: float, fn: str, configs: Sequence[C
 
     def judge(calls: list[Call], obs: list[Observation]) -> str | None:
         for call, o in zip(calls, obs):
-            raised = (o.error or {}).get("type") if o.status is CallStatus.error else None
+            raised = (o.error.type if o.error else None) if o.status is CallStatus.error else None
             if raised != exception:
                 got = f"raised {raised}" if raised else "returned normally"
                 return f"{fn}{_label(call)}: {exception} 예외가 나야 함 / should raise {exception}, but {got}"

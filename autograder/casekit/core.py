@@ -12,7 +12,7 @@ import torch
 from autograder.protocol import wire
 from autograder.protocol.calls import ForbiddenSpec
 from autograder.protocol.calls import Call
-from autograder.protocol.records import CallStatus, CasePlan
+from autograder.protocol.records import CallStatus, CasePlan, ErrorRecord
 
 
 class Status(str, Enum):
@@ -54,8 +54,8 @@ class Observation:
     grads: Any = None
     args_after: Any = None
     forbidden: tuple[str, ...] = ()
-    error: dict | None = None
-    grad_error: dict | None = None
+    error: ErrorRecord | None = None
+    grad_error: ErrorRecord | None = None
     seconds: float = 0.0
 
     @classmethod
@@ -69,8 +69,8 @@ class Observation:
             grads=dec("grads"),
             args_after=dec("args_after"),
             forbidden=tuple(str(f) for f in data.get("forbidden", [])),
-            error=data.get("error") if isinstance(data.get("error"), dict) else None,
-            grad_error=data.get("grad_error") if isinstance(data.get("grad_error"), dict) else None,
+            error=ErrorRecord.from_json(data.get("error")),
+            grad_error=ErrorRecord.from_json(data.get("grad_error")),
             seconds=float(data.get("seconds", 0.0)),
         )
 
@@ -138,15 +138,15 @@ class Case:
         for call, obs in zip(self.calls, observations):
             where = f" ({call.label})" if call.label else ""
             if obs.status is CallStatus.missing:
-                return Verdict(Status.error, (obs.error or {}).get("message", "function missing"))
-            err = obs.error or {}
+                return Verdict(Status.error, (obs.error or ErrorRecord()).message or "function missing")
+            err = obs.error or ErrorRecord()
             if obs.status is CallStatus.timeout:
-                return Verdict(Status.timeout, f"{call.fn}{where}: did not finish in time ({err.get('message', '')})")
-            if obs.status is CallStatus.oom or any(m in err.get("message", "") for m in _OOM_MARKERS):
+                return Verdict(Status.timeout, f"{call.fn}{where}: did not finish in time ({err.message})")
+            if obs.status is CallStatus.oom or any(m in err.message for m in _OOM_MARKERS):
                 return Verdict(Status.oom, f"{call.fn}{where}: ran out of memory")
             if obs.status is CallStatus.error and not self.expects_error:
-                return Verdict(Status.error, f"{call.fn}{where} raised {err.get('type')}: "
-                                             f"{err.get('message', '')}\n{err.get('traceback', '')}".strip())
+                return Verdict(Status.error, f"{call.fn}{where} raised {err.type}: "
+                                             f"{err.message}\n{err.traceback}".strip())
         if len(observations) < len(self.calls):
             return Verdict(Status.crashed, "the case stopped before all calls ran")
         problem = self.judge(self.calls, observations)

@@ -14,13 +14,13 @@ from autograder.casekit.core import RAISES, Case, Observation
 from autograder.casekit.hints import Rule
 from autograder.protocol import wire
 from autograder.protocol.calls import Call
-from autograder.protocol.records import CallStatus
+from autograder.protocol.records import CallStatus, ErrorRecord
 
 
 def observed(value: Any, part: int | None = None) -> Observation:
     """``value`` as the sandbox would have returned it."""
     if value is RAISES:
-        return Observation(CallStatus.error, error={"type": "ValueError", "message": "raised", "traceback": ""})
+        return Observation(CallStatus.error, error=ErrorRecord("ValueError", "raised"))
     if part is not None and not isinstance(value, tuple):  # a tuple is already the whole return value
         value = [None] * part + [value]
     arrays: dict[str, np.ndarray] = {}

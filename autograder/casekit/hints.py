@@ -31,7 +31,7 @@ import torch
 from autograder.casekit.core import RAISES, Case, Observation, Status, Verdict
 from autograder.protocol.calls import Call
 from autograder.protocol.wire import TensorValue
-from autograder.protocol.records import CallStatus
+from autograder.protocol.records import CallStatus, ErrorRecord
 
 HINTED = frozenset({Status.failed, Status.error, Status.forbidden})  # verdicts a hint may explain
 
@@ -263,8 +263,8 @@ def raised(*types: str, message: str = "") -> Evidence:
     """Evidence that a call raised one of ``types`` (class names) with ``message`` in its text."""
     def evidence(case: Case, observations: list[Observation]) -> str | None:
         for obs in observations:
-            err = obs.error or {}
-            if obs.status is CallStatus.error and err.get("type") in types and message in str(err.get("message", "")):
+            err = obs.error or ErrorRecord()
+            if obs.status is CallStatus.error and err.type in types and message in err.message:
                 return ""
         return None
     return evidence
@@ -326,7 +326,7 @@ def _dtype_changed(case: Case, observations: list[Observation]) -> str | None:
     for call, obs in zip(case.calls, observations):
         if call.driver not in ("", "call", "forward_backward"):
             continue
-        message = str((obs.error or {}).get("message", ""))
+        message = obs.error.message if obs.error else ""
         if obs.status is CallStatus.error and _input_dtype(call) and _DTYPE_ERRORS.search(message):
             return message.splitlines()[0][:120] if message else ""  # a tensor made in another dtype met the input
         dtype = _input_dtype(call)
@@ -346,7 +346,7 @@ def _device(case: Case, observations: list[Observation]) -> str | None:
         moved = [o.device for o in _outputs(obs) if o.device.split(":")[0] != case.device.split(":")[0]]
         if moved:
             return f"{case.device} → {moved[0]}"
-        if obs.status is CallStatus.error and any(m in str((obs.error or {}).get("message", "")) for m in _DEVICE_MARKERS):
+        if obs.status is CallStatus.error and any(m in (obs.error.message if obs.error else "") for m in _DEVICE_MARKERS):
             return case.device
     return None
 

@@ -66,7 +66,7 @@ class GradeResult:
                 found.append(f"{where}: {c.note[:200]}")
             error = c.error if c.status is not CellStatus.ok else None
             if error is not None:  # e.g. drive.mount on a machine without Colab
-                found.append(f"{where} failed ({str(error.get('type'))[:60]}: {str(error.get('message'))[:160]}); "
+                found.append(f"{where} failed ({error.type[:60]}: {error.message[:160]}); "
                              "the cells after it still ran, without what it would have defined")
         return "; ".join(found[:20]) or None
 

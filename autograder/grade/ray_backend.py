@@ -31,35 +31,58 @@ MAX_CONTENT_BYTES = 8 << 20
 _GRADERS: dict[str, object] = {}  # per Ray worker process: graders (and their warm sandboxes) outlive one task
 
 
-def _worker_grader(kind_name: str, content: dict[str, bytes], assignment: dict, limits: dict, warm: bool):
+@dataclasses.dataclass(frozen=True)
+class NodeCourse:
+    """What a node needs to grade an assignment, as plain data: the kind, its content files (bytes by
+    name, e.g. cases.py and hints.py), the assignment and limits as JSON, and whether to keep a warm
+    sandbox."""
+
+    kind_name: str
+    content: dict[str, bytes]
+    assignment: dict
+    limits: dict
+    warm: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeSubmission:
+    snapshot: bytes
+    filename: str  # as the student named it (the kinds read the name)
+    suffix: str
+
+
+def _worker_grader(course: NodeCourse):
     """This worker's grader for one assignment's content and limits: made on first use (its
     content files written to a folder of its own), closed when the worker exits."""
     from autograder.config import Assignment as AssignmentModel
     from autograder.engine import Limits as LimitsModel
     from autograder.kinds import get
 
-    key = hashlib.sha256(json.dumps([kind_name, sorted((k, hashlib.sha256(v).hexdigest()) for k, v in content.items()),
-                                     assignment, limits, warm], sort_keys=True, default=str).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([course.kind_name, sorted((k, hashlib.sha256(v).hexdigest())
+                                                              for k, v in course.content.items()),
+                                     course.assignment, course.limits, course.warm],
+                                    sort_keys=True, default=str).encode()).hexdigest()
     if key not in _GRADERS:
         folder = Path(tempfile.mkdtemp(prefix="ag-ray-content-"))
-        for name, data in content.items():
+        for name, data in course.content.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
+        limits = course.limits
         lim = LimitsModel(**{**limits, "hidden_files": tuple(limits.get("hidden_files", ()))})
-        grader = _GRADERS[key] = get(kind_name).grader(AssignmentModel.model_validate(assignment), folder, lim,
-                                                         warm=warm)
+        grader = _GRADERS[key] = get(course.kind_name).grader(AssignmentModel.model_validate(course.assignment),
+                                                                folder, lim, warm=course.warm)
         atexit.register(grader.close)
     return _GRADERS[key]
 
 
-def _grade_on_node(kind_name: str, snapshot: bytes, filename: str, suffix: str, content: dict[str, bytes],
-                   assignment: dict, limits: dict, warm: bool = False) -> dict:
+def _grade_on_node(course: NodeCourse, submission: NodeSubmission) -> dict:
     """Runs in a Ray worker: grade one submission, return the result as plain data."""
-    grader = _worker_grader(kind_name, content, assignment, limits, warm)
+    grader = _worker_grader(course)
     with tempfile.TemporaryDirectory(prefix="ag-ray-") as tmp:
-        path = Path(tmp) / f"submission{suffix}"
-        path.write_bytes(snapshot)
+        path = Path(tmp) / f"submission{submission.suffix}"
+        path.write_bytes(submission.snapshot)
         try:
-            result = grader.grade(path, filename)
+            result = grader.grade(path, submission.filename)
         except UserError as exc:
             return {"user_error": exc.render()}
     return dataclasses.asdict(result)
@@ -93,17 +116,17 @@ class RayGrader(SubmissionGrader):
                                 where="grading.ray.address in grader.yml") from None
         self.task = ray.remote(_grade_on_node).options(num_cpus=settings.num_cpus, num_gpus=settings.num_gpus,
                                                        max_retries=0)  # infra retries are the batch's
-        self.kind = assignment.kind
-        self.warm = cfg.grading.warm_pool
-        self.assignment = assignment.model_dump(mode="json")
-        self.limits = dataclasses.asdict(dataclasses.replace(limits, gpus=limits.gpus or settings.num_gpus > 0))
         folder = cfg.path(assignment.folder)
-        self.content = {name: (folder / name).read_bytes()[:MAX_CONTENT_BYTES]
-                        for name in kind_of(assignment).content_files if (folder / name).is_file()}
+        self.course = NodeCourse(
+            kind_name=assignment.kind,
+            content={name: (folder / name).read_bytes()[:MAX_CONTENT_BYTES]
+                     for name in kind_of(assignment).content_files if (folder / name).is_file()},
+            assignment=assignment.model_dump(mode="json"),
+            limits=dataclasses.asdict(dataclasses.replace(limits, gpus=limits.gpus or settings.num_gpus > 0)),
+            warm=cfg.grading.warm_pool)
 
     def grade(self, snapshot: Path, filename: str) -> GradeResult:
-        ref = self.task.remote(self.kind, snapshot.read_bytes(), filename, snapshot.suffix, self.content,
-                               self.assignment, self.limits, self.warm)
+        ref = self.task.remote(self.course, NodeSubmission(snapshot.read_bytes(), filename, snapshot.suffix))
         try:
             data = self.ray.get(ref)
         except self.ray.exceptions.RayError as exc:  # a lost node or worker: the machine's fault, retried

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograder.build import build_week
-from autograder.casekit.loader import CASES_FILE, load_cases
+from autograder.casekit.loader import CASES_FILE, HINTS_FILE, load_cases
 from autograder.sources.scan import scan_notebook
 from autograder.engine import GradeResult, Limits, grade_notebook
 from autograder.engine.pool import SandboxPool
@@ -61,7 +61,7 @@ class NotebookKind(FileKind):
     name = "notebook"
     extensions = ("ipynb",)
     example_ext = "ipynb"
-    content_files = (CASES_FILE,)
+    content_files = (CASES_FILE, HINTS_FILE)
     feedback_hint = ("공개 테스트는 노트북에서 `grader.check(...)`로 직접 실행할 수 있습니다. / "
                      "Run the public tests in your notebook with `grader.check(...)`.")
 

@@ -18,7 +18,7 @@ from autograder.kinds.handout import PROMPT_FILE, write_handout
 from autograder.naming import parse
 from autograder.project import ProjectTask, grade_project, load_task
 from autograder.project.grade import project_root
-from autograder.project.task import TASK_FILE
+from autograder.project.task import PRIVATE_HELD_OUT, TASK_FILE
 
 if TYPE_CHECKING:
     from autograder.config import Assignment, CourseConfig
@@ -46,7 +46,7 @@ class ProjectGrader(SubmissionGrader):
 
 class ProjectKind(AssignmentKind):
     name = "project"
-    content_files = (TASK_FILE,)
+    content_files = (TASK_FILE, PRIVATE_HELD_OUT)
 
     def match(self, version: FileVersion, week: int) -> Found | None:
         """The week's project folder a changed file lies in, as a version of that folder."""

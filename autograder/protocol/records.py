@@ -39,6 +39,22 @@ class CellStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class ErrorRecord:
+    """What a raised exception left on the wire: its class name, message and traceback (text only;
+    anything else in a hostile record becomes its text)."""
+
+    type: str = ""
+    message: str = ""
+    traceback: str = ""
+
+    @classmethod
+    def from_json(cls, data: object) -> "ErrorRecord | None":
+        if not isinstance(data, dict):
+            return None
+        return cls(*(str(data.get(k) or "") for k in ("type", "message", "traceback")))
+
+
+@dataclass(frozen=True)
 class CellRecord:
     """How one notebook cell ran, as the harness wrote it (hostile input: ``from_json`` returns None
     for a record without the documented shape)."""
@@ -46,7 +62,7 @@ class CellRecord:
     cell: int
     status: CellStatus
     note: str | None = None
-    error: dict | None = None
+    error: ErrorRecord | None = None
 
     @classmethod
     def from_json(cls, data: object) -> "CellRecord | None":
@@ -57,7 +73,7 @@ class CellRecord:
         except ValueError:
             status = CellStatus.error
         note, error = data.get("note"), data.get("error")
-        return cls(int(str(data["cell"])), status, str(note) if note else None, error if isinstance(error, dict) else None)
+        return cls(int(str(data["cell"])), status, str(note) if note else None, ErrorRecord.from_json(error))
 
 
 @dataclass(frozen=True)

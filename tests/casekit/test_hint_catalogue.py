@@ -13,7 +13,7 @@ from autograder.casekit.core import Observation, Status, Verdict
 from autograder.casekit.hint_audit import audit_rule, observations
 from autograder.casekit.hints import GENERIC, fired
 from autograder.casekit.loader import load_cases, load_catalogue
-from autograder.protocol.records import CallStatus
+from autograder.protocol.records import CallStatus, ErrorRecord
 
 CODE = re.compile(r"\bdef \w+\(|\blambda\b|\bimport \w|^\s*for .* in .*:", re.M)
 ROOT = Path(__file__).resolve().parents[2] / "assignments"
@@ -94,7 +94,7 @@ def test_the_reference_fires_no_hint_on_any_case(week):
 def test_a_failure_no_rule_explains_gets_no_hint(week):
     _, cases, _ = week
     case = next(c for c in cases if c.expected is not None and c.device == "cpu")
-    garbage = [Observation(CallStatus.error, error={"type": "KeyError", "message": "x"}) for _ in case.calls]
+    garbage = [Observation(CallStatus.error, error=ErrorRecord("KeyError", "x")) for _ in case.calls]
     assert fired(case, garbage, Verdict(Status.error, "raised")) == ()
 
 

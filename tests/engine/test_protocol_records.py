@@ -12,7 +12,7 @@ import torch
 
 from autograder.casekit.question import question
 from autograder.casekit.core import Observation
-from autograder.protocol.records import CallStatus, CasePlan, CellRecord, CellStatus
+from autograder.protocol.records import CallStatus, CasePlan, CellRecord, CellStatus, ErrorRecord
 
 
 def test_a_case_plan_survives_the_wire_and_carries_no_reference():
@@ -39,8 +39,14 @@ def test_an_observation_status_is_one_of_the_protocols_or_an_error(claimed, read
 
 def test_cell_records_are_read_defensively():
     assert CellRecord.from_json({"cell": 2, "status": "error", "error": {"type": "E"}}) == CellRecord(
-        2, CellStatus.error, None, {"type": "E"})
+        2, CellStatus.error, None, ErrorRecord("E"))
     assert CellRecord.from_json({"cell": "3", "status": "weird", "note": "x"}) == CellRecord(3, CellStatus.error, "x")
     for bad in ({"cell": -1}, {"status": "ok"}, ["cell", 1], {"cell": 1.5}, None):
         assert CellRecord.from_json(bad) is None
     assert CellRecord.from_json({"cell": 0, "status": "ok", "error": "not a dict"}).error is None
+
+
+def test_an_error_record_is_text_whatever_a_hostile_record_holds():
+    obs = Observation.from_json({"status": "error", "error": {"type": ["KeyError"], "message": {"a": 1}}}, {})
+    assert obs.error == ErrorRecord("['KeyError']", "{'a': 1}", "") and obs.grad_error is None
+    assert Observation.from_json({"status": "error", "error": "boom"}, {}).error is None

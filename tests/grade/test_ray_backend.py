@@ -1,5 +1,6 @@
 """The Ray backend on a local Ray cluster: the same batch graded by the local backend and by
-Ray gives the same gradebook (scores, case verdicts), each submission graded exactly once."""
+Ray gives the same gradebook (scores, case verdicts, the hints named — a node gets the week's
+hints.py with its cases.py), each submission graded exactly once."""
 
 from __future__ import annotations
 
@@ -27,13 +28,13 @@ CLASS = [
 
 def _gradebook(cfg: config.CourseConfig) -> dict[str, list[tuple]]:
     book = Gradebook(cfg.gradebook)
-    query = (select(submissions.c.student_id, results.c.case_id, results.c.status, results.c.points)
+    query = (select(submissions.c.student_id, results.c.case_id, results.c.status, results.c.points, results.c.hints)
              .join(runs, runs.c.submission_id == submissions.c.id).join(results, results.c.run_id == runs.c.id)
              .where(runs.c.current.is_(True)).order_by(submissions.c.student_id, results.c.case_id))
     out: dict[str, list[tuple]] = {}
     with book.engine.connect() as conn:
-        for sid, case_id, status, points in conn.execute(query):
-            out.setdefault(sid, []).append((case_id, status, points))
+        for sid, case_id, status, points, hints in conn.execute(query):
+            out.setdefault(sid, []).append((case_id, status, points, hints))
         graded = conn.execute(select(runs.c.submission_id).where(runs.c.status == "graded")).all()
     assert len(graded) == len({g[0] for g in graded})  # exactly once
     return out
@@ -68,5 +69,6 @@ def test_ray_backend_gives_the_local_backends_gradebook(collected, tmp_path):
         assert all(i.startswith("ray:bwrap+warm") for i in summary.isolation), summary.isolation
     ours, theirs = _gradebook(cfg_local), _gradebook(cfg_ray)
     assert set(ours) == {s[0] for s in CLASS} and ours == theirs
-    scores = {sid: sum(p for _, _, p in rows) for sid, rows in theirs.items()}
+    scores = {sid: sum(row[2] for row in rows) for sid, rows in theirs.items()}
     assert scores["19001"] == 20 and scores["19003"] == 0 and scores["19010"] == 17.5
+    assert any(row[3] and row[3] != "[]" for rows in theirs.values() for row in rows), "no hint reached the gradebook"
