@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import PROJECT
 
 
@@ -27,3 +29,62 @@ def test_the_docs_site_builds_strictly(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "딥러닝 여름 세션" in home and "trust-boundary/" in home
+
+
+def _command_lines() -> list[tuple[str, str, bool]]:
+    """Every ``autograder …`` command the README and the manual show, with the page it is on and
+    whether it is a whole command line (a code line; a span in the text may name a command only);
+    comments, ``[optional]`` brackets and placeholders resolved."""
+    found = []
+    for page in [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        lines = [(m, True) for m in re.findall(r"^\s*(?:\$ )?(?:\.venv/bin/)?(autograder [^\n`]+)", text, flags=re.M)]
+        lines += [(m, False) for m in re.findall(r"`(?:\.venv/bin/)?(autograder [^`]+)`", text)]
+        for line, whole in lines:
+            line = re.sub(r"\s#.*$", "", line).strip()
+            line = re.sub(r"\[([^\]]*)\]", r"\1", line)  # an optional part: shown, so it must parse too
+            line = re.sub(r"\b(WEEK|weekNN)\b", "week02", line).replace("STUDENT", "19001").replace("ID ", "3 ")
+            found.append((page.name, line, whole))
+    return sorted(set(found))
+
+
+def _parse(command, args: list[str], parent=None) -> None:
+    """Parse ``args`` as the CLI would (options, arguments, subcommands) without running anything."""
+    ctx = command.make_context(command.name or "autograder", list(args), parent=parent)
+    if hasattr(command, "resolve_command"):  # a group (typer carries its own copy of click)
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]  # the subcommand and what follows it
+        assert rest, f"{command.name} needs a subcommand"
+        _, sub, rest = command.resolve_command(ctx, rest)
+        _parse(sub, rest, ctx)
+
+
+def test_every_command_the_docs_show_parses_with_the_cli():
+    """A renamed option or command fails here, not in a TA's terminal."""
+    import shlex
+
+    import typer
+
+    from autograder.cli import app
+
+    cli = typer.main.get_command(app)
+    commands = _command_lines()
+    assert len(commands) >= 30
+    wrong = []
+    for page, line, whole in commands:
+        try:
+            words = shlex.split(line)[1:]
+            if whole:
+                _parse(cli, words)
+            else:  # a command named in the text: it must exist
+                command = cli
+                for word in words:
+                    if not hasattr(command, "resolve_command") or word.startswith("-"):
+                        break
+                    command = command.get_command(command.make_context("autograder", [], resilient_parsing=True), word)
+                    assert command is not None, f"no command {word!r}"
+        except Exception as exc:  # noqa: BLE001 - click's usage errors and ours, reported together
+            wrong.append(f"{page}: {line!r}: {type(exc).__name__}: {exc}")
+    assert not wrong, "\n".join(wrong)
+    for bad in (["grade", "week02", "--bogus"], ["nosuch"], ["watch", "--every", "x"], ["manual"]):
+        with pytest.raises(Exception):  # the check itself: each of these is refused
+            _parse(cli, bad)
