@@ -88,3 +88,14 @@ def test_every_command_the_docs_show_parses_with_the_cli():
     for bad in (["grade", "week02", "--bogus"], ["nosuch"], ["watch", "--every", "x"], ["manual"]):
         with pytest.raises(Exception):  # the check itself: each of these is refused
             _parse(cli, bad)
+
+
+def test_every_file_the_docs_name_exists():
+    """Paths in the manual (tests, benches, modules, course files) point at files that are there."""
+    missing = []
+    for page in [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]:
+        for path in set(re.findall(r"`((?:tests|bench|autograder|testkit|assignments|docker|docs)/[\w./-]+\.(?:py|md|yml|ipynb))",
+                                   page.read_text(encoding="utf-8"))):
+            if "NN" not in path and not (PROJECT / path).exists():
+                missing.append(f"{page.name}: {path}")
+    assert not missing, "\n".join(sorted(missing))
