@@ -28,7 +28,7 @@ from autograder.audit.api import TRAINING_TIMEOUT  # noqa: E402
 from autograder.casekit.otter_check import verdict_here  # noqa: E402
 from autograder.notebooks import with_functions  # noqa: E402
 from bench.detector_cost import reference_namespace  # noqa: E402
-from testkit.course import Built  # noqa: E402
+from testkit.course import WEEKS, Built  # noqa: E402
 from testkit.variants import alternatives, variant  # noqa: E402
 
 
@@ -60,7 +60,7 @@ def check_week(week: str, runs: int, training: bool) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("weeks", nargs="*", default=["week02", "week03", "week04", "week05", "week06"])
+    parser.add_argument("weeks", nargs="*", default=list(WEEKS))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-training", action="store_true", help="leave out the cases that train a model")
     args = parser.parse_args()

@@ -39,10 +39,10 @@ from autograder.engine import Limits, grade_notebook  # noqa: E402
 from autograder.engine.pool import SandboxPool  # noqa: E402
 from autograder.inside.drivers import DRIVERS  # noqa: E402
 from autograder.notebooks import function_sources, with_functions  # noqa: E402
-from testkit.course import Built  # noqa: E402
+from testkit.course import WEEKS, Built  # noqa: E402
 from testkit.variants import alternatives, mutants, variant  # noqa: E402
 
-SIZES = {"week02": 40, "week03": 10, "week04": 10, "week05": 10, "week06": 10}
+SIZES = {"week02": 40}  # submissions per week; every other week of testkit.course.WEEKS: 10
 HANG_IN = {"week02": "cross_entropy"}  # the question with the most cases: the worst case for a hang
 TERM_STUDENTS = 500
 
@@ -230,7 +230,7 @@ def term_model(figures: list[dict]) -> None:
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["all"]:
-        term_model([bench_week(week, n) for week, n in SIZES.items()])
+        term_model([bench_week(week, SIZES.get(week, 10)) for week in WEEKS])
     else:
         week = args[0] if args else "week02"
         bench_week(week, int(args[1]) if len(args) > 1 else SIZES.get(week, 10))
