@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT))
 
 from autograder.audit.api import TRAINING_TIMEOUT  # noqa: E402
 from autograder.casekit.otter_check import verdict_here  # noqa: E402
-from autograder.notebooks import with_functions  # noqa: E402
 from bench.detector_cost import reference_namespace  # noqa: E402
 from testkit.course import WEEKS, Built  # noqa: E402
 from testkit.variants import alternatives, variant  # noqa: E402

@@ -19,7 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder import config  # noqa: E402
 from autograder.gradebook import Gradebook  # noqa: E402
 from autograder.report import cards, exports, plots  # noqa: E402
 from autograder.report.finals import read_sql, roster_frame  # noqa: E402

@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import re
 
-import pytest
 from sqlalchemy import select, update
 
 from autograder import config

@@ -7,9 +7,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import nbformat
 import pytest
 
 from autograder.build.timings import measured_limits
