@@ -1,5 +1,6 @@
 # Two entry points: `make demo` (the demo class end to end) and `make test` (the test suite).
 # Both create .venv and install everything on first use.
+SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,9 +33,14 @@ demo: $(STAMP)
 test: $(STAMP) $(SYSTEM)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 3 --dist worksteal
 
+# each benchmark's output goes to build/bench/NAME.txt (its command first); docs/benchmarks.md is made from them
+BENCHES := "grade_week.py all" "report_scale.py" "similarity_scale.py" "hint_cost.py week02"
 bench: $(STAMP)
-	$(BIN)/python bench/grade_week.py all
-	$(BIN)/python bench/report_scale.py
+	@mkdir -p build/bench
+	@set -o pipefail; for b in $(BENCHES); do set -- $$b; name=$${1%.py}; \
+		echo "$$ .venv/bin/python bench/$$b" | tee build/bench/$$name.txt; \
+		$(BIN)/python bench/$$b 2>&1 | tee -a build/bench/$$name.txt || exit 1; done
+	$(BIN)/python bench/docs_page.py build/bench
 
 clean:
 	rm -rf $(VENV) build out
