@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.casekit.proof import Mutant, Proof, load_proof, with_definitions
+from autograder.casekit.proof import Mutant, Proof, load_proof, mutant_notebook, with_definitions
 from testkit.course import PROJECT, WEEKS
 
 
@@ -45,7 +45,7 @@ def variant(built, name: str) -> nbformat.NotebookNode:
         return built.template
     if name in alternatives(built.week.id):
         return with_definitions(built.solution, alternatives(built.week.id)[name])
-    return with_definitions(built.solution, mutants(built.week.id)[name].changes)
+    return mutant_notebook(built.solution, mutants(built.week.id)[name])
 
 
 def variant_path(built, folder: Path, name: str) -> Path:

@@ -31,12 +31,16 @@ def test_the_docs_site_builds_strictly(tmp_path):
     assert "딥러닝 여름 세션" in home and "trust-boundary/" in home
 
 
+def _pages() -> list:
+    return [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]
+
+
 def _command_lines() -> list[tuple[str, str, bool]]:
     """Every ``autograder …`` command the README and the manual show, with the page it is on and
     whether it is a whole command line (a code line; a span in the text may name a command only);
     comments, ``[optional]`` brackets and placeholders resolved."""
     found = []
-    for page in [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]:
+    for page in _pages():
         text = page.read_text(encoding="utf-8")
         lines = [(m, True) for m in re.findall(r"^\s*(?:\$ )?(?:\.venv/bin/)?(autograder [^\n`]+)", text, flags=re.M)]
         lines += [(m, False) for m in re.findall(r"`(?:\.venv/bin/)?(autograder [^`]+)`", text)]
@@ -93,7 +97,7 @@ def test_every_command_the_docs_show_parses_with_the_cli():
 def test_every_file_the_docs_name_exists():
     """Paths in the manual (tests, benches, modules, course files) point at files that are there."""
     missing = []
-    for page in [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]:
+    for page in _pages():
         for path in set(re.findall(r"`((?:tests|bench|autograder|testkit|assignments|docker|docs)/[\w./-]+\.(?:py|md|yml|ipynb))",
                                    page.read_text(encoding="utf-8"))):
             if "NN" not in path and not (PROJECT / path).exists():

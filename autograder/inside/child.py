@@ -151,6 +151,8 @@ def _fork(patience_s: float = 10.0) -> int:
 
 
 class _Phase(enum.Enum):
+    """What the supervisor waits for; derived from whether a case is running."""
+
     BETWEEN_CASES = "between cases"  # before the first, or after one ended: the short limit runs
     RUNNING = "running"  # a case started and was let go: its own limit runs
 
@@ -174,9 +176,12 @@ class CaseSupervisor:
         self.exits: dict[int, CaseExit] = {}
         self._between()
 
+    @property
+    def phase(self) -> _Phase:
+        return _Phase.BETWEEN_CASES if self.running is None else _Phase.RUNNING
+
     def _between(self) -> None:
-        self.phase, self.running, self.since, self.limit, self.short = (
-            _Phase.BETWEEN_CASES, None, time.monotonic(), _limit(None), False)
+        self.running, self.since, self.limit, self.short = None, time.monotonic(), _limit(None), False
 
     def run(self) -> tuple[dict[int, CaseExit], list[int]]:
         read_fd, write_fd = os.pipe()
@@ -199,7 +204,7 @@ class CaseSupervisor:
         if status is None:
             status = os.waitpid(pid, 0)[1]
         _reap_strays(pid)
-        if self.running is None and not self.exits:  # died before its first case began: that case's
+        if self.phase is _Phase.BETWEEN_CASES and not self.exits:  # died before its first case began: that case's
             self.running = self.indices[0]
         if self.running is not None and self.running not in self.exits:
             self.exits[self.running] = (CaseExit(self.running, signal=os.WTERMSIG(status)) if os.WIFSIGNALED(status)
@@ -248,7 +253,7 @@ class CaseSupervisor:
         if word == "start":
             # the running case's limit is fixed when it starts: a hang it reports itself
             # shortens the cases after it, not the one still finishing
-            self.phase, self.running, self.since = _Phase.RUNNING, i, time.monotonic()
+            self.running, self.since = i, time.monotonic()
             self.short = _is_hung(self.cases[i], self.hung)
             self.limit = _limit(self.cases[i], self.short)
             try:
@@ -257,7 +262,7 @@ class CaseSupervisor:
                 pass
         elif word == "slow":
             self.hung.add(self.cases[i].group)
-        elif word == "end" and self.phase is _Phase.RUNNING and i == self.running:
+        elif word == "end" and i == self.running:
             self.exits[i] = CaseExit(i, exit=0)
             self._between()
 
@@ -266,7 +271,7 @@ class CaseSupervisor:
         left is charged). The fork is killed; its status is returned."""
         os.kill(pid, signal.SIGKILL)
         status = os.waitpid(pid, 0)[1]
-        if self.running is None:
+        if self.phase is _Phase.BETWEEN_CASES:  # hung between cases: the next case left is charged
             self.running = next((i for i in self.indices if i not in self.exits), None)
         if self.running is not None:
             self.exits[self.running] = CaseExit(self.running, killed_after_s=self.limit, shortened=self.short)

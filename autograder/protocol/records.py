@@ -14,7 +14,17 @@ CELL, CASE = "cell", "case"
 DEFAULT_CASE_TIMEOUT = 60.0  # what a plan without a timeout gets (the judge always sets one)
 
 
-class CallStatus(enum.StrEnum):
+class _Status(enum.StrEnum):
+    @classmethod
+    def read(cls, value: object) -> "_Status":
+        """The status a record claims; anything else is an error (the record is hostile input)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls("error")
+
+
+class CallStatus(_Status):
     """How one call of a case ended, as the harness observed it (a str: the wire carries the value)."""
 
     ok = "ok"
@@ -23,16 +33,8 @@ class CallStatus(enum.StrEnum):
     oom = "oom"
     missing = "missing"  # the function is not defined in the notebook
 
-    @classmethod
-    def read(cls, value: object) -> "CallStatus":
-        """The status a record claims; anything else is an error (the record is hostile input)."""
-        try:
-            return cls(value)
-        except ValueError:
-            return cls.error
 
-
-class CellStatus(enum.StrEnum):
+class CellStatus(_Status):
     ok = "ok"
     error = "error"
     timeout = "timeout"
@@ -68,12 +70,8 @@ class CellRecord:
     def from_json(cls, data: object) -> "CellRecord | None":
         if not isinstance(data, dict) or not str(data.get("cell", "")).isdigit():
             return None
-        try:
-            status = CellStatus(data.get("status"))
-        except ValueError:
-            status = CellStatus.error
         note, error = data.get("note"), data.get("error")
-        return cls(int(str(data["cell"])), status, str(note) if note else None, ErrorRecord.from_json(error))
+        return cls(int(str(data["cell"])), CellStatus.read(data.get("status")), str(note) if note else None, ErrorRecord.from_json(error))
 
 
 @dataclass(frozen=True)
